@@ -1,0 +1,84 @@
+// Parsing of single input values. Every error names the input and the value
+// so that a user can find the line in their workflow; callers that handle
+// secrets pass `secret: true` and the value is never echoed.
+
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string
+  ) {
+    super(`Input "${input}": ${message}`)
+    this.name = 'InputError'
+  }
+}
+
+/** Splits a comma- or newline-separated list, trimming entries and dropping empty ones and `#` comments. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('#'))
+}
+
+/** Splits a newline-separated list only (for values that may contain commas). */
+export function splitLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('#'))
+}
+
+export function parseBool(input: string, value: string): boolean {
+  const v = value.trim().toLowerCase()
+  if (['true', 'yes', 'on', '1'].includes(v)) return true
+  if (['false', 'no', 'off', '0'].includes(v)) return false
+  throw new InputError(input, `expected true or false, got "${value}"`)
+}
+
+/** A boolean that may also be "auto" (returned as undefined). */
+export function parseAutoBool(
+  input: string,
+  value: string
+): boolean | undefined {
+  if (value.trim() === '' || value.trim().toLowerCase() === 'auto')
+    return undefined
+  return parseBool(input, value)
+}
+
+export function parseNumber(
+  input: string,
+  value: string,
+  opts: { min?: number; max?: number; integer?: boolean } = {}
+): number {
+  const v = value.trim()
+  const n = v === '' ? NaN : Number(v)
+  if (!Number.isFinite(n)) {
+    throw new InputError(input, `expected a number, got "${value}"`)
+  }
+  if (opts.integer && !Number.isInteger(n)) {
+    throw new InputError(input, `expected a whole number, got "${value}"`)
+  }
+  if (opts.min !== undefined && n < opts.min) {
+    throw new InputError(input, `must be at least ${opts.min}, got "${value}"`)
+  }
+  if (opts.max !== undefined && n > opts.max) {
+    throw new InputError(input, `must be at most ${opts.max}, got "${value}"`)
+  }
+  return n
+}
+
+export function parseChoice<T extends string>(
+  input: string,
+  value: string,
+  choices: readonly T[]
+): T {
+  const v = value.trim().toLowerCase()
+  const hit = choices.find((c) => c === v)
+  if (hit === undefined) {
+    throw new InputError(
+      input,
+      `expected one of ${choices.join(', ')}, got "${value}"`
+    )
+  }
+  return hit
+}
