@@ -1,0 +1,314 @@
+// Proves the shared test support against the real go command: the generated
+// modules download and build through the mirror server, and its fault
+// profiles look to go (and to an HTTP client) the way real mirrors do.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { unzipSync } from 'fflate'
+import { goTempDir, parseGetLines, runGo } from '../support/go.js'
+import { startMirror, type Mirror } from '../support/mirror-server.js'
+import {
+  buildProxyTree,
+  writeConsumerModule,
+  writeProxyTree,
+  type ConsumerModule
+} from '../support/modules.js'
+import { testCertificates } from '../support/tls.js'
+import { hash1 } from '../../src/module-path.js'
+
+const tree = buildProxyTree()
+const mirrors: Mirror[] = []
+let consumer: ConsumerModule
+
+async function mirror(profile: Parameters<typeof startMirror>[1] = {}) {
+  const m = await startMirror(tree, profile)
+  mirrors.push(m)
+  return m
+}
+
+function goEnv(goproxy: string, extra: Record<string, string> = {}) {
+  return {
+    GOPROXY: goproxy,
+    GOMODCACHE: join(goTempDir('gomodcache-'), 'mod'),
+    GOFLAGS: '-modcacherw',
+    GONOSUMDB: 'example.test',
+    ...extra
+  }
+}
+
+function download(goproxy: string, extra: Record<string, string> = {}) {
+  return runGo(['mod', 'download', '-x'], {
+    cwd: consumer.dir,
+    env: goEnv(goproxy, extra),
+    timeoutMs: 60_000
+  })
+}
+
+/** GET with a client-side timeout; resolves with the status or 'timeout'. */
+function get(url: string, timeoutMs: number) {
+  return new Promise<{
+    status: number | 'timeout'
+    headers: Record<string, unknown>
+    body: string
+  }>((resolve, reject) => {
+    const req = request(url, { timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString()
+        })
+      )
+    })
+    req.on('timeout', () => {
+      req.destroy()
+      resolve({ status: 'timeout', headers: {}, body: '' })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+beforeAll(async () => {
+  consumer = await writeConsumerModule(
+    join(goTempDir('consumer-'), 'app'),
+    tree
+  )
+})
+
+afterAll(async () => {
+  await Promise.all(mirrors.map((m) => m.close()))
+})
+
+describe('generated modules', () => {
+  it('are real module zips whose go.sum hashes match their entries', () => {
+    const alpha = tree.find('example.test/alpha', 'v1.2.0')!
+    const entries = unzipSync(alpha.zip)
+    const names = Object.keys(entries).sort()
+    expect(names).toEqual([
+      'example.test/alpha@v1.2.0/alpha.go',
+      'example.test/alpha@v1.2.0/go.mod'
+    ])
+    const h1 = hash1(
+      names.map((name) => ({ name, data: Buffer.from(entries[name]) }))
+    )
+    expect(h1).toBe(alpha.zipHash)
+    expect(tree.get('/example.test/!gamma/@v/v1.0.0.zip')).toBe(
+      tree.find('example.test/Gamma', 'v1.0.0')!.zip
+    )
+    expect(tree.get('example.test/beta/v2/@v/list')!.toString()).toBe(
+      'v2.0.0\nv2.1.0\n'
+    )
+  })
+
+  it('pads zips with incompressible bytes to the requested size', () => {
+    const big = buildProxyTree([
+      { path: 'example.test/big', versions: ['v1.0.0'], zipSize: 256 * 1024 }
+    ])
+    const [size] = big.sizes()
+    expect(size.zip).toBeGreaterThan(250 * 1024)
+    expect(size.zip).toBeLessThan(260 * 1024)
+  })
+})
+
+describe('go mod download through the mirror', () => {
+  it('downloads over http and builds with the generated go.sum', async () => {
+    const m = await mirror()
+    const env = goEnv(m.url)
+    const dl = await runGo(['mod', 'download', '-x'], {
+      cwd: consumer.dir,
+      env,
+      timeoutMs: 60_000
+    })
+    expect(dl.stderr).not.toMatch(/verifying|mismatch/)
+    expect(dl.code).toBe(0)
+    const gets = parseGetLines(dl.stderr)
+    const ok = gets.filter((g) => g.status === 200).map((g) => g.url)
+    // go percent-encodes the "!" of the case encoding in its URLs
+    expect(ok).toContain(`${m.url}/example.test/%21gamma/@v/v1.0.0.zip`)
+    expect(ok).toContain(`${m.url}/example.test/beta/v2/@v/v2.1.0.mod`)
+    expect(ok).toContain(`${m.url}/example.test/alpha/@v/v1.2.0.info`)
+    // every start line has a matching completion line
+    const starts = gets.filter((g) => g.status === undefined && !g.error)
+    expect(starts.map((g) => g.url).sort()).toEqual(ok.sort())
+    expect(m.requests.map((r) => r.path)).toContain(
+      '/example.test/!gamma/@v/v1.0.0.zip'
+    )
+
+    const build = await runGo(['build', '-o', join(goTempDir(), 'app'), '.'], {
+      cwd: consumer.dir,
+      env: { ...env, GOPROXY: 'off' },
+      timeoutMs: 120_000
+    })
+    expect(build.stderr).toBe('')
+    expect(build.code).toBe(0)
+  })
+
+  it('downloads over https with the test CA in SSL_CERT_FILE', async () => {
+    const m = await mirror({ tls: true, host: '127.0.0.2' })
+    expect(m.url).toMatch(/^https:\/\/127\.0\.0\.2:\d+$/)
+    const dl = await download(m.url, {
+      SSL_CERT_FILE: testCertificates().caCertPath
+    })
+    expect(dl.code).toBe(0)
+    expect(
+      parseGetLines(dl.stderr).filter((g) => g.status === 200)
+    ).toHaveLength(9)
+  })
+
+  it('is rejected over https without the test CA', async () => {
+    const m = await mirror({ tls: true })
+    const dl = await download(m.url)
+    expect(dl.code).not.toBe(0)
+    const errors = parseGetLines(dl.stderr).filter((g) => g.error)
+    expect(errors[0].error).toMatch(/certificate/)
+  })
+
+  it('serves a file:// tree written to disk', async () => {
+    const dir = goTempDir('proxy-tree-')
+    await writeProxyTree(tree, dir)
+    const dl = await download('file://' + dir)
+    expect(dl.code).toBe(0)
+  })
+
+  it('falls through a 500 mirror with "|" to a good one', async () => {
+    const bad = await mirror({ status: 500 })
+    const good = await mirror({ host: '127.0.0.2' })
+    const dl = await download(`${bad.url}|${good.url}`)
+    expect(dl.code).toBe(0)
+    const gets = parseGetLines(dl.stderr).filter((g) => g.status)
+    expect(
+      gets
+        .filter((g) => g.url.startsWith(bad.url))
+        .every((g) => g.status === 500)
+    ).toBe(true)
+    expect(
+      gets
+        .filter((g) => g.url.startsWith(good.url))
+        .every((g) => g.status === 200)
+    ).toBe(true)
+    expect(bad.requests.length).toBeGreaterThanOrEqual(9)
+  })
+
+  it('reports a checksum mismatch for a tampered .mod', async () => {
+    const m = await mirror({ tamperedMod: ['example.test/alpha'] })
+    const dl = await download(m.url)
+    expect(dl.code).not.toBe(0)
+    expect(dl.stderr).toMatch(
+      /verifying example\.test\/alpha@v1\.2\.0\/go\.mod: checksum mismatch/
+    )
+  })
+
+  it('fails on a stale mirror and names the missing version', async () => {
+    const m = await mirror({ stale: ['example.test/beta/v2@v2.1.0'] })
+    const dl = await download(m.url)
+    expect(dl.code).not.toBe(0)
+    const miss = parseGetLines(dl.stderr).find((g) => g.status === 404)
+    // go mod download loads every .mod first, so the .mod is the first miss
+    expect(miss?.url).toBe(`${m.url}/example.test/beta/v2/@v/v2.1.0.mod`)
+    expect(dl.stderr).toContain('unknown revision v2.1.0')
+  })
+})
+
+describe('fault profiles', () => {
+  it('hang: the request never gets an answer', async () => {
+    const m = await mirror({ hang: /\.zip$/ })
+    expect(
+      (await get(`${m.url}/example.test/alpha/@v/v1.0.0.info`, 5000)).status
+    ).toBe(200)
+    const r = await get(`${m.url}/example.test/alpha/@v/v1.0.0.zip`, 300)
+    expect(r.status).toBe('timeout')
+    await m.close()
+    expect(m.requests[1]).toMatchObject({ status: 0, aborted: true })
+  })
+
+  it('trickle: headers arrive, the body does not finish', async () => {
+    const m = await mirror({ trickle: { intervalMs: 20 } })
+    const got = await new Promise<{ status: number; bytes: number }>(
+      (resolve) => {
+        request(`${m.url}/example.test/alpha/@v/v1.0.0.mod`, (res) => {
+          let bytes = 0
+          res.on('data', (c: Buffer) => {
+            bytes += c.length
+            if (bytes >= 3) {
+              res.destroy()
+              resolve({ status: res.statusCode ?? 0, bytes })
+            }
+          })
+        }).end()
+      }
+    )
+    expect(got.status).toBe(200)
+    expect(got.bytes).toBeLessThan(
+      tree.find('example.test/alpha', 'v1.0.0')!.mod.length
+    )
+  })
+
+  it('429 carries Retry-After', async () => {
+    const m = await mirror({ rateLimit: { retryAfter: 7, after: 1 } })
+    const url = `${m.url}/example.test/alpha/@v/list`
+    expect((await get(url, 5000)).status).toBe(200)
+    const r = await get(url, 5000)
+    expect(r.status).toBe(429)
+    expect(r.headers['retry-after']).toBe('7')
+  })
+
+  it('unhealthy 404, html, truncated zip, status rules and sumdb', async () => {
+    const base = 'example.test/alpha/@v/v1.0.0'
+    const sick = await mirror({ unhealthy404: true })
+    const r1 = await get(`${sick.url}/${base}.info`, 5000)
+    expect(r1).toMatchObject({
+      status: 404,
+      body: 'not found: fetch timed out\n'
+    })
+    expect(r1.headers['content-type']).toMatch(/^text\/plain/)
+
+    const portal = await mirror({ html: true })
+    const r2 = await get(`${portal.url}/${base}.info`, 5000)
+    expect(r2.status).toBe(200)
+    expect(r2.body).toMatch(/^<!DOCTYPE html>/)
+
+    const cut = await mirror({ truncatedZip: true, sumdbSupported: 200 })
+    const r3 = await get(`${cut.url}/${base}.zip`, 5000)
+    expect(r3.status).toBe(200)
+    expect(() => unzipSync(Buffer.from(r3.body, 'latin1'))).toThrow()
+    expect(
+      (await get(`${cut.url}/sumdb/sum.golang.org/supported`, 5000)).status
+    ).toBe(200)
+
+    const flaky = await mirror({
+      status: [{ path: /\.info$/, status: 503, times: 1 }],
+      basePath: '/goproxy'
+    })
+    expect(flaky.url).toMatch(/\/goproxy$/)
+    expect((await get(`${flaky.url}/${base}.info`, 5000)).status).toBe(503)
+    expect((await get(`${flaky.url}/${base}.info`, 5000)).status).toBe(200)
+    expect(
+      (await get(`${flaky.url}/sumdb/sum.golang.org/supported`, 5000)).status
+    ).toBe(404)
+  })
+
+  it('close() does not wait for hanging or trickling connections', async () => {
+    const hung = await startMirror(tree, { hang: true })
+    const slow = await startMirror(tree, { trickle: { intervalMs: 50 } })
+    const pending = [hung, slow].map(
+      (m) =>
+        new Promise<void>((resolve) => {
+          const req = request(`${m.url}/example.test/alpha/@v/list`, (res) => {
+            res.on('data', () => undefined)
+            res.on('error', () => resolve())
+            res.on('close', () => resolve())
+          })
+          req.on('error', () => resolve())
+          req.end()
+        })
+    )
+    await new Promise((r) => setTimeout(r, 200))
+    await Promise.all([hung.close(), slow.close()])
+    await Promise.all(pending)
+    expect(hung.requests).toHaveLength(1)
+    expect(slow.requests[0].aborted).toBe(true)
+  })
+})

@@ -1,0 +1,145 @@
+// Runs the real go command for tests, sealed off from the machine's own Go
+// configuration so that nothing can reach past loopback.
+import { spawn } from 'node:child_process'
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface RunGoOptions {
+  cwd?: string
+  /**
+   * Must contain GOPROXY, GOMODCACHE and GOFLAGS (GOFLAGS may be ''). Other
+   * variables are passed through; GOTOOLCHAIN=local and GOENV=off always win.
+   */
+  env: Record<string, string>
+  timeoutMs?: number
+}
+
+export interface GoResult {
+  /** Exit code; null when killed. */
+  code: number | null
+  stdout: string
+  stderr: string
+  timedOut: boolean
+}
+
+// The build cache never touches the network, so one directory is shared by
+// every test process and kept between runs (compiling the runtime is slow).
+const SHARED_GOCACHE = join(tmpdir(), 'setup-goproxy-test-gocache')
+const tempDirs: string[] = []
+
+process.once('exit', () => {
+  for (const d of tempDirs) removeTree(d)
+})
+
+/** A temp directory removed when the process exits. */
+export function goTempDir(prefix = 'go-test-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix))
+  tempDirs.push(d)
+  return d
+}
+
+/** rm -rf that also works on a module cache (whose directories are read-only). */
+export function removeTree(dir: string): void {
+  const makeWritable = (p: string) => {
+    let st
+    try {
+      st = statSync(p)
+    } catch {
+      return
+    }
+    if (!st.isDirectory()) return
+    chmodSync(p, 0o755)
+    for (const e of readdirSync(p)) makeWritable(join(p, e))
+  }
+  makeWritable(dir)
+  rmSync(dir, { recursive: true, force: true })
+}
+
+const REQUIRED = ['GOPROXY', 'GOMODCACHE', 'GOFLAGS'] as const
+
+export function runGo(args: string[], opts: RunGoOptions): Promise<GoResult> {
+  const missing = REQUIRED.filter((k) => opts.env[k] === undefined)
+  if (missing.length > 0)
+    return Promise.reject(
+      new Error(`runGo: the caller must set ${missing.join(', ')} explicitly`)
+    )
+  const home = opts.env.HOME ?? goTempDir('go-home-')
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/go/bin:/usr/bin:/bin',
+    HOME: home,
+    GOPATH: opts.env.GOPATH ?? join(home, 'go'),
+    GOCACHE: SHARED_GOCACHE,
+    GOSUMDB: 'off',
+    ...opts.env,
+    GOTOOLCHAIN: 'local',
+    GOENV: 'off'
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn('go', args, {
+      cwd: opts.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    let timedOut = false
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true
+          child.kill('SIGKILL')
+        }, opts.timeoutMs)
+      : undefined
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        timedOut
+      })
+    })
+  })
+}
+
+export interface GetLine {
+  url: string
+  /** HTTP status when the line reports headers received. */
+  status?: number
+  statusText?: string
+  /** Seconds until headers, as go printed them. */
+  seconds?: number
+  /** Transport or policy failure text (`Get "…": dial tcp …`, `insecure`, …). */
+  error?: string
+}
+
+// `# get URL`, `# get URL: 200 OK (0.001s)`, `# get URL: <error>`
+const GET_LINE = /^# get (\S+?)(?:: (.*))?$/
+const STATUS = /^(\d{3}) ?(.*?) \(([\d.]+)s\)$/
+
+/** The `# get` lines of `go … -x` stderr, in order. Start lines have only `url`. */
+export function parseGetLines(stderr: string): GetLine[] {
+  const lines: GetLine[] = []
+  for (const raw of stderr.split(/\r?\n/)) {
+    const m = GET_LINE.exec(raw)
+    if (!m) continue
+    const [, url, rest] = m
+    if (rest === undefined) {
+      lines.push({ url })
+      continue
+    }
+    const s = STATUS.exec(rest)
+    if (s)
+      lines.push({
+        url,
+        status: Number(s[1]),
+        statusText: s[2],
+        seconds: Number(s[3])
+      })
+    else lines.push({ url, error: rest })
+  }
+  return lines
+}
