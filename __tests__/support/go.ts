@@ -1,9 +1,9 @@
 // Runs the real go command for tests, sealed off from the machine's own Go
 // configuration so that nothing can reach past loopback.
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { tempDir } from './temp.js'
 
 export interface RunGoOptions {
   cwd?: string
@@ -26,34 +26,9 @@ export interface GoResult {
 // The build cache never touches the network, so one directory is shared by
 // every test process and kept between runs (compiling the runtime is slow).
 const SHARED_GOCACHE = join(tmpdir(), 'setup-goproxy-test-gocache')
-const tempDirs: string[] = []
-
-process.once('exit', () => {
-  for (const d of tempDirs) removeTree(d)
-})
-
-/** A temp directory removed when the process exits. */
+/** A temp directory (removed by cleanupTempDirs from ./temp.js). */
 export function goTempDir(prefix = 'go-test-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix))
-  tempDirs.push(d)
-  return d
-}
-
-/** rm -rf that also works on a module cache (whose directories are read-only). */
-export function removeTree(dir: string): void {
-  const makeWritable = (p: string) => {
-    let st
-    try {
-      st = statSync(p)
-    } catch {
-      return
-    }
-    if (!st.isDirectory()) return
-    chmodSync(p, 0o755)
-    for (const e of readdirSync(p)) makeWritable(join(p, e))
-  }
-  makeWritable(dir)
-  rmSync(dir, { recursive: true, force: true })
+  return tempDir(prefix)
 }
 
 const REQUIRED = ['GOPROXY', 'GOMODCACHE', 'GOFLAGS'] as const

@@ -5,10 +5,10 @@
 // - the go command: SSL_CERT_FILE=<caCertPath> (on Linux it then trusts only
 //   that file, which is fine for loopback-only tests).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
+import { onTempCleanup, tempDir } from './temp.js'
 
 export interface TestCertificates {
   dir: string
@@ -24,11 +24,7 @@ export interface TestCertificates {
 
 const DEFAULT_NAMES = ['localhost', '127.0.0.1', '127.0.0.2', '::1']
 const cache = new Map<string, TestCertificates>()
-const dirs: string[] = []
-
-process.once('exit', () => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+onTempCleanup(() => cache.clear())
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
@@ -44,8 +40,7 @@ export function testCertificates(extraNames: string[] = []): TestCertificates {
   const cached = cache.get(cacheKey)
   if (cached) return cached
 
-  const dir = mkdtempSync(join(tmpdir(), 'goproxy-test-ca-'))
-  dirs.push(dir)
+  const dir = tempDir('test-ca-')
   const san = names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',')
   writeFileSync(
     join(dir, 'server.ext'),

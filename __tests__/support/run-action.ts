@@ -1,0 +1,388 @@
+// Runs the bundled action the way the GitHub runner does (actions/runner
+// NodeScriptActionHandler + FileCommandManager): `node <dist>/<entry>/index.js`
+// in a clean environment, cwd = GITHUB_WORKSPACE, INPUT_* with action.yml
+// defaults, fresh file-command files per step, STATE_* for the post step,
+// and env/PATH exported by a step carried into the next one.
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { tempDir } from './temp.js'
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+/** `dist/` under test: $SETUP_GOPROXY_DIST or the repository's own. */
+export function distDir(): string {
+  return resolve(process.env.SETUP_GOPROXY_DIST ?? join(REPO_ROOT, 'dist'))
+}
+
+export interface RunnerContext {
+  /** Parent of everything below; one per simulated machine. */
+  root: string
+  workspace: string
+  home: string
+  toolCache: string
+}
+
+/**
+ * Directories of one simulated runner machine. Pass the same context to
+ * several jobs to reuse workspace and home (as a self-hosted runner would);
+ * each job still gets a fresh RUNNER_TEMP.
+ */
+export function createRunnerContext(
+  opts: Partial<Omit<RunnerContext, 'root'>> = {}
+): RunnerContext {
+  const root = tempDir('runner-')
+  const ctx: RunnerContext = {
+    root,
+    workspace: opts.workspace ?? join(root, 'workspace'),
+    home: opts.home ?? join(root, 'home'),
+    toolCache: opts.toolCache ?? join(root, 'toolcache')
+  }
+  for (const d of [ctx.workspace, ctx.home, ctx.toolCache])
+    mkdirSync(d, { recursive: true })
+  return ctx
+}
+
+/** A fresh RUNNER_TEMP for a new job on the given machine. */
+export function newRunnerTemp(ctx: RunnerContext): string {
+  const dir = mkdtempSync(join(ctx.root, 'temp-'))
+  return dir
+}
+
+export interface WorkflowCommand {
+  command: string
+  properties: Record<string, string>
+  message: string
+}
+
+export interface StepOptions {
+  entry?: 'main' | 'post'
+  context?: RunnerContext
+  /** `with:` values by input name as written in action.yml. */
+  inputs?: Record<string, string>
+  /** Job/workflow env plus env exported by earlier steps. */
+  env?: Record<string, string>
+  /** Saved state; becomes STATE_<name>. */
+  state?: Record<string, string>
+  /** GITHUB_PATH lines of earlier steps, in the order they were added. */
+  path?: string[]
+  runnerTemp?: string
+  dist?: string
+  actionYml?: string
+  /** Kill the step (SIGKILL) after this long; default 120 s. */
+  timeoutMs?: number
+}
+
+export interface StepResult {
+  code: number | null
+  timedOut: boolean
+  stdout: string
+  stderr: string
+  /** GITHUB_ENV exports of this step. */
+  env: Record<string, string>
+  outputs: Record<string, string>
+  state: Record<string, string>
+  /** GITHUB_PATH lines of this step. */
+  path: string[]
+  summary: string
+  commands: WorkflowCommand[]
+  context: RunnerContext
+  runnerTemp: string
+}
+
+function unquoteYamlScalar(v: string): string {
+  const t = v.trim()
+  if (t.startsWith("'") && t.endsWith("'") && t.length >= 2)
+    return t.slice(1, -1).replace(/''/g, "'")
+  if (t.startsWith('"') && t.endsWith('"') && t.length >= 2)
+    return JSON.parse(t) as string
+  return t.replace(/\s+#.*$/, '')
+}
+
+/**
+ * Default values of the inputs in action.yml. A small parser for the shapes
+ * action.yml uses: quoted or plain scalars and `|` / `|-` blocks.
+ */
+export function readActionDefaults(
+  actionYml = join(REPO_ROOT, 'action.yml')
+): Record<string, string> {
+  const lines = readFileSync(actionYml, 'utf8').split(/\r?\n/)
+  const defaults: Record<string, string> = {}
+  let inInputs = false
+  let current: string | undefined
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (/^\S/.test(line)) {
+      inInputs = /^inputs:\s*$/.test(line)
+      current = undefined
+      continue
+    }
+    if (!inInputs) continue
+    const name = /^ {2}([^\s:#][^:]*):\s*$/.exec(line)
+    if (name) {
+      current = name[1].trim()
+      continue
+    }
+    const def = /^(\s+)default:\s*(.*)$/.exec(line)
+    if (!def || current === undefined) continue
+    const value = def[2].trim()
+    if (value !== '|' && value !== '|-') {
+      defaults[current] = unquoteYamlScalar(value)
+      continue
+    }
+    const block: string[] = []
+    let indent: number | undefined
+    while (i + 1 < lines.length) {
+      const next = lines[i + 1]
+      const lead = /^ */.exec(next)![0].length
+      if (next.trim() !== '' && lead <= def[1].length) break
+      indent ??= next.trim() === '' ? undefined : lead
+      block.push(next.slice(indent ?? lead))
+      i++
+    }
+    while (block.length > 0 && block[block.length - 1] === '') block.pop()
+    defaults[current] = block.join('\n') + (value === '|' ? '\n' : '')
+  }
+  return defaults
+}
+
+/** `NAME=VALUE` and `NAME<<DELIM … DELIM` lines of a runner file command. */
+export function parseFileCommand(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '')
+    if (line === '') continue
+    const heredoc = /^([^=]+?)<<(.+)$/.exec(line)
+    const eq = line.indexOf('=')
+    if (heredoc && (eq < 0 || eq > line.indexOf('<<'))) {
+      const [, name, delim] = heredoc
+      const value: string[] = []
+      let closed = false
+      for (i++; i < lines.length; i++) {
+        const l = lines[i].replace(/\r$/, '')
+        if (l === delim) {
+          closed = true
+          break
+        }
+        value.push(l)
+      }
+      if (!closed)
+        throw new Error(
+          `file command: no closing delimiter ${delim} for ${name}`
+        )
+      out[name] = value.join('\n')
+      continue
+    }
+    if (eq <= 0)
+      throw new Error(`file command: malformed line ${JSON.stringify(line)}`)
+    out[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  return out
+}
+
+function unescapeData(s: string): string {
+  return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+function unescapeProperty(s: string): string {
+  return s
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%3A/g, ':')
+    .replace(/%2C/g, ',')
+    .replace(/%25/g, '%')
+}
+
+/** `::name k=v,k=v::message` lines of a step's stdout. */
+export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
+  const out: WorkflowCommand[] = []
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = /^::([A-Za-z][\w-]*)(?: ([^:]*))?::(.*)$/.exec(line)
+    if (!m) continue
+    const properties: Record<string, string> = {}
+    for (const kv of (m[2] ?? '').split(',')) {
+      const eq = kv.indexOf('=')
+      if (eq > 0)
+        properties[kv.slice(0, eq)] = unescapeProperty(kv.slice(eq + 1))
+    }
+    out.push({ command: m[1], properties, message: unescapeData(m[3]) })
+  }
+  return out
+}
+
+export function inputEnvName(name: string): string {
+  return 'INPUT_' + name.replace(/ /g, '_').toUpperCase()
+}
+
+// The runner refuses these from GITHUB_ENV (FileCommandManager block list).
+const ENV_BLOCK_LIST = new Set(['NODE_OPTIONS'])
+
+export async function runActionStep(
+  opts: StepOptions = {}
+): Promise<StepResult> {
+  const entry = opts.entry ?? 'main'
+  const context = opts.context ?? createRunnerContext()
+  const runnerTemp = opts.runnerTemp ?? newRunnerTemp(context)
+  const fcDir = join(runnerTemp, '_runner_file_commands')
+  mkdirSync(fcDir, { recursive: true })
+  const files = {
+    GITHUB_ENV: join(fcDir, `set_env_${randomUUID()}`),
+    GITHUB_OUTPUT: join(fcDir, `set_output_${randomUUID()}`),
+    GITHUB_STATE: join(fcDir, `save_state_${randomUUID()}`),
+    GITHUB_PATH: join(fcDir, `add_path_${randomUUID()}`),
+    GITHUB_STEP_SUMMARY: join(fcDir, `step_summary_${randomUUID()}`)
+  }
+  for (const f of Object.values(files)) writeFileSync(f, '')
+
+  const inputs: Record<string, string> = {
+    ...readActionDefaults(opts.actionYml),
+    ...opts.inputs
+  }
+  const callerEnv = opts.env ?? {}
+  const basePath = callerEnv.PATH ?? process.env.PATH ?? '/usr/bin:/bin'
+  const env: Record<string, string> = {
+    HOME: context.home,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_ACTION: '__self',
+    GITHUB_JOB: 'test',
+    GITHUB_RUN_ID: '1000',
+    GITHUB_RUN_NUMBER: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_REPOSITORY: 'example/project',
+    GITHUB_REPOSITORY_OWNER: 'example',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_SHA: '0000000000000000000000000000000000000000',
+    GITHUB_WORKFLOW: 'test',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_WORKSPACE: context.workspace,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: context.toolCache,
+    ...callerEnv,
+    // Latest GITHUB_PATH addition first, as the runner prepends each one.
+    PATH: [...(opts.path ?? [])].reverse().concat(basePath).join(':'),
+    ...files
+  }
+  for (const [name, value] of Object.entries(inputs))
+    env[inputEnvName(name)] = value
+  for (const [name, value] of Object.entries(opts.state ?? {}))
+    env['STATE_' + name] = value
+
+  const script = join(opts.dist ?? distDir(), entry, 'index.js')
+  const proc = await new Promise<{
+    code: number | null
+    timedOut: boolean
+    stdout: string
+    stderr: string
+  }>((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script], {
+      cwd: env.GITHUB_WORKSPACE,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, opts.timeoutMs ?? 120_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolvePromise({
+        code,
+        timedOut,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString()
+      })
+    })
+  })
+
+  const read = (f: string) => readFileSync(f, 'utf8')
+  return {
+    ...proc,
+    env: parseFileCommand(read(files.GITHUB_ENV)),
+    outputs: parseFileCommand(read(files.GITHUB_OUTPUT)),
+    state: parseFileCommand(read(files.GITHUB_STATE)),
+    path: read(files.GITHUB_PATH)
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== ''),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    commands: parseWorkflowCommands(proc.stdout),
+    context,
+    runnerTemp
+  }
+}
+
+export interface JobStepState {
+  /** Job env after the main step: caller env plus main's GITHUB_ENV exports. */
+  env: Record<string, string>
+  /** GITHUB_PATH lines so far. */
+  path: string[]
+  /** PATH as a later step of the job sees it. */
+  PATH: string
+}
+
+export interface JobOptions extends Omit<
+  StepOptions,
+  'entry' | 'state' | 'path'
+> {
+  /** The user's steps between main and post (e.g. running go with the exported env). */
+  between?: (main: StepResult, job: JobStepState) => Promise<void>
+  /** Skip post (a job cancelled before post-if ran). */
+  skipPost?: boolean
+}
+
+export interface JobResult {
+  main: StepResult
+  post?: StepResult
+  /** Env and PATH that steps after main saw. */
+  afterMain: JobStepState
+  context: RunnerContext
+}
+
+/**
+ * main, then (always) post, with STATE_* from main, env and PATH carried
+ * forward, the same inputs, and one RUNNER_TEMP for the whole job.
+ */
+export async function runActionJob(opts: JobOptions = {}): Promise<JobResult> {
+  const context = opts.context ?? createRunnerContext()
+  const runnerTemp = opts.runnerTemp ?? newRunnerTemp(context)
+  const main = await runActionStep({
+    ...opts,
+    entry: 'main',
+    context,
+    runnerTemp
+  })
+  const exported = Object.fromEntries(
+    Object.entries(main.env).filter(([k]) => !ENV_BLOCK_LIST.has(k))
+  )
+  const env = { ...opts.env, ...exported }
+  const basePath = opts.env?.PATH ?? process.env.PATH ?? '/usr/bin:/bin'
+  const afterMain: JobStepState = {
+    env,
+    path: main.path,
+    PATH: [...main.path].reverse().concat(basePath).join(':')
+  }
+  if (opts.between) await opts.between(main, afterMain)
+  if (opts.skipPost) return { main, afterMain, context }
+  const post = await runActionStep({
+    ...opts,
+    entry: 'post',
+    context,
+    runnerTemp,
+    env,
+    path: main.path,
+    state: main.state
+  })
+  return { main, post, afterMain, context }
+}
