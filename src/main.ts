@@ -1,3 +1,116 @@
 import * as core from '@actions/core'
+import { synthesizeChain } from './chain.js'
+import {
+  compareEffective,
+  readGoEnv,
+  readGoEnvFile
+} from './effective-config.js'
+import { EnvPlan } from './env-plan.js'
+import { readInputs } from './inputs.js'
+import { isPrivateModule } from './patterns.js'
+import { probeMirrors } from './probe.js'
+import { estimateWorkload, planProbe, readProjectSums } from './probe-plan.js'
+import { rankMirrors, median } from './rank.js'
+import { REPORT_SCHEMA, type RunReport } from './report.js'
+import { runnerContext } from './runner-context.js'
+import { renderSummary } from './summary.js'
 
-core.info('setup-goproxy: main')
+// Upper bound of the one throughput-measuring zip read per mirror.
+const ZIP_TIME_BOX_MS = 1500
+
+async function run(): Promise<void> {
+  const inputs = readInputs((name) => core.getInput(name))
+  const jobEnv = { ...process.env }
+  const ctx = runnerContext()
+  const report: RunReport = {
+    schema: REPORT_SCHEMA,
+    startedAt: new Date().toISOString(),
+    runner: { os: ctx.os, arch: ctx.arch, job: ctx.job, runId: ctx.runId },
+    env: []
+  }
+  const plan = new EnvPlan()
+  const sel = inputs.selection
+  const isPrivate = (path: string): boolean =>
+    isPrivateModule(inputs.privacy, path)
+
+  const sums = await readProjectSums(inputs.project.workingDirectory)
+  const probePlan = planProbe(sums, sel.probeModules, isPrivate, ctx.tieSeed)
+  const t0 = performance.now()
+  const probes = await core.group(
+    `Probing ${sel.mirrors.length} mirrors`,
+    async () => {
+      const res = await probeMirrors(sel.mirrors, {
+        modules: probePlan.modules,
+        deadlineMs: sel.probeTimeoutMs,
+        zipTimeBoxMs: Math.min(ZIP_TIME_BOX_MS, sel.probeTimeoutMs / 2),
+        workload: estimateWorkload(probePlan.entries, undefined)
+      })
+      for (const p of res) {
+        core.info(
+          `${p.url}: ${p.found}/${p.sampled} found, ttfb ${p.timings.ttfbMs?.toFixed(0) ?? '–'} ms${p.failures.length ? `, ${p.failures.map((f) => f.kind).join(', ')}` : ''}`
+        )
+      }
+      return res
+    }
+  )
+  report.probe = {
+    modules: probePlan.modules.map(({ path, version }) => ({ path, version })),
+    source: probePlan.source,
+    durationMs: performance.now() - t0,
+    mirrors: probes
+  }
+  const zipSizes = probes
+    .map((p) => p.timings.throughputBytes)
+    .filter((b): b is number => b !== undefined)
+  const workload = estimateWorkload(
+    probePlan.entries,
+    zipSizes.length ? median(zipSizes) : undefined
+  )
+  report.ranking = rankMirrors(probes, workload, ctx.tieSeed)
+  report.chain = synthesizeChain({
+    privateProxies: sel.privateProxies,
+    ranking: report.ranking,
+    maxMirrors: sel.maxMirrors,
+    fallbackOn: sel.fallbackOn,
+    directFallback: sel.directFallback
+  })
+  plan.set('GOPROXY', report.chain.goproxy, 'ranked mirror chain')
+
+  for (const w of report.chain.warnings) core.warning(w)
+  for (const e of plan.entries()) core.exportVariable(e.name, e.value)
+  report.env = plan.entries()
+  core.setOutput('goproxy', report.chain.goproxy)
+  core.setOutput('mirror', report.chain.firstMirror)
+  core.setOutput(
+    'probe-results',
+    JSON.stringify({ probe: report.probe, ranking: report.ranking })
+  )
+
+  const exportedEnv = Object.fromEntries(
+    report.env.map((e) => [e.name, e.value])
+  )
+  const goenv = await readGoEnv({
+    ...(process.env as Record<string, string>),
+    ...exportedEnv
+  })
+  if (goenv) {
+    report.effective = compareEffective(
+      report.env,
+      goenv,
+      await readGoEnvFile(goenv.GOENV),
+      process.env
+    )
+    for (const f of report.effective) core.warning(`${f.name}: ${f.message}`)
+  }
+
+  if (inputs.project.summary) {
+    await core.summary.addRaw(renderSummary(report)).write()
+  }
+}
+
+run()
+  .catch((err: unknown) => {
+    core.setFailed(err instanceof Error ? err.message : String(err))
+  })
+  // Pending keep-alive sockets must not hold the step open.
+  .finally(() => process.exit())

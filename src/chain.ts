@@ -1,0 +1,117 @@
+import type { MirrorRanking } from './rank.js'
+
+export interface ChainInput {
+  privateProxies: string[]
+  ranking: MirrorRanking[]
+  maxMirrors: number
+  fallbackOn: 'any-error' | 'not-found'
+  directFallback: boolean
+}
+
+export interface ChainEntry {
+  url: string
+  role: 'private' | 'mirror' | 'direct'
+  reason: string
+}
+
+export interface ChainResult {
+  goproxy: string
+  /** First public mirror, or "direct" when none is usable. */
+  firstMirror: string
+  entries: ChainEntry[]
+  /** Candidate mirrors not in the chain, and why. */
+  leftOut: { url: string; reason: string }[]
+  warnings: string[]
+}
+
+export class NoUsableMirrorError extends Error {}
+
+/**
+ * Builds GOPROXY. Private proxies come first, joined with "," so that their
+ * 401/403 stays final (go must not offer private paths to the public
+ * mirrors). Public mirrors follow in rank order joined with "|" (fall through
+ * on any error) or "," (only on 404/410). "direct" closes the list with the
+ * same separator: under any-error a mirror's 5xx should not end the build
+ * while the origin can still answer.
+ */
+export function synthesizeChain(input: ChainInput): ChainResult {
+  const usable = input.ranking
+    .filter((r) => r.position !== undefined)
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+  const chosen = usable.slice(0, input.maxMirrors)
+  const leftOut = [
+    ...usable.slice(input.maxMirrors).map((r) => ({
+      url: r.url,
+      reason: `ranked ${r.position}, beyond max-mirrors (${input.maxMirrors})`
+    })),
+    ...input.ranking
+      .filter((r) => r.position === undefined)
+      .map((r) => ({
+        url: r.url,
+        reason: `failed its probe: ${r.reasons.join('; ')}`
+      }))
+  ]
+  const warnings: string[] = []
+  if (chosen.length === 0) {
+    if (!input.directFallback && input.privateProxies.length === 0) {
+      throw new NoUsableMirrorError(
+        'No candidate mirror passed its probe and direct-fallback is false: ' +
+          leftOut.map((l) => `${l.url} (${l.reason})`).join(', ')
+      )
+    }
+    warnings.push(
+      input.directFallback
+        ? 'No candidate mirror passed its probe; public modules will be fetched directly from their origins.'
+        : 'No candidate mirror passed its probe; only the private proxy is in GOPROXY.'
+    )
+  }
+  const sep = input.fallbackOn === 'any-error' ? '|' : ','
+  const entries: ChainEntry[] = [
+    ...input.privateProxies.map((url) => ({
+      url,
+      role: 'private' as const,
+      reason: 'private-proxy: first, and its refusals are final (",")'
+    })),
+    ...chosen.map((r) => ({
+      url: r.url,
+      role: 'mirror' as const,
+      reason: mirrorReason(r)
+    }))
+  ]
+  if (input.directFallback) {
+    entries.push({
+      url: 'direct',
+      role: 'direct',
+      reason: 'direct-fallback: modules no mirror has come from their origin'
+    })
+  }
+  let goproxy = input.privateProxies.join(',')
+  const pub = [
+    ...chosen.map((r) => r.url),
+    ...(input.directFallback ? ['direct'] : [])
+  ]
+  if (pub.length > 0) goproxy += (goproxy ? ',' : '') + pub.join(sep)
+  return {
+    goproxy,
+    firstMirror: chosen[0]?.url ?? 'direct',
+    entries,
+    leftOut,
+    warnings
+  }
+}
+
+function mirrorReason(r: MirrorRanking): string {
+  const parts = [`rank ${r.position}`, r.tier]
+  if (r.sampled > 0) parts.push(`${r.found}/${r.sampled} sampled versions`)
+  if (r.expectedMs !== undefined)
+    parts.push(`expected ${formatMs(r.expectedMs)}`)
+  return parts.join(', ')
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 10_000
+    ? `${(ms / 1000).toFixed(0)} s`
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.round(ms)} ms`
+}

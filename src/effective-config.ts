@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { getExecOutput } from '@actions/exec'
+import type { EnvEntry } from './env-plan.js'
+
+export interface EffectiveFinding {
+  name: string
+  exported?: string
+  effective?: string
+  message: string
+}
+
+// Settings that decide where modules come from and how they are verified.
+const WATCHED = [
+  'GOPROXY',
+  'GOPRIVATE',
+  'GONOPROXY',
+  'GONOSUMDB',
+  'GOSUMDB',
+  'GOINSECURE',
+  'GOFLAGS',
+  'GOAUTH',
+  'GOMODCACHE'
+]
+
+/**
+ * Runs `go env -json` under the environment later steps will see. Pinned to
+ * GOTOOLCHAIN=local and run outside the module so that it cannot start a
+ * toolchain download. Undefined when go is not on PATH.
+ */
+export async function readGoEnv(
+  env: Record<string, string>
+): Promise<Record<string, string> | undefined> {
+  try {
+    const out = await getExecOutput('go', ['env', '-json'], {
+      cwd: tmpdir(),
+      env: { ...env, GOTOOLCHAIN: 'local' },
+      silent: true,
+      ignoreReturnCode: true
+    })
+    if (out.exitCode !== 0) return undefined
+    return JSON.parse(out.stdout) as Record<string, string>
+  } catch {
+    return undefined
+  }
+}
+
+/** Parses a GOENV file (`go env -w` writes KEY=VALUE lines). */
+export function parseGoEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Z][A-Z0-9_]*)=(.*)$/.exec(line)
+    if (m) out[m[1]] = m[2].trim()
+  }
+  return out
+}
+
+export async function readGoEnvFile(
+  path: string | undefined
+): Promise<Record<string, string>> {
+  if (!path || path === 'off') return {}
+  try {
+    return parseGoEnvFile(await readFile(path, 'utf8'))
+  } catch {
+    return {}
+  }
+}
+
+/**
+ * Compares what was exported with what go will really use, and names what
+ * else steers it: a GOENV file (`go env -w`), GOFLAGS that bypass the proxy,
+ * job-level env that later steps may still override.
+ */
+export function compareEffective(
+  exported: EnvEntry[],
+  goenv: Record<string, string>,
+  goenvFile: Record<string, string>,
+  jobEnv: Record<string, string | undefined>
+): EffectiveFinding[] {
+  const findings: EffectiveFinding[] = []
+  const byName = new Map(exported.map((e) => [e.name, e.value]))
+  for (const e of exported) {
+    if (!(e.name in goenv)) continue
+    const actual = goenv[e.name]
+    if (actual !== e.value) {
+      const fromFile = goenvFile[e.name] !== undefined
+      findings.push({
+        name: e.name,
+        exported: e.value,
+        effective: actual,
+        message: fromFile
+          ? `go uses ${e.name}=${actual} from the GOENV file (${goenv.GOENV}); an empty exported value counts as unset`
+          : `go uses ${e.name}=${actual}, not the exported ${e.value}`
+      })
+    }
+  }
+  for (const name of WATCHED) {
+    if (byName.has(name)) continue
+    const v = goenvFile[name]
+    if (v !== undefined && v !== '') {
+      findings.push({
+        name,
+        effective: goenv[name] ?? v,
+        message: `the GOENV file (${goenv.GOENV}) sets ${name}=${v}, which applies to every go command of this job`
+      })
+    }
+  }
+  const flags = (goenv.GOFLAGS ?? '').split(/\s+/).filter(Boolean)
+  if (flags.includes('-mod=vendor')) {
+    findings.push({
+      name: 'GOFLAGS',
+      effective: goenv.GOFLAGS,
+      message:
+        'GOFLAGS has -mod=vendor: go builds from vendor/ and does not use GOPROXY at all'
+    })
+  }
+  if (flags.some((f) => f === '-insecure' || f.startsWith('-insecure='))) {
+    findings.push({
+      name: 'GOFLAGS',
+      effective: goenv.GOFLAGS,
+      message:
+        'GOFLAGS has -insecure, which makes go get fail since Go 1.17; use the insecure input (GOINSECURE)'
+    })
+  }
+  for (const [name, value] of byName) {
+    const job = jobEnv[name]
+    if (
+      job !== undefined &&
+      job !== '' &&
+      job !== value &&
+      WATCHED.includes(name)
+    ) {
+      findings.push({
+        name,
+        exported: value,
+        effective: job,
+        message: `the workflow already set ${name}=${job}; later steps get the exported value unless a step sets its own env`
+      })
+    }
+  }
+  return findings
+}

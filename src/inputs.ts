@@ -1,0 +1,102 @@
+import {
+  InputError,
+  parseBool,
+  parseChoice,
+  parseNumber,
+  splitLines,
+  splitList
+} from './input-values.js'
+import { normalizeMirrorUrl } from './mirror-url.js'
+import { parseModuleVersion, type ModuleVersion } from './module-path.js'
+import { readPrivacyInputs, type PrivacyInputs } from './privacy-inputs.js'
+
+export type InputGetter = (name: string) => string
+
+export interface SelectionInputs {
+  mirrors: string[]
+  privateProxies: string[]
+  maxMirrors: number
+  directFallback: boolean
+  fallbackOn: 'any-error' | 'not-found'
+  probeTimeoutMs: number
+  probeModules: ModuleVersion[]
+}
+
+export interface ProjectInputs {
+  workingDirectory: string
+  cacheDependencyPath: string[]
+  summary: boolean
+}
+
+export interface Inputs {
+  selection: SelectionInputs
+  project: ProjectInputs
+  privacy: PrivacyInputs
+}
+
+/** Reads and validates every input before the action changes anything. */
+export function readInputs(get: InputGetter): Inputs {
+  return {
+    selection: readSelectionInputs(get),
+    project: {
+      workingDirectory: get('working-directory').trim() || '.',
+      cacheDependencyPath: splitLines(get('cache-dependency-path')),
+      summary: parseBool('summary', get('summary') || 'true')
+    },
+    privacy: readPrivacyInputs(get)
+  }
+}
+
+export function readSelectionInputs(get: InputGetter): SelectionInputs {
+  const mirrors = unique(
+    splitList(get('mirrors')).map((m) => normalizeMirrorUrl('mirrors', m))
+  )
+  if (mirrors.length === 0) {
+    throw new InputError(
+      'mirrors',
+      `no mirror given (value "${get('mirrors')}"); list at least one GOPROXY URL`
+    )
+  }
+  const privateProxies = unique(
+    splitList(get('private-proxy')).map((m) =>
+      normalizeMirrorUrl('private-proxy', m)
+    )
+  )
+  const probeModules = splitList(get('probe-modules')).map((s) => {
+    const m = parseModuleVersion(s)
+    if (!m) {
+      throw new InputError(
+        'probe-modules',
+        `"${s}" is not of the form module/path@vX.Y.Z`
+      )
+    }
+    return m
+  })
+  return {
+    mirrors,
+    privateProxies,
+    maxMirrors: parseNumber('max-mirrors', get('max-mirrors') || '3', {
+      min: 1,
+      max: 20,
+      integer: true
+    }),
+    directFallback: parseBool(
+      'direct-fallback',
+      get('direct-fallback') || 'true'
+    ),
+    fallbackOn: parseChoice('fallback-on', get('fallback-on') || 'any-error', [
+      'any-error',
+      'not-found'
+    ] as const),
+    probeTimeoutMs:
+      parseNumber('probe-timeout', get('probe-timeout') || '10', {
+        min: 0.1,
+        max: 600
+      }) * 1000,
+    probeModules
+  }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)]
+}

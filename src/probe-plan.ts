@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { join, resolve } from 'node:path'
+import {
+  mergeGoSums,
+  parseGoSum,
+  sampleModules,
+  type GoSumEntry
+} from './gosum.js'
+import type { ModuleVersion } from './module-path.js'
+import type { Workload } from './rank.js'
+
+// Long-lived public modules probed when the project has no go.sum. Their
+// go.sum hashes (from sum.golang.org) let the probe check integrity too.
+export const BUILT_IN_PROBE_MODULES: GoSumEntry[] = [
+  {
+    path: 'golang.org/x/mod',
+    version: 'v0.20.0',
+    zipHash: 'h1:utOm6MM3R3dnawAiJgn0y+xvuYRsm1RKM/4giyfDgV0=',
+    modHash: 'h1:hTbmBsO62+eylJbnUtE2MGJUyE7QWk4xUqPFrRgJ+7c='
+  },
+  {
+    path: 'golang.org/x/text',
+    version: 'v0.17.0',
+    zipHash: 'h1:XtiM5bkSOt+ewxlOE/aE/AKEHibwj/6gvWMl9Rsh0Qc=',
+    modHash: 'h1:BuEKDfySbSR4drPmRPG/7iBdf8hvFMuRexcpahXilzY='
+  },
+  {
+    path: 'github.com/google/uuid',
+    version: 'v1.6.0',
+    zipHash: 'h1:NIvaJDMOsjHA8n1jAhLSgzrAzy1Hgr+hNrb57e+94F0=',
+    modHash: 'h1:TIyPZe4MgqvfeYDBFedMoGGpEw/LqOeaOT+nhxU+yHo='
+  }
+]
+
+export const PROBE_SAMPLE_SIZE = 3
+
+// Zip size assumed per module when nothing better is known; the probe's own
+// zip read replaces it.
+export const TYPICAL_ZIP_BYTES = 256 * 1024
+
+export interface ProbePlan {
+  modules: GoSumEntry[]
+  source: 'go.sum' | 'probe-modules' | 'built-in'
+  /** Public module versions of the project, for the workload estimate. */
+  entries: GoSumEntry[]
+}
+
+/** Reads the go.sum files of the module (and go.work workspace) at `dir`. */
+export async function readProjectSums(dir: string): Promise<GoSumEntry[]> {
+  const root = resolve(dir)
+  const files = [join(root, 'go.sum'), join(root, 'go.work.sum')]
+  const work = await readFile(join(root, 'go.work'), 'utf8').catch(() => '')
+  for (const use of parseGoWorkUses(work)) files.push(join(root, use, 'go.sum'))
+  const texts = await Promise.all(
+    files.map((f) => readFile(f, 'utf8').catch(() => ''))
+  )
+  return mergeGoSums(texts.map(parseGoSum))
+}
+
+/** Directories named by `use` directives of a go.work file. */
+export function parseGoWorkUses(text: string): string[] {
+  const uses: string[] = []
+  let inBlock = false
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\/\/.*$/, '').trim()
+    if (inBlock) {
+      if (line === ')') inBlock = false
+      else if (line) uses.push(unquote(line))
+    } else if (/^use\s*\($/.test(line)) inBlock = true
+    else {
+      const m = /^use\s+(\S+)/.exec(line)
+      if (m) uses.push(unquote(m[1]))
+    }
+  }
+  return uses
+}
+
+function unquote(s: string): string {
+  return s.replace(/^["`](.*)["`]$/, '$1')
+}
+
+export function planProbe(
+  sums: GoSumEntry[],
+  probeModules: ModuleVersion[],
+  isPrivate: (path: string) => boolean,
+  seed: string
+): ProbePlan {
+  const entries = sums.filter((e) => !isPrivate(e.path))
+  if (probeModules.length > 0) {
+    const known = new Map(sums.map((e) => [`${e.path}@${e.version}`, e]))
+    return {
+      modules: probeModules
+        .filter((m) => !isPrivate(m.path))
+        .map((m) => known.get(`${m.path}@${m.version}`) ?? m),
+      source: 'probe-modules',
+      entries
+    }
+  }
+  const sampled = sampleModules(entries, PROBE_SAMPLE_SIZE, isPrivate, seed)
+  if (sampled.length > 0) return { modules: sampled, source: 'go.sum', entries }
+  return { modules: BUILT_IN_PROBE_MODULES, source: 'built-in', entries }
+}
+
+/**
+ * What the build will ask of the first mirror: .info and .mod for every
+ * module version in go.sum and a .zip for those whose zip hash is listed
+ * (those are the ones the build extracts).
+ */
+export function estimateWorkload(
+  entries: GoSumEntry[],
+  zipBytes: number | undefined,
+  concurrency = availableParallelism()
+): Workload {
+  const zips = entries.filter((e) => e.zipHash).length
+  const mods = entries.length
+  if (mods === 0) {
+    return {
+      requests: 3 * BUILT_IN_PROBE_MODULES.length,
+      bytes: 3 * (zipBytes ?? TYPICAL_ZIP_BYTES),
+      concurrency
+    }
+  }
+  return {
+    requests: mods + 2 * zips,
+    bytes: zips * (zipBytes ?? TYPICAL_ZIP_BYTES),
+    concurrency
+  }
+}

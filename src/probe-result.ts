@@ -1,0 +1,53 @@
+import type { ModuleVersion } from './module-path.js'
+
+/** Why a probe request failed, in the terms a user can act on. */
+export type FailureKind =
+  | 'dns'
+  | 'refused'
+  | 'tls'
+  | 'timeout'
+  | 'network'
+  | 'auth'
+  | 'missing'
+  | 'upstream'
+  | 'rate-limited'
+  | 'server-error'
+  | 'bad-response'
+  | 'checksum'
+
+export interface ProbeFailure {
+  kind: FailureKind
+  /** The request path under the mirror base, e.g. `/example.com/m/@v/v1.0.0.info`. */
+  request: string
+  status?: number
+  detail: string
+  retryAfterSec?: number
+}
+
+export interface MirrorTimings {
+  dnsMs?: number
+  connectMs?: number
+  tlsMs?: number
+  /** Median time to first byte over a kept-alive connection. */
+  ttfbMs?: number
+  ttfbSamplesMs: number[]
+  /** Bytes per second after the first byte of one time-boxed .zip read. */
+  throughputBps?: number
+  throughputBytes?: number
+}
+
+export interface MirrorProbe {
+  url: string
+  timings: MirrorTimings
+  /** Sampled module versions the mirror served (all three files when probed). */
+  found: number
+  sampled: number
+  missing: ModuleVersion[]
+  integrity: { checked: number; mismatches: ModuleVersion[] }
+  failures: ProbeFailure[]
+  /** Status of `<mirror>/sumdb/sum.golang.org/supported`; undefined when not answered. */
+  sumdbSupported?: number
+  sumdbError?: FailureKind
+  /** True when the probe deadline cut this mirror's measurements short. */
+  cutShort: boolean
+}

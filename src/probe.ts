@@ -1,0 +1,449 @@
+import {
+  checkBody,
+  classifyError,
+  classifyStatus,
+  describeError,
+  parseRetryAfter,
+  zipLooksComplete
+} from './classify.js'
+import type { GoSumEntry } from './gosum.js'
+import { escapeModulePath, hashGoMod } from './module-path.js'
+import type { MirrorProbe, ProbeFailure } from './probe-result.js'
+import { lowerBoundMs, median, type Workload } from './rank.js'
+import {
+  closeRedirectAgent,
+  openTransport,
+  type Transport
+} from './probe-transport.js'
+
+export interface ProbeOptions {
+  /** Module versions to request, with go.sum hashes when known. */
+  modules: GoSumEntry[]
+  /** The whole probe phase ends by then (ms from start). */
+  deadlineMs: number
+  /** Upper bound of the one throughput-measuring .zip read. */
+  zipTimeBoxMs: number
+  /** Used to stop early once slower mirrors cannot change the choice. */
+  workload: Workload
+  /** Mirrors whose expected time is within this share of the best must finish. */
+  tieMargin?: number
+}
+
+const MAX_SMALL_BODY = 1 << 20
+
+// Per-mirror live state, read by the early-stop check.
+interface Live {
+  samples: number[]
+  openSince?: number
+  done: boolean
+  fatal: boolean
+  result: MirrorProbe
+}
+
+/**
+ * Probes every mirror in parallel the way go will use it: .info, .mod and one
+ * .zip of this project's own module versions over one kept-alive connection,
+ * plus the sumdb `supported` endpoint. Ends by the deadline whatever the
+ * mirrors do, and earlier once no unfinished mirror can still come first.
+ */
+export async function probeMirrors(
+  urls: string[],
+  opts: ProbeOptions
+): Promise<MirrorProbe[]> {
+  const start = performance.now()
+  const stop = new AbortController()
+  const lives = urls.map((url) => newLive(url, opts.modules.length))
+  const timer = setTimeout(
+    () => stop.abort(new DeadlineError()),
+    opts.deadlineMs
+  )
+  const check = setInterval(() => {
+    if (outcomeSettled(lives, opts.workload, opts.tieMargin ?? 0.1))
+      stop.abort(new SettledError())
+  }, 20)
+  try {
+    await Promise.all(lives.map((l) => probeOne(l, opts, stop.signal)))
+  } finally {
+    clearTimeout(timer)
+    clearInterval(check)
+    await closeRedirectAgent()
+  }
+  const elapsed = performance.now() - start
+  return lives.map((l) => finish(l, stop.signal.reason, elapsed))
+}
+
+class DeadlineError extends Error {
+  name = 'TimeoutError'
+}
+class SettledError extends Error {
+  name = 'SettledError'
+}
+
+function newLive(url: string, sampled: number): Live {
+  return {
+    samples: [],
+    done: false,
+    fatal: false,
+    result: {
+      url,
+      timings: { ttfbSamplesMs: [] },
+      found: 0,
+      sampled,
+      missing: [],
+      integrity: { checked: 0, mismatches: [] },
+      failures: [],
+      cutShort: false
+    }
+  }
+}
+
+function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
+  const r = l.result
+  if (!l.done && !l.fatal) {
+    if (l.samples.length === 0) {
+      r.failures.push({
+        kind: 'timeout',
+        request: '/',
+        detail:
+          reason instanceof SettledError
+            ? `no answer in ${Math.round(elapsedMs)} ms, while faster mirrors finished`
+            : `no answer within the probe timeout (${Math.round(elapsedMs)} ms)`
+      })
+    } else {
+      r.cutShort = true
+    }
+  }
+  r.timings.ttfbSamplesMs = l.samples.map((s) => Math.round(s * 10) / 10)
+  if (l.samples.length > 0) r.timings.ttfbMs = median(l.samples)
+  return r
+}
+
+/**
+ * True once the first place of the ranking is decided: some mirror has
+ * finished cleanly with every sampled version, and every unfinished mirror's
+ * best possible expected time is already worse than it by more than the
+ * near-tie margin.
+ */
+function outcomeSettled(lives: Live[], w: Workload, margin: number): boolean {
+  const now = performance.now()
+  let best = Infinity
+  for (const l of lives) {
+    const r = l.result
+    if (!l.done || l.fatal || r.failures.length > 0 || r.found < r.sampled)
+      continue
+    const lat = median(l.samples)
+    const bps = r.timings.throughputBps
+    if (bps === undefined) continue
+    best = Math.min(
+      best,
+      (w.requests * lat) / Math.max(1, w.concurrency) + (w.bytes / bps) * 1000
+    )
+  }
+  if (best === Infinity) return false
+  return lives.every(
+    (l) =>
+      l.done ||
+      l.fatal ||
+      lowerBoundMs(
+        l.samples,
+        l.openSince === undefined ? 0 : now - l.openSince,
+        w
+      ) >
+        best * (1 + margin)
+  )
+}
+
+async function probeOne(
+  l: Live,
+  opts: ProbeOptions,
+  signal: AbortSignal
+): Promise<void> {
+  const base = new URL(l.result.url)
+  const prefix = base.pathname.replace(/\/$/, '')
+  const t = openTransport(base)
+  try {
+    let zipTarget: GoSumEntry | undefined
+    for (const m of opts.modules) {
+      const stem = `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
+      const info = await small(l, t, `${stem}.info`, 'info', signal, m.version)
+      if (info === undefined) {
+        if (l.fatal || signal.aborted) return
+        continue
+      }
+      const mod = await small(l, t, `${stem}.mod`, 'mod', signal)
+      if (mod === undefined) {
+        if (l.fatal || signal.aborted) return
+        continue
+      }
+      l.result.found++
+      zipTarget ??= m
+      if (m.modHash) {
+        l.result.integrity.checked++
+        const got = hashGoMod(mod)
+        if (got !== m.modHash) {
+          l.result.integrity.mismatches.push({
+            path: m.path,
+            version: m.version
+          })
+          fail(l, {
+            kind: 'checksum',
+            request: `${stem}.mod`,
+            detail: `go.mod of ${m.path}@${m.version} hashes to ${got}, go.sum says ${m.modHash}`
+          })
+          return
+        }
+      }
+    }
+    const sumdb = await request(
+      l,
+      t,
+      `${prefix}/sumdb/sum.golang.org/supported`,
+      signal,
+      false
+    )
+    if (sumdb) {
+      l.result.sumdbSupported = sumdb.status
+      await sumdb.body.destroy()
+    } else if (l.fatal || signal.aborted) return
+    if (zipTarget) {
+      const stem = `${prefix}/${escapeModulePath(zipTarget.path)}/@v/${escapeModulePath(zipTarget.version)}`
+      await measureZip(l, t, `${stem}.zip`, opts.zipTimeBoxMs, signal)
+    }
+    if (!l.fatal && !signal.aborted) l.done = true
+  } finally {
+    await t.close().catch(() => undefined)
+  }
+}
+
+function fail(l: Live, f: ProbeFailure, fatal = true): void {
+  l.result.failures.push(f)
+  if (fatal) l.fatal = true
+}
+
+/** Sends one request, timing the first byte; records transport failures. */
+async function request(
+  l: Live,
+  t: Transport,
+  path: string,
+  signal: AbortSignal,
+  sample = true
+): Promise<Awaited<ReturnType<Transport['request']>> | undefined> {
+  const t0 = performance.now()
+  l.openSince = t0
+  try {
+    const res = await t.request(path, signal)
+    if (sample) l.samples.push(performance.now() - t0)
+    Object.assign(l.result.timings, t.timings)
+    return res
+  } catch (err) {
+    Object.assign(l.result.timings, t.timings)
+    if (signal.aborted) return undefined
+    const kind = classifyError(err)
+    fail(
+      l,
+      { kind, request: path, detail: describeError(err) },
+      kind !== 'timeout'
+    )
+    return undefined
+  } finally {
+    l.openSince = undefined
+  }
+}
+
+async function readAll(
+  body: AsyncIterable<Buffer>,
+  limit: number
+): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let n = 0
+  for await (const c of body) {
+    chunks.push(c)
+    n += c.length
+    if (n > limit) break
+  }
+  return Buffer.concat(chunks)
+}
+
+/** GETs a small protocol file and checks it; undefined when not usable. */
+async function small(
+  l: Live,
+  t: Transport,
+  path: string,
+  kind: 'info' | 'mod',
+  signal: AbortSignal,
+  version?: string
+): Promise<Buffer | undefined> {
+  const res = await request(l, t, path, signal)
+  if (!res) return undefined
+  let body: Buffer
+  l.openSince = performance.now()
+  try {
+    body = await readAll(res.body, MAX_SMALL_BODY)
+  } catch (err) {
+    if (!signal.aborted)
+      fail(
+        l,
+        { kind: classifyError(err), request: path, detail: describeError(err) },
+        false
+      )
+    return undefined
+  } finally {
+    l.openSince = undefined
+  }
+  const text = body.subarray(0, 512).toString('utf8')
+  const kindOfFailure = classifyStatus(res.status, text)
+  if (kindOfFailure === 'missing') {
+    const [, modPath, ver] =
+      /^(?:.*?)\/(.+)\/@v\/(.+)\.(?:info|mod)$/.exec(path) ?? []
+    l.result.missing.push({ path: modPath ?? path, version: ver ?? '' })
+    return undefined
+  }
+  if (kindOfFailure) {
+    const retryAfterSec = parseRetryAfter(
+      headerValue(res.headers['retry-after'])
+    )
+    const fatal = kindOfFailure === 'auth' || kindOfFailure === 'bad-response'
+    fail(
+      l,
+      {
+        kind: kindOfFailure,
+        request: path,
+        status: res.status,
+        detail: `${res.status}${text.trim() ? `: ${text.trim().split('\n')[0].slice(0, 120)}` : ''}`,
+        retryAfterSec
+      },
+      fatal
+    )
+    // A rate-limited mirror is asked nothing more: that is what Retry-After means.
+    if (kindOfFailure === 'rate-limited') l.fatal = true
+    return undefined
+  }
+  const bad = checkBody(kind, body, version)
+  if (bad) {
+    fail(l, {
+      kind: 'bad-response',
+      request: path,
+      status: res.status,
+      detail: bad
+    })
+    return undefined
+  }
+  return body
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
+}
+
+/**
+ * Reads one .zip for at most `boxMs` after its first byte and records the
+ * throughput. A zip that ends early, or is not a zip, is a bad response.
+ */
+async function measureZip(
+  l: Live,
+  t: Transport,
+  path: string,
+  boxMs: number,
+  signal: AbortSignal
+): Promise<void> {
+  const res = await request(l, t, path, signal, false)
+  if (!res) return
+  if (res.status !== 200) {
+    const body = await readAll(res.body, 4096).catch(() => Buffer.alloc(0))
+    const kind =
+      classifyStatus(res.status, body.toString('utf8')) ?? 'bad-response'
+    fail(
+      l,
+      {
+        kind,
+        request: path,
+        status: res.status,
+        detail: `${res.status} for the zip`
+      },
+      kind === 'bad-response' || kind === 'auth'
+    )
+    return
+  }
+  const expected = Number(headerValue(res.headers['content-length']) ?? NaN)
+  const chunks: Buffer[] = []
+  let bytes = 0
+  let first: number | undefined
+  let last = performance.now()
+  let complete = false
+  let boxed = false
+  l.openSince = performance.now()
+  const box = setTimeout(() => {
+    boxed = true
+    res.body.destroy(new Error('time box'))
+  }, boxMs)
+  try {
+    for await (const c of res.body) {
+      last = performance.now()
+      if (first === undefined) first = last
+      else bytes += c.length
+      if (chunks.length < 2 || bytes < 64 * 1024) chunks.push(c)
+      l.openSince = last
+    }
+    complete = true
+  } catch (err) {
+    // Cut by the time box or the deadline, what arrived still measures
+    // bandwidth; a connection that ends early is a truncated zip.
+    if (!boxed && !signal.aborted) {
+      fail(l, {
+        kind: 'bad-response',
+        request: path,
+        status: 200,
+        detail: `truncated zip (${describeError(err)})`
+      })
+      return
+    }
+  } finally {
+    clearTimeout(box)
+    l.openSince = undefined
+  }
+  const head = Buffer.concat(chunks)
+  const notZip = head.length > 0 ? checkBody('zip', head) : 'empty body'
+  if (notZip) {
+    fail(l, {
+      kind: 'bad-response',
+      request: path,
+      status: 200,
+      detail: notZip
+    })
+    return
+  }
+  if (
+    complete &&
+    ((Number.isFinite(expected) &&
+      bytes + (chunks[0]?.length ?? 0) < expected) ||
+      !zipTailOk(chunks, bytes, head))
+  ) {
+    fail(l, {
+      kind: 'bad-response',
+      request: path,
+      status: 200,
+      detail: 'truncated zip'
+    })
+    return
+  }
+  const total = bytes + (chunks[0]?.length ?? 0)
+  l.result.timings.throughputBytes = total
+  if (first !== undefined && last > first && bytes > 0) {
+    l.result.timings.throughputBps = bytes / ((last - first) / 1000)
+  } else if (first !== undefined) {
+    // Everything arrived in one chunk: bandwidth is not the limit at this size.
+    l.result.timings.throughputBps = total / 0.001
+  }
+}
+
+// The end-of-central-directory record is only checkable when the whole zip
+// was kept, i.e. for small zips; larger ones rely on Content-Length.
+function zipTailOk(
+  chunks: Buffer[],
+  bytesAfterFirst: number,
+  head: Buffer
+): boolean {
+  const total = bytesAfterFirst + (chunks[0]?.length ?? 0)
+  if (head.length < total) return true
+  return zipLooksComplete(head)
+}

@@ -1,0 +1,26 @@
+import type { EnvEntry } from './env-plan.js'
+import type { MirrorProbe } from './probe-result.js'
+import type { MirrorRanking } from './rank.js'
+import type { ChainResult } from './chain.js'
+import type { EffectiveFinding } from './effective-config.js'
+import type { ModuleVersion } from './module-path.js'
+
+export const REPORT_SCHEMA = 'setup-goproxy/report@1'
+
+// The one data model of a run: every phase fills its section, the summary
+// and the `report` output are rendered from it.
+export interface RunReport {
+  schema: typeof REPORT_SCHEMA
+  startedAt: string
+  runner: { os: string; arch: string; job: string; runId: string }
+  probe?: {
+    modules: ModuleVersion[]
+    source: 'go.sum' | 'probe-modules' | 'built-in'
+    durationMs: number
+    mirrors: MirrorProbe[]
+  }
+  ranking?: MirrorRanking[]
+  chain?: ChainResult
+  env: EnvEntry[]
+  effective?: EffectiveFinding[]
+}
