@@ -1,0 +1,139 @@
+import { describe, expect, it } from '@jest/globals'
+import { EnvPlan } from '../../src/env-plan.js'
+import { readPrivacyInputs } from '../../src/privacy-inputs.js'
+import {
+  planPrivacyEnv,
+  uncoveredPrivateModules
+} from '../../src/privacy-env.js'
+
+function run(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+  privateProxies: string[] = []
+): { vars: Record<string, string>; r: ReturnType<typeof planPrivacyEnv> } {
+  const privacy = readPrivacyInputs((n) => inputs[n] ?? '', env)
+  const plan = new EnvPlan()
+  const r = planPrivacyEnv(privacy, { privateProxies, env }, plan)
+  return {
+    vars: Object.fromEntries(plan.entries().map((e) => [e.name, e.value])),
+    r
+  }
+}
+
+describe('planPrivacyEnv', () => {
+  it('exports only GOPRIVATE when go derives the rest', () => {
+    const { vars, r } = run({ private: 'git.corp.test,*.int.test' })
+    expect(vars).toEqual({
+      GOPRIVATE: 'git.corp.test,*.int.test',
+      GIT_TERMINAL_PROMPT: '0'
+    })
+    expect(r.routes).toEqual([
+      {
+        pattern: 'git.corp.test',
+        fetch: 'direct',
+        checksumDb: false,
+        insecure: false
+      },
+      {
+        pattern: '*.int.test',
+        fetch: 'direct',
+        checksumDb: false,
+        insecure: false
+      }
+    ])
+  })
+
+  it('sends private modules through private-proxy with GONOPROXY=none', () => {
+    const { vars, r } = run(
+      { private: 'corp.test', 'private-proxy': 'https://p.test' },
+      {},
+      ['https://p.test']
+    )
+    expect(vars.GONOPROXY).toBe('none')
+    expect(vars.GONOSUMDB).toBeUndefined()
+    expect(r.routes[0]).toMatchObject({
+      fetch: 'private-proxy',
+      checksumDb: false
+    })
+  })
+
+  it('keeps the private patterns in GONOSUMDB when no-sumdb adds some', () => {
+    const { vars } = run({ private: 'corp.test', 'no-sumdb': 'other.test' })
+    expect(vars.GONOSUMDB).toBe('other.test,corp.test')
+  })
+
+  it('overrides a GONOPROXY=none left in the job without a private proxy', () => {
+    const { vars, r } = run({ private: 'corp.test' }, { GONOPROXY: 'none' })
+    expect(vars.GONOPROXY).toBe('corp.test')
+    expect(r.warnings.join()).toMatch(/GONOPROXY=none was set earlier/)
+  })
+
+  it('overrides GONOSUMDB=none left in the job', () => {
+    const { vars, r } = run({ private: 'corp.test' }, { GONOSUMDB: 'none' })
+    expect(vars.GONOSUMDB).toBe('corp.test')
+    expect(r.warnings.join()).toMatch(/checksum database/)
+  })
+
+  it('adds netrc to a GOAUTH without it, and warns about GOAUTH=off', () => {
+    const creds = { credentials: 'a.test=t' }
+    expect(run(creds, { GOAUTH: 'git /w' }).vars.GOAUTH).toBe('git /w;netrc')
+    expect(run(creds, { GOAUTH: 'netrc;git /w' }).vars.GOAUTH).toBeUndefined()
+    const off = run(creds, { GOAUTH: 'off' })
+    expect(off.vars.GOAUTH).toBeUndefined()
+    expect(off.r.warnings.join()).toMatch(/GOAUTH=off/)
+  })
+
+  it('keeps an explicit GIT_TERMINAL_PROMPT and warns when it allows prompts', () => {
+    const r = run({}, { GIT_TERMINAL_PROMPT: '1' })
+    expect(r.vars.GIT_TERMINAL_PROMPT).toBeUndefined()
+    expect(r.r.warnings.join()).toMatch(/GIT_TERMINAL_PROMPT=1/)
+  })
+
+  it('rewrites SSH remotes of credential hosts through GIT_CONFIG_*, extending an existing count', () => {
+    const { vars, r } = run(
+      { credentials: 'github.com/acme=t\ngit.corp.test:8443=u:t' },
+      {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'core.x',
+        GIT_CONFIG_VALUE_0: 'y'
+      }
+    )
+    expect(vars).toMatchObject({
+      GIT_CONFIG_COUNT: '3',
+      GIT_CONFIG_KEY_1: 'url.https://github.com/acme/.insteadOf',
+      GIT_CONFIG_VALUE_1: 'ssh://git@github.com/acme/',
+      GIT_CONFIG_KEY_2: 'url.https://github.com/acme/.insteadOf',
+      GIT_CONFIG_VALUE_2: 'git@github.com:acme/'
+    })
+    expect(r.warnings.join()).toMatch(/git.corp.test:8443 has a port/)
+    const again = run(
+      { credentials: 'github.com/acme=t' },
+      { ...vars, GIT_CONFIG_KEY_0: 'core.x', GIT_CONFIG_VALUE_0: 'y' }
+    )
+    expect(again.vars.GIT_CONFIG_COUNT).toBeUndefined()
+  })
+
+  it('does not rewrite when git-rewrite is false', () => {
+    const { vars } = run({ credentials: 'a.test=t', 'git-rewrite': 'false' })
+    expect(vars.GIT_CONFIG_COUNT).toBeUndefined()
+  })
+})
+
+describe('uncoveredPrivateModules', () => {
+  it('names required modules on a credential host that no pattern covers', () => {
+    const privacy = readPrivacyInputs(
+      (n) =>
+        ({ private: 'git.corp.test/team', credentials: 'git.corp.test=t' })[
+          n
+        ] ?? '',
+      {}
+    )
+    expect(
+      uncoveredPrivateModules(privacy, [
+        'git.corp.test/team/a',
+        'git.corp.test/other/b',
+        'golang.org/x/text'
+      ])
+    ).toEqual([{ module: 'git.corp.test/other/b', machine: 'git.corp.test' }])
+  })
+})
