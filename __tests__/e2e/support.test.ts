@@ -228,6 +228,61 @@ describe('go mod download through the mirror', () => {
     expect(bad.requests.length).toBeGreaterThanOrEqual(9)
   })
 
+  it('serves large zips through a throttled mirror, also on ::1', async () => {
+    const big = buildProxyTree([
+      { path: 'example.test/big', versions: ['v1.0.0'], zipSize: 512 * 1024 }
+    ])
+    const app = await writeConsumerModule(goTempDir('big-'), big)
+    const m = await startMirror(big, {
+      host: '::1',
+      bandwidth: 4 << 20,
+      latencyMs: 5
+    })
+    mirrors.push(m)
+    expect(m.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
+    const dl = await runGo(['mod', 'download', '-x'], {
+      cwd: app.dir,
+      env: goEnv(m.url),
+      timeoutMs: 60_000
+    })
+    expect(dl.code).toBe(0)
+    const zip = m.requests.find((r) => r.path.endsWith('.zip'))
+    expect(zip).toMatchObject({
+      status: 200,
+      bytes: big.sizes()[0].zip,
+      aborted: false
+    })
+  })
+
+  it('go treats html, truncated zips, unhealthy 404 and 429 as real mirrors cause it to', async () => {
+    const good = await mirror()
+    const [html, cut, sick, limited] = await Promise.all([
+      mirror({ html: true }),
+      mirror({ truncatedZip: true }),
+      mirror({ unhealthy404: true }),
+      mirror({ rateLimit: { retryAfter: 3 } })
+    ])
+    const [r1, r2, r3, r4] = await Promise.all([
+      download(html.url),
+      download(cut.url),
+      download(`${sick.url},${good.url}`),
+      download(`${limited.url},${good.url}`)
+    ])
+    // go reads every .mod first: a captive page fails the go.sum check
+    expect(r1.code).not.toBe(0)
+    expect(r1.stderr).toMatch(
+      /verifying example\.test\/.*\/go\.mod: checksum mismatch/
+    )
+    // the truncated-zip error does not name the module
+    expect(r2.code).not.toBe(0)
+    expect(r2.stderr).toMatch(/^go: zip: not a valid zip file$/m)
+    // a 404 falls through "," whatever its body says; a 429 stops the chain
+    expect(r3.code).toBe(0)
+    expect(r3.stderr).not.toMatch(/fetch timed out/)
+    expect(r4.code).not.toBe(0)
+    expect(r4.stderr).toMatch(/429 Too Many Requests/)
+  })
+
   it('reports a checksum mismatch for a tampered .mod', async () => {
     const m = await mirror({ tamperedMod: ['example.test/alpha'] })
     const dl = await download(m.url)

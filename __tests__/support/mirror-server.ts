@@ -213,13 +213,15 @@ export async function startMirror(
     let off = 0
     const pump = () => {
       if (signal.aborted) return
-      if (off >= body.length) {
-        res.end()
-        return
-      }
       const piece = body.subarray(off, off + chunk)
       off += piece.length
       record.bytes += piece.length
+      // The last piece ends the response at once: a client that has every
+      // byte may close the connection before another tick.
+      if (off >= body.length) {
+        res.end(piece)
+        return
+      }
       const started = Date.now()
       const next = () =>
         setTimeout(pump, Math.max(0, tickMs - (Date.now() - started)))
