@@ -65,6 +65,20 @@ export async function restoreCaches(
   now: Date = new Date()
 ): Promise<CacheRestoreResult | undefined> {
   if (!inputs.enabled) return undefined
+  try {
+    return await restore(inputs, project, env, now)
+  } catch (e) {
+    core.warning(`The Go caches were not restored: ${describeError(e)}`)
+    return undefined
+  }
+}
+
+async function restore(
+  inputs: CacheInputs,
+  project: { workingDirectory: string; cacheDependencyPath: string[] },
+  env: Env,
+  now: Date
+): Promise<CacheRestoreResult> {
   const home = env.HOME || homedir()
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const goEnv = await readGoCacheEnv(env, home)

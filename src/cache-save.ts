@@ -64,7 +64,15 @@ export async function saveCaches(
       durationMs: 0
     }
     if (skipAll) r.detail = skipAll
-    else await saveOne(state, e, r, env)
+    else {
+      try {
+        await saveOne(state, e, r, env)
+      } catch (err) {
+        r.outcome = 'failed'
+        r.detail = describeError(err)
+        core.warning(`The ${e.kind} cache was not saved: ${r.detail}`)
+      }
+    }
     r.durationMs = Date.now() - started
     core.info(
       `${e.kind} cache: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`

@@ -7,6 +7,7 @@ import {
   splitList
 } from './input-values.js'
 import { normalizeMirrorUrl } from './mirror-url.js'
+import { readCacheInputs, type CacheInputs } from './cache-inputs.js'
 import { parseModuleVersion, type ModuleVersion } from './module-path.js'
 import { readPrivacyInputs, type PrivacyInputs } from './privacy-inputs.js'
 
@@ -32,6 +33,7 @@ export interface Inputs {
   selection: SelectionInputs
   project: ProjectInputs
   privacy: PrivacyInputs
+  cache: CacheInputs
 }
 
 /** Reads and validates every input before the action changes anything. */
@@ -43,7 +45,8 @@ export function readInputs(get: InputGetter): Inputs {
       cacheDependencyPath: splitLines(get('cache-dependency-path')),
       summary: parseBool('summary', get('summary') || 'true')
     },
-    privacy: readPrivacyInputs(get)
+    privacy: readPrivacyInputs(get),
+    cache: readCacheInputs(get)
   }
 }
 

@@ -1,4 +1,6 @@
 import * as core from '@actions/core'
+import { restoreCaches, planCacheEnv } from './cache-restore.js'
+import { markCacheMainCompleted } from './cache-state.js'
 import { synthesizeChain } from './chain.js'
 import {
   compareEffective,
@@ -20,6 +22,8 @@ const ZIP_TIME_BOX_MS = 1500
 
 async function run(): Promise<void> {
   const inputs = readInputs((name) => core.getInput(name))
+  // Before any go command can write to GOMODCACHE; concurrent with the probe.
+  const cacheRestore = restoreCaches(inputs.cache, inputs.project)
   const jobEnv = { ...process.env }
   const ctx = runnerContext()
   const report: RunReport = {
@@ -75,6 +79,9 @@ async function run(): Promise<void> {
     directFallback: sel.directFallback
   })
   plan.set('GOPROXY', report.chain.goproxy, 'ranked mirror chain')
+  const cache = await cacheRestore
+  report.cache = cache?.report
+  planCacheEnv(plan, cache)
 
   for (const w of report.chain.warnings) core.warning(w)
   for (const e of plan.entries()) core.exportVariable(e.name, e.value)
@@ -106,6 +113,7 @@ async function run(): Promise<void> {
   if (inputs.project.summary) {
     await core.summary.addRaw(renderSummary(report)).write()
   }
+  markCacheMainCompleted()
 }
 
 run()

@@ -1,3 +1,4 @@
+import type { CacheReport } from './cache-report.js'
 import type { EnvEntry } from './env-plan.js'
 import type { MirrorProbe } from './probe-result.js'
 import type { MirrorRanking } from './rank.js'
@@ -23,4 +24,5 @@ export interface RunReport {
   chain?: ChainResult
   env: EnvEntry[]
   effective?: EffectiveFinding[]
+  cache?: CacheReport
 }

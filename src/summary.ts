@@ -1,3 +1,4 @@
+import { renderCacheSection } from './cache-report.js'
 import { formatMs } from './chain.js'
 import type { MirrorProbe } from './probe-result.js'
 import type { RunReport } from './report.js'
@@ -9,6 +10,7 @@ const SECTIONS: Section[] = [
   renderHeadline,
   renderProbeTable,
   renderChain,
+  renderCacheSection,
   renderEnvironment
 ]
 
