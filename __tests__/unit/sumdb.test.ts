@@ -15,8 +15,7 @@ describe('decideSumdb', () => {
       decideSumdb({ mode: 'fixed', value: 'sum.golang.google.cn' }, {})
     ).toMatchObject({
       export: 'sum.golang.google.cn',
-      effective: 'sum.golang.google.cn',
-      warning: undefined
+      effective: 'sum.golang.google.cn'
     })
     const off = decideSumdb({ mode: 'fixed', value: 'off' }, {})
     expect(off).toMatchObject({ export: 'off', effective: 'off' })
@@ -24,11 +23,9 @@ describe('decideSumdb', () => {
   })
 
   it('keeps the default when sum.golang.org answers', () => {
-    expect(
-      decideSumdb(auto, { sumGolangOrg: 'ok', googleCn: 'ok' })
-    ).toMatchObject({
-      export: undefined,
-      effective: 'sum.golang.org'
+    expect(decideSumdb(auto, { sumGolangOrg: 'ok', googleCn: 'ok' })).toEqual({
+      effective: 'sum.golang.org',
+      reason: 'sum.golang.org answers'
     })
   })
 
@@ -65,7 +62,8 @@ describe('decideSumdb', () => {
 
   it('keeps a GOSUMDB the job already set', () => {
     const d = decideSumdb(auto, { jobValue: 'off', sumGolangOrg: 'ok' })
-    expect(d).toMatchObject({ export: undefined, effective: 'off' })
+    expect(d.export).toBeUndefined()
+    expect(d.effective).toBe('off')
     expect(d.warning).toMatch(/stays off/)
   })
 
