@@ -371,8 +371,16 @@ describe('fault profiles', () => {
 
     const flaky = await mirror({
       status: [{ path: /\.info$/, status: 503, times: 1 }],
-      basePath: '/goproxy'
+      basePath: '/goproxy',
+      onRequest: ({ path, send }) => {
+        if (!path.endsWith('/@v/list')) return false
+        send(418, 'teapot\n')
+        return true
+      }
     })
+    expect(
+      (await get(`${flaky.url}/example.test/alpha/@v/list`, 5000)).status
+    ).toBe(418)
     expect(flaky.url).toMatch(/\/goproxy$/)
     expect((await get(`${flaky.url}/${base}.info`, 5000)).status).toBe(503)
     expect((await get(`${flaky.url}/${base}.info`, 5000)).status).toBe(200)
@@ -396,7 +404,9 @@ describe('fault profiles', () => {
           req.end()
         })
     )
-    await new Promise((r) => setTimeout(r, 200))
+    // close only once both requests are being (not) answered
+    while (hung.requests.length === 0 || (slow.requests[0]?.bytes ?? 0) === 0)
+      await new Promise((r) => setTimeout(r, 10))
     await Promise.all([hung.close(), slow.close()])
     await Promise.all(pending)
     expect(hung.requests).toHaveLength(1)
