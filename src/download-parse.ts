@@ -311,7 +311,7 @@ export function classifyUrl(
     }
   }
   let path: string
-  let query = ''
+  let query: string
   if (rest === undefined) {
     try {
       const u = new URL(url)
