@@ -47,8 +47,7 @@ export function createRunnerContext(
 
 /** A fresh RUNNER_TEMP for a new job on the given machine. */
 export function newRunnerTemp(ctx: RunnerContext): string {
-  const dir = mkdtempSync(join(ctx.root, 'temp-'))
-  return dir
+  return mkdtempSync(join(ctx.root, 'temp-'))
 }
 
 export interface WorkflowCommand {
