@@ -1,4 +1,5 @@
 import type { CacheReport } from './cache-report.js'
+import type { DownloadsReport } from './download-attribution.js'
 import type { EnvEntry } from './env-plan.js'
 import type { MirrorProbe } from './probe-result.js'
 import type { MirrorRanking } from './rank.js'
@@ -25,4 +26,5 @@ export interface RunReport {
   env: EnvEntry[]
   effective?: EffectiveFinding[]
   cache?: CacheReport
+  downloads?: DownloadsReport
 }
