@@ -10,6 +10,7 @@ import { normalizeMirrorUrl } from './mirror-url.js'
 import { readCacheInputs, type CacheInputs } from './cache-inputs.js'
 import { parseModuleVersion, type ModuleVersion } from './module-path.js'
 import { readPrivacyInputs, type PrivacyInputs } from './privacy-inputs.js'
+import { readDownloadInputs, type DownloadInputs } from './download-inputs.js'
 
 export type InputGetter = (name: string) => string
 
@@ -34,6 +35,7 @@ export interface Inputs {
   project: ProjectInputs
   privacy: PrivacyInputs
   cache: CacheInputs
+  download: DownloadInputs
 }
 
 /** Reads and validates every input before the action changes anything. */
@@ -46,7 +48,8 @@ export function readInputs(get: InputGetter): Inputs {
       summary: parseBool('summary', get('summary') || 'true')
     },
     privacy: readPrivacyInputs(get),
-    cache: readCacheInputs(get)
+    cache: readCacheInputs(get),
+    download: readDownloadInputs(get)
   }
 }
 
