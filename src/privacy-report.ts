@@ -1,0 +1,84 @@
+import type { PatternRoute } from './privacy-env.js'
+import type { PreflightCheck } from './preflight.js'
+
+/** The private-module part of the run report. Never holds a token. */
+export interface PrivacyReport {
+  routes: PatternRoute[]
+  /** Credential machines (host or host/path) with the login used. */
+  credentialHosts: { machine: string; login: string }[]
+  netrcFiles: { path: string; readBy: string }[]
+  gitRewrites: { from: string; to: string }[]
+  sumdb?: { effective: string; reason: string }
+  preflight: PreflightCheck[]
+  warnings: string[]
+}
+
+const FETCH = {
+  direct: 'direct (origin server, git)',
+  'private-proxy': 'private-proxy',
+  goproxy: 'GOPROXY chain'
+} as const
+
+function esc(s: string): string {
+  return s.replace(/[|`<>]/g, (c) => `\\${c}`)
+}
+
+/** Markdown section of the job summary for private modules. */
+export function renderPrivacySection(report: {
+  privacy?: PrivacyReport
+}): string {
+  const p = report.privacy
+  if (!p) return ''
+  const out: string[] = ['### Private modules', '']
+  if (p.routes.length > 0) {
+    out.push(
+      '| Pattern | Fetched from | Checksum database | Insecure |',
+      '| --- | --- | --- | --- |',
+      ...p.routes.map(
+        (r) =>
+          `| \`${esc(r.pattern)}\` | ${FETCH[r.fetch]} | ${r.checksumDb ? 'checked' : 'skipped'} | ${r.insecure ? 'yes' : 'no'} |`
+      ),
+      ''
+    )
+  } else {
+    out.push(
+      'No private patterns: every module may go to the public mirrors.',
+      ''
+    )
+  }
+  if (p.sumdb) {
+    out.push(
+      `Checksum database: \`${esc(p.sumdb.effective)}\` (${esc(p.sumdb.reason)})`,
+      ''
+    )
+  }
+  if (p.credentialHosts.length > 0) {
+    out.push(
+      `Credentials (tokens masked) for: ${p.credentialHosts.map((c) => `\`${esc(c.machine)}\` as \`${esc(c.login)}\``).join(', ')}`,
+      `written to ${p.netrcFiles.map((f) => `\`${esc(f.path)}\` (${f.readBy})`).join(', ')}; restored by the post step.`,
+      ''
+    )
+  }
+  if (p.gitRewrites.length > 0) {
+    out.push(
+      'Git rewrites for this job: ' +
+        p.gitRewrites
+          .map((r) => `\`${esc(r.from)}\` → \`${esc(r.to)}\``)
+          .join(', '),
+      ''
+    )
+  }
+  if (p.preflight.length > 0) {
+    out.push(
+      '| Credential host | Check | Result |',
+      '| --- | --- | --- |',
+      ...p.preflight.map(
+        (c) =>
+          `| \`${esc(c.machine)}\` | ${c.kind === 'skipped' ? '—' : `${c.kind}${c.module ? ` \`${esc(c.module)}\`` : ''}`} | ${c.outcome === 'ok' ? '✅ ok' : c.outcome === 'skipped' ? 'not checked' : `❌ ${esc(c.message)}`} |`
+      ),
+      ''
+    )
+  }
+  for (const w of p.warnings) out.push(`> ⚠️ ${esc(w)}`, '')
+  return out.join('\n')
+}

@@ -1,0 +1,144 @@
+import * as core from '@actions/core'
+import { promises as fs } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { secretForms } from './credentials.js'
+import { extraheaderWarnings, findExtraheaders } from './git-extraheader.js'
+import {
+  installNetrc,
+  localNetrcTargets,
+  restoreNetrc,
+  type NetrcTarget
+} from './netrc-file.js'
+import {
+  parseGoModRequires,
+  planPreflight,
+  runPreflight,
+  type PreflightCheck
+} from './preflight.js'
+import type { PrivacyInputs } from './privacy-inputs.js'
+import { uncoveredPrivateModules } from './privacy-env.js'
+import type { EnvPlan } from './env-plan.js'
+import {
+  checkSumdbReachability,
+  decideSumdb,
+  needsReachability,
+  type SumdbDecision,
+  type SumdbFacts
+} from './sumdb.js'
+
+// State names for the post step; each use of the action has its own state.
+export const NETRC_STATE = 'privacy-netrc-manifest'
+
+/** Masks every form of every secret; call first, before anything is logged. */
+export function maskSecrets(
+  privacy: PrivacyInputs,
+  setSecret: (s: string) => void = core.setSecret
+): void {
+  for (const c of privacy.credentials) secretForms(c).forEach(setSecret)
+}
+
+/**
+ * Writes the credentials for go and git (backing up what was there) and
+ * returns the files and warnings about git configuration that would override
+ * them. Call after the environment is exported.
+ */
+export async function installCredentials(
+  privacy: PrivacyInputs,
+  workingDirectory: string,
+  targets: NetrcTarget[] = localNetrcTargets()
+): Promise<{ netrcFiles: NetrcTarget[]; warnings: string[] }> {
+  if (privacy.credentials.length === 0) {
+    return { netrcFiles: [], warnings: [] }
+  }
+  const temp = process.env.RUNNER_TEMP || os.tmpdir()
+  await installNetrc(privacy.credentials, targets, temp, (p) =>
+    core.saveState(NETRC_STATE, p)
+  )
+  const warnings = extraheaderWarnings(
+    await findExtraheaders(workingDirectory),
+    privacy.credentials
+  )
+  return { netrcFiles: targets, warnings }
+}
+
+/** Module paths required by the go.mod in `dir`, or [] when there is none. */
+export async function requiredModules(dir: string): Promise<string[]> {
+  try {
+    return parseGoModRequires(
+      await fs.readFile(path.join(dir, 'go.mod'), 'utf8')
+    )
+  } catch {
+    return []
+  }
+}
+
+/**
+ * One authenticated request per credential host; failures become error
+ * annotations that say which host, which module and what is likely wrong.
+ * Also warns about required modules on a credential host that no private
+ * pattern covers.
+ */
+export async function preflightCredentials(
+  privacy: PrivacyInputs,
+  privateProxies: readonly string[],
+  required: readonly string[]
+): Promise<{ checks: PreflightCheck[]; warnings: string[] }> {
+  const warnings = uncoveredPrivateModules(privacy, required).map(
+    (u) =>
+      `${u.module} is on ${u.machine}, which needs credentials, but matches no pattern in \`private\`: go would ask public mirrors and the checksum database for it. Add it (or a prefix) to \`private\`.`
+  )
+  if (privacy.credentials.length === 0) return { checks: [], warnings }
+  const items = planPreflight(
+    privacy.credentials,
+    privateProxies,
+    [...privacy.private, ...privacy.noProxy, ...privacy.noSumdb],
+    required
+  )
+  const checks = await runPreflight(items, process.env)
+  for (const c of checks) {
+    if (c.outcome === 'ok' || c.outcome === 'skipped') continue
+    core.error(c.message, { title: `Credentials for ${c.machine}` })
+  }
+  return { checks, warnings }
+}
+
+/** Post step: puts the netrc files back as they were before main. */
+export async function restoreCredentials(): Promise<void> {
+  const manifest = core.getState(NETRC_STATE)
+  if (manifest === '') return
+  const r = await restoreNetrc(manifest)
+  for (const p of r.restored) core.info(`Restored ${p}`)
+  for (const p of r.removed) core.info(`Removed ${p} (it did not exist before)`)
+  for (const p of r.edited) {
+    core.warning(
+      `${p} was changed after setup-goproxy wrote it; only its own entries were removed.`
+    )
+  }
+}
+
+/**
+ * Resolves `sumdb` (checking the databases only when that can change the
+ * result) and records GOSUMDB in the plan when it must be exported.
+ */
+export async function planSumdb(
+  privacy: PrivacyInputs,
+  firstMirror: { url?: string; sumdbSupported?: number },
+  plan: EnvPlan,
+  check: () => Promise<
+    Pick<SumdbFacts, 'sumGolangOrg' | 'googleCn'>
+  > = checkSumdbReachability
+): Promise<SumdbDecision> {
+  const facts: SumdbFacts = {
+    firstMirror: firstMirror.url,
+    firstMirrorSupported: firstMirror.sumdbSupported,
+    jobValue: process.env.GOSUMDB || undefined
+  }
+  if (needsReachability(privacy.sumdb, facts)) {
+    Object.assign(facts, await check())
+  }
+  const d = decideSumdb(privacy.sumdb, facts)
+  if (d.export !== undefined) plan.set('GOSUMDB', d.export, d.reason)
+  if (d.warning) core.warning(d.warning, { title: 'Checksum database' })
+  return d
+}
