@@ -79,7 +79,8 @@ async function restore(
   env: Env,
   now: Date
 ): Promise<CacheRestoreResult> {
-  const home = env.HOME || homedir()
+  // The same home @actions/glob expands `~` with.
+  const home = homedir()
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const goEnv = await readGoCacheEnv(env, home)
   if (goEnv.goError)
