@@ -10,6 +10,8 @@ import {
 import { EnvPlan } from './env-plan.js'
 import { readInputs } from './inputs.js'
 import { isPrivateModule } from './patterns.js'
+import { planPrivacyEnv } from './privacy-env.js'
+import { applyPrivacy, maskSecrets, planSumdb } from './privacy-setup.js'
 import { probeMirrors } from './probe.js'
 import { estimateWorkload, planProbe, readProjectSums } from './probe-plan.js'
 import { rankMirrors, median } from './rank.js'
@@ -22,6 +24,7 @@ const ZIP_TIME_BOX_MS = 1500
 
 async function run(): Promise<void> {
   const inputs = readInputs((name) => core.getInput(name))
+  maskSecrets(inputs.privacy)
   // Before any go command can write to GOMODCACHE; concurrent with the probe.
   const cacheRestore = restoreCaches(inputs.cache, inputs.project)
   const jobEnv = { ...process.env }
@@ -79,6 +82,17 @@ async function run(): Promise<void> {
     directFallback: sel.directFallback
   })
   plan.set('GOPROXY', report.chain.goproxy, 'ranked mirror chain')
+  const privacyPlan = planPrivacyEnv(
+    inputs.privacy,
+    { privateProxies: sel.privateProxies, env: jobEnv },
+    plan
+  )
+  const firstProbe = probes.find((p) => p.url === report.chain?.firstMirror)
+  const sumdb = await planSumdb(
+    inputs.privacy,
+    { url: firstProbe?.url, sumdbSupported: firstProbe?.sumdbSupported },
+    plan
+  )
   const cache = await cacheRestore
   report.cache = cache?.report
   planCacheEnv(plan, cache)
@@ -88,6 +102,14 @@ async function run(): Promise<void> {
   report.env = plan.entries()
   core.setOutput('goproxy', report.chain.goproxy)
   core.setOutput('mirror', report.chain.firstMirror)
+  core.setOutput('gosumdb', sumdb.effective)
+  report.privacy = await applyPrivacy(
+    inputs.privacy,
+    sel.privateProxies,
+    inputs.project.workingDirectory,
+    privacyPlan,
+    sumdb
+  )
   core.setOutput(
     'probe-results',
     JSON.stringify({ probe: report.probe, ranking: report.ranking })

@@ -6,6 +6,7 @@ import type { MirrorRanking } from './rank.js'
 import type { ChainResult } from './chain.js'
 import type { EffectiveFinding } from './effective-config.js'
 import type { ModuleVersion } from './module-path.js'
+import type { PrivacyReport } from './privacy-report.js'
 
 export const REPORT_SCHEMA = 'setup-goproxy/report@1'
 
@@ -27,4 +28,5 @@ export interface RunReport {
   effective?: EffectiveFinding[]
   cache?: CacheReport
   downloads?: DownloadsReport
+  privacy?: PrivacyReport
 }

@@ -1,5 +1,6 @@
 import { renderCacheSection } from './cache-report.js'
 import { formatMs } from './chain.js'
+import { renderPrivacySection } from './privacy-report.js'
 import type { MirrorProbe } from './probe-result.js'
 import type { RunReport } from './report.js'
 
@@ -11,6 +12,7 @@ const SECTIONS: Section[] = [
   renderProbeTable,
   renderChain,
   renderCacheSection,
+  renderPrivacySection,
   renderEnvironment
 ]
 
