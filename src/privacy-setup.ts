@@ -17,7 +17,11 @@ import {
   type PreflightCheck
 } from './preflight.js'
 import type { PrivacyInputs } from './privacy-inputs.js'
-import { uncoveredPrivateModules } from './privacy-env.js'
+import {
+  uncoveredPrivateModules,
+  type PrivacyPlanResult
+} from './privacy-env.js'
+import type { PrivacyReport } from './privacy-report.js'
 import type { EnvPlan } from './env-plan.js'
 import {
   checkSumdbReachability,
@@ -141,4 +145,37 @@ export async function planSumdb(
   if (d.export !== undefined) plan.set('GOSUMDB', d.export, d.reason)
   if (d.warning) core.warning(d.warning, { title: 'Checksum database' })
   return d
+}
+
+/**
+ * The main-step part after the environment is exported: netrc and git
+ * checks, preflight, warnings. Returns the report section.
+ */
+export async function applyPrivacy(
+  privacy: PrivacyInputs,
+  privateProxies: readonly string[],
+  workingDirectory: string,
+  planned: PrivacyPlanResult,
+  sumdb: SumdbDecision
+): Promise<PrivacyReport> {
+  const creds = await installCredentials(privacy, workingDirectory)
+  const pre = await preflightCredentials(
+    privacy,
+    privateProxies,
+    await requiredModules(workingDirectory)
+  )
+  const warnings = [...planned.warnings, ...creds.warnings, ...pre.warnings]
+  for (const w of warnings) core.warning(w, { title: 'Private modules' })
+  return {
+    routes: planned.routes,
+    credentialHosts: privacy.credentials.map((c) => ({
+      machine: c.machine,
+      login: c.login
+    })),
+    netrcFiles: creds.netrcFiles,
+    gitRewrites: planned.gitRewrites,
+    sumdb: { effective: sumdb.effective, reason: sumdb.reason },
+    preflight: pre.checks,
+    warnings: sumdb.warning ? [...warnings, sumdb.warning] : warnings
+  }
 }
