@@ -1,5 +1,9 @@
 import { renderCacheSection } from './cache-report.js'
 import { formatMs } from './chain.js'
+import {
+  renderDownloadHeadline,
+  renderDownloadSection
+} from './download-summary.js'
 import { renderPrivacySection } from './privacy-report.js'
 import type { MirrorProbe } from './probe-result.js'
 import type { RunReport } from './report.js'
@@ -9,8 +13,10 @@ type Section = (r: RunReport) => string
 // Each part of the run renders its own section; empty strings are skipped.
 const SECTIONS: Section[] = [
   renderHeadline,
+  renderDownloadHeadline,
   renderProbeTable,
   renderChain,
+  renderDownloadSection,
   renderCacheSection,
   renderPrivacySection,
   renderEnvironment
