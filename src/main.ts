@@ -127,7 +127,7 @@ async function run(): Promise<void> {
       report.env,
       goenv,
       await readGoEnvFile(goenv.GOENV),
-      process.env
+      jobEnv
     )
     for (const f of report.effective) core.warning(`${f.name}: ${f.message}`)
   }

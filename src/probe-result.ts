@@ -22,6 +22,8 @@ export interface ProbeFailure {
   status?: number
   detail: string
   retryAfterSec?: number
+  /** Set when this failure alone makes the mirror unusable (a stalled request). */
+  fatal?: boolean
 }
 
 export interface MirrorTimings {

@@ -12,7 +12,10 @@ export interface ConnectTimings {
 export interface TransportResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
-  body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }
+  body: AsyncIterable<Buffer> & {
+    destroy(err?: Error): unknown
+    dump(): Promise<void>
+  }
 }
 
 /**

@@ -30,11 +30,15 @@ export interface ProbeOptions {
 }
 
 const MAX_SMALL_BODY = 1 << 20
+// A request open this long (and 4× the mirror's median) when the probe ends is a stall.
+const STALL_MS = 1000
 
 // Per-mirror live state, read by the early-stop check.
 interface Live {
   samples: number[]
   openSince?: number
+  /** How long the request open when the probe stopped had been waiting. */
+  openAtStopMs?: number
   done: boolean
   fatal: boolean
   result: MirrorProbe
@@ -53,6 +57,12 @@ export async function probeMirrors(
   const start = performance.now()
   const stop = new AbortController()
   const lives = urls.map((url) => newLive(url, opts.modules.length))
+  stop.signal.addEventListener('abort', () => {
+    const now = performance.now()
+    for (const l of lives) {
+      if (l.openSince !== undefined) l.openAtStopMs = now - l.openSince
+    }
+  })
   const timer = setTimeout(
     () => stop.abort(new DeadlineError()),
     opts.deadlineMs
@@ -108,6 +118,16 @@ function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
           reason instanceof SettledError
             ? `no answer in ${Math.round(elapsedMs)} ms, while faster mirrors finished`
             : `no answer within the probe timeout (${Math.round(elapsedMs)} ms)`
+      })
+    } else if (
+      (l.openAtStopMs ?? 0) > Math.max(STALL_MS, 4 * median(l.samples))
+    ) {
+      // go has no timeouts: a mirror that stalls mid-answer would stall the build.
+      r.failures.push({
+        kind: 'timeout',
+        request: '/',
+        detail: `a request stalled for ${Math.round(l.openAtStopMs ?? 0)} ms`,
+        fatal: true
       })
     } else {
       r.cutShort = true
@@ -203,7 +223,7 @@ async function probeOne(
     )
     if (sumdb) {
       l.result.sumdbSupported = sumdb.status
-      await sumdb.body.destroy()
+      await sumdb.body.dump().catch(() => undefined)
     } else if (l.fatal || signal.aborted) return
     if (zipTarget) {
       const stem = `${prefix}/${escapeModulePath(zipTarget.path)}/@v/${escapeModulePath(zipTarget.version)}`

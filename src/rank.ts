@@ -62,12 +62,12 @@ export function lowerBoundMs(
   openForMs: number,
   w: Workload
 ): number {
-  const known = samples.length > 0 ? median(samples) : 0
-  const latency = Math.max(known, samples.length > 0 ? 0 : openForMs)
+  const latency = median(openForMs > 0 ? [...samples, openForMs] : samples)
   return (w.requests * latency) / Math.max(1, w.concurrency)
 }
 
 export function median(xs: number[]): number {
+  if (xs.length === 0) return 0
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
@@ -75,7 +75,7 @@ export function median(xs: number[]): number {
 
 export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
   const reasons: string[] = []
-  const fatal = p.failures.find((f) => FATAL.has(f.kind))
+  const fatal = p.failures.find((f) => f.fatal || FATAL.has(f.kind))
   if (fatal) {
     return { tier: 'failed', reasons: [`${fatal.kind}: ${fatal.detail}`] }
   }
