@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { restoreCaches, planCacheEnv } from './cache-restore.js'
 import { markCacheMainCompleted } from './cache-state.js'
-import { synthesizeChain } from './chain.js'
 import {
   compareEffective,
   readGoEnv,
@@ -12,15 +11,10 @@ import { readInputs } from './inputs.js'
 import { isPrivateModule } from './patterns.js'
 import { planPrivacyEnv } from './privacy-env.js'
 import { applyPrivacy, maskSecrets, planSumdb } from './privacy-setup.js'
-import { probeMirrors } from './probe.js'
-import { estimateWorkload, planProbe, readProjectSums } from './probe-plan.js'
-import { rankMirrors, median } from './rank.js'
 import { REPORT_SCHEMA, type RunReport } from './report.js'
 import { runnerContext } from './runner-context.js'
+import { selectMirrors } from './select-mirrors.js'
 import { renderSummary } from './summary.js'
-
-// Upper bound of the one throughput-measuring zip read per mirror.
-const ZIP_TIME_BOX_MS = 1500
 
 async function run(): Promise<void> {
   const inputs = readInputs((name) => core.getInput(name))
@@ -40,54 +34,16 @@ async function run(): Promise<void> {
   const isPrivate = (path: string): boolean =>
     isPrivateModule(inputs.privacy, path)
 
-  const sums = await readProjectSums(inputs.project.workingDirectory)
-  const probePlan = planProbe(sums, sel.probeModules, isPrivate, ctx.tieSeed)
-  const t0 = performance.now()
-  const probes = await core.group(
-    `Probing ${sel.mirrors.length} mirrors`,
-    async () => {
-      const res = await probeMirrors(sel.mirrors, {
-        modules: probePlan.modules,
-        deadlineMs: sel.probeTimeoutMs,
-        zipTimeBoxMs: Math.min(ZIP_TIME_BOX_MS, sel.probeTimeoutMs / 2),
-        workload: estimateWorkload(probePlan.entries, undefined)
-      })
-      for (const p of res) {
-        core.info(
-          `${p.url}: ${p.found}/${p.sampled} found, ttfb ${p.timings.ttfbMs?.toFixed(0) ?? '–'} ms${p.failures.length ? `, ${p.failures.map((f) => f.kind).join(', ')}` : ''}`
-        )
-      }
-      return res
-    }
-  )
-  report.probe = {
-    modules: probePlan.modules.map(({ path, version }) => ({ path, version })),
-    source: probePlan.source,
-    durationMs: performance.now() - t0,
-    mirrors: probes
-  }
-  const zipSizes = probes
-    .map((p) => p.timings.throughputBytes)
-    .filter((b): b is number => b !== undefined)
-  const workload = estimateWorkload(
-    probePlan.entries,
-    zipSizes.length ? median(zipSizes) : undefined
-  )
-  report.ranking = rankMirrors(probes, workload, ctx.tieSeed)
-  report.chain = synthesizeChain({
-    privateProxies: sel.privateProxies,
-    ranking: report.ranking,
-    maxMirrors: sel.maxMirrors,
-    fallbackOn: sel.fallbackOn,
-    directFallback: sel.directFallback
-  })
-  plan.set('GOPROXY', report.chain.goproxy, 'ranked mirror chain')
+  const chain = await selectMirrors(sel, inputs.project, isPrivate, ctx, report)
+  plan.set('GOPROXY', chain.goproxy, 'ranked mirror chain')
   const privacyPlan = planPrivacyEnv(
     inputs.privacy,
     { privateProxies: sel.privateProxies, env: jobEnv },
     plan
   )
-  const firstProbe = probes.find((p) => p.url === report.chain?.firstMirror)
+  const firstProbe = report.probe?.mirrors.find(
+    (p) => p.url === chain.firstMirror
+  )
   const sumdb = await planSumdb(
     inputs.privacy,
     { url: firstProbe?.url, sumdbSupported: firstProbe?.sumdbSupported },
@@ -97,11 +53,11 @@ async function run(): Promise<void> {
   report.cache = cache?.report
   planCacheEnv(plan, cache)
 
-  for (const w of report.chain.warnings) core.warning(w)
+  for (const w of chain.warnings) core.warning(w)
   for (const e of plan.entries()) core.exportVariable(e.name, e.value)
   report.env = plan.entries()
-  core.setOutput('goproxy', report.chain.goproxy)
-  core.setOutput('mirror', report.chain.firstMirror)
+  core.setOutput('goproxy', chain.goproxy)
+  core.setOutput('mirror', chain.firstMirror)
   core.setOutput('gosumdb', sumdb.effective)
   report.privacy = await applyPrivacy(
     inputs.privacy,
