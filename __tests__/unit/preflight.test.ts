@@ -102,7 +102,9 @@ describe('runPreflight against a proxy', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
-  afterAll(() => server.close())
+  afterAll(() => {
+    server.close()
+  })
 
   it('turns statuses into messages naming host, line and module, never the token', async () => {
     const host = base.slice('http://'.length)
