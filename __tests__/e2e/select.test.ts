@@ -31,8 +31,10 @@ afterEach(async () => {
 
 afterAll(() => cleanupTempDirs())
 
+// Mirrors proxy the checksum database so that `sumdb: auto` never looks for
+// sum.golang.org past loopback.
 async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
-  const m = await startMirror(tree, profile)
+  const m = await startMirror(tree, { sumdbSupported: 200, ...profile })
   mirrors.push(m)
   return m
 }
@@ -237,7 +239,12 @@ describe('mirror selection end to end', () => {
     const down = await mirror({ status: 503 })
     const res = await runActionStep({
       context: ctx,
-      inputs: { mirrors: down.url, cache: 'false', download: 'false' }
+      inputs: {
+        mirrors: down.url,
+        sumdb: 'sum.golang.org',
+        cache: 'false',
+        download: 'false'
+      }
     })
     expect(res.code).toBe(0)
     expect(res.env.GOPROXY).toBe('direct')
