@@ -99,7 +99,8 @@ export function planProbe(
   }
   const sampled = sampleModules(entries, PROBE_SAMPLE_SIZE, isPrivate, seed)
   if (sampled.length > 0) return { modules: sampled, source: 'go.sum', entries }
-  return { modules: BUILT_IN_PROBE_MODULES, source: 'built-in', entries }
+  const builtIn = BUILT_IN_PROBE_MODULES.filter((m) => !isPrivate(m.path))
+  return { modules: builtIn, source: 'built-in', entries }
 }
 
 /**
