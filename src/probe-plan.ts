@@ -69,7 +69,7 @@ export function parseGoWorkUses(text: string): string[] {
       else if (line) uses.push(unquote(line))
     } else if (/^use\s*\($/.test(line)) inBlock = true
     else {
-      const m = /^use\s+(\S+)/.exec(line)
+      const m = /^use\s+("[^"]*"|`[^`]*`|\S+)/.exec(line)
       if (m) uses.push(unquote(m[1]))
     }
   }
