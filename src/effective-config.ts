@@ -127,7 +127,7 @@ export function compareEffective(
     if (
       job !== undefined &&
       job !== '' &&
-      job !== value &&
+      !includesAll(value, job) &&
       WATCHED.includes(name)
     ) {
       findings.push({
@@ -139,4 +139,11 @@ export function compareEffective(
     }
   }
   return findings
+}
+
+// The action extends GOFLAGS and the pattern lists rather than replacing them;
+// only a job value whose items were dropped is worth a word.
+function includesAll(exported: string, job: string): boolean {
+  const have = new Set(exported.split(/[\s,|]+/))
+  return job.split(/[\s,|]+/).every((item) => item === '' || have.has(item))
 }
