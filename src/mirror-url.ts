@@ -44,7 +44,7 @@ export function normalizeMirrorUrl(input: string, raw: string): string {
 
 /** Replaces userinfo in a URL-ish string so errors never echo a secret. */
 export function redact(s: string): string {
-  return s.replace(/\/\/[^/@\s]*@/, '//***@')
+  return s.replace(/^([a-z][a-z0-9+.-]*:\/\/)?\S*@/i, '$1***@')
 }
 
 /** The host (with port when present) of a normalized mirror URL. */
