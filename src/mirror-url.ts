@@ -19,7 +19,7 @@ export function normalizeMirrorUrl(input: string, raw: string): string {
   try {
     url = new URL(s)
   } catch {
-    throw new InputError(input, `"${raw.trim()}" is not a valid URL`)
+    throw new InputError(input, `"${redact(raw.trim())}" is not a valid URL`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(
