@@ -20,6 +20,8 @@ import { escapeModulePath } from './module-path.js'
 
 export const CACHE_SOURCE = 'cache'
 export const DIRECT_SOURCE = 'direct'
+/** Source of a module that no source served. */
+export const NO_SOURCE = 'none'
 
 export interface RequestRecord {
   url: string
@@ -403,7 +405,9 @@ export function analyzeDownloads(
   for (const f of failures) {
     if (!f.module || !f.version) continue
     const m = modules.get(key(f.module, f.version))
-    if (m) m.status = 'failed'
+    if (!m) continue
+    m.status = 'failed'
+    if (m.source === CACHE_SOURCE) m.source = NO_SOURCE
   }
 
   const sources = sourceStats(order, [...modules.values()], requests)

@@ -6,6 +6,7 @@ import { formatMs } from './chain.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,
+  NO_SOURCE,
   type DownloadsReport,
   type SourceStats
 } from './download-attribution.js'
@@ -18,6 +19,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 export function sourceLabel(source: string): string {
   if (source === CACHE_SOURCE) return 'module cache'
   if (source === DIRECT_SOURCE) return 'direct (origin)'
+  if (source === NO_SOURCE) return '–'
   return source.replace(/^https?:\/\//, '')
 }
 
@@ -178,7 +180,7 @@ export function renderDownloadSection(r: RunReport): string {
   if (!d) return ''
   const lines = ['### Downloads', '']
   lines.push(
-    `\`go mod download -x -json\` in ${d.roots.map((x) => `\`${x.dir}\``).join(', ')} with GOPROXY \`${cell(d.goproxy)}\`: ${formatMs(d.durationMs)}.`,
+    `\`go mod download -x -json\` in ${d.roots.map((x) => `\`${x.dir}\``).join(', ')} with GOPROXY \`${d.goproxy}\`: ${formatMs(d.durationMs)}.`,
     ''
   )
   lines.push(...renderSourceTable(r, d), '')

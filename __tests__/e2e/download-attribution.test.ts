@@ -1,0 +1,430 @@
+// The downloads phase end to end: the bundled action probes loopback
+// mirrors, exports the chain and runs the real `go mod download -x -json`,
+// then reports where each module came from. Faults are served only to the
+// go command (by its User-Agent), so that the probe ranks the mirrors as
+// healthy and go meets the fault during the download, as when a mirror goes
+// bad mid-run.
+import { execFileSync, spawn } from 'node:child_process'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  buildProxyTree,
+  writeConsumerModule,
+  type ProxyTree
+} from '../support/modules.js'
+import {
+  startMirror,
+  type Mirror,
+  type MirrorProfile,
+  type RequestContext
+} from '../support/mirror-server.js'
+import {
+  createRunnerContext,
+  runActionStep,
+  type RunnerContext,
+  type StepResult
+} from '../support/run-action.js'
+import { cleanupTempDirs, tempDir } from '../support/temp.js'
+
+let tree: ProxyTree
+const mirrors: Mirror[] = []
+const closers: (() => Promise<void>)[] = []
+
+beforeAll(() => {
+  tree = buildProxyTree()
+})
+
+afterEach(async () => {
+  await Promise.all(mirrors.splice(0).map((m) => m.close()))
+  await Promise.all(closers.splice(0).map((c) => c()))
+})
+
+afterAll(() => cleanupTempDirs())
+
+const fromGo = (ctx: RequestContext) =>
+  (ctx.req.headers['user-agent'] ?? '').startsWith('Go-http-client')
+
+/** Answers `status` to the go command for paths matching `re`. */
+function goFault(re: RegExp, status: number, body = `status ${status}\n`) {
+  return (ctx: RequestContext): boolean => {
+    if (!fromGo(ctx) || !re.test(ctx.path)) return false
+    if (status === 429) ctx.res.setHeader('Retry-After', '30')
+    ctx.send(status, body)
+    return true
+  }
+}
+
+async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
+  const m = await startMirror(tree, { sumdbSupported: 200, ...profile })
+  mirrors.push(m)
+  return m
+}
+
+interface Downloads {
+  modules: {
+    path: string
+    version: string
+    status: string
+    source: string
+    fallThroughs: number
+  }[]
+  sources: {
+    source: string
+    modules: number
+    requests: number
+    bytes: number
+    errors: number
+    fallThroughs: number
+    answers: Record<string, number>
+  }[]
+  failures: {
+    module?: string
+    version?: string
+    kind: string
+    badSource?: string
+    tried: { source: string; answers: string[] }[]
+  }[]
+  warnings: { source: string; kind: string }[]
+}
+
+function downloads(r: StepResult): Downloads {
+  const file = r.outputs.report
+  expect(file).toBeTruthy()
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    schema: string
+    downloads: Downloads
+  }
+  expect(report.schema).toMatch(/^setup-goproxy\/report@/)
+  return report.downloads
+}
+
+function annotations(r: StepResult, level: 'error' | 'warning') {
+  return r.commands.filter((c) => c.command === level)
+}
+
+async function runStep(
+  ctx: RunnerContext,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<StepResult> {
+  const gopath = join(ctx.root, 'gopath')
+  return runActionStep({
+    context: ctx,
+    dist: process.env.SETUP_GOPROXY_DIST,
+    inputs: { cache: 'false', 'probe-timeout': '5', ...inputs },
+    env: {
+      GOPATH: gopath,
+      GOMODCACHE: join(gopath, 'pkg', 'mod'),
+      GOCACHE: join(ctx.root, 'gocache'),
+      GOFLAGS: '-modcacherw',
+      GOTOOLCHAIN: 'local',
+      GOENV: 'off',
+      // Anything that tried to leave loopback over https fails here instead.
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1,localhost',
+      ...env
+    }
+  })
+}
+
+async function project(extraRequire?: string): Promise<RunnerContext> {
+  const ctx = createRunnerContext()
+  await writeConsumerModule(ctx.workspace, tree)
+  if (extraRequire) {
+    writeFileSync(
+      join(ctx.workspace, 'go.mod'),
+      `\nrequire ${extraRequire}\n`,
+      { flag: 'a' }
+    )
+  }
+  return ctx
+}
+
+describe('downloads end to end', () => {
+  it('falls through a 502 and a 429 to the next mirror and reports both', async () => {
+    const ctx = await project()
+    const alpha = /^example\.test\/alpha\//
+    const bad = await mirror({ onRequest: goFault(alpha, 502) })
+    const limited = await mirror({ onRequest: goFault(alpha, 429) })
+    // Slower, so that it ranks last and go meets both faults first.
+    const good = await mirror({ latencyMs: 150 })
+    const res = await runStep(ctx, {
+      mirrors: [bad.url, limited.url, good.url].join('\n'),
+      'direct-fallback': 'false'
+    })
+    expect(res.code).toBe(0)
+    expect(res.env.GOPROXY).toMatch(
+      new RegExp(`\\|${good.url.replace(/[.]/g, '\\.')}$`)
+    )
+    const d = downloads(res)
+    expect(d.failures).toEqual([])
+    const a = d.modules.find((m) => m.path === 'example.test/alpha')!
+    expect(a).toMatchObject({ status: 'downloaded', source: good.url })
+    expect(a.fallThroughs).toBeGreaterThanOrEqual(6)
+    const stats = (u: string) => d.sources.find((s) => s.source === u)!
+    expect(stats(bad.url).answers['502']).toBeGreaterThanOrEqual(3)
+    expect(stats(limited.url).answers['429']).toBeGreaterThanOrEqual(3)
+    expect(stats(good.url).modules).toBeGreaterThanOrEqual(1)
+    expect(stats(good.url).bytes).toBeGreaterThan(0)
+    expect(d.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: bad.url, kind: 'failing' }),
+        expect.objectContaining({ source: limited.url, kind: 'rate-limited' })
+      ])
+    )
+    // The warnings reach the log as annotations, the summary shows the story.
+    const warned = annotations(res, 'warning')
+      .map((c) => c.message)
+      .join('\n')
+    expect(warned).toContain(`${limited.url} rate-limited`)
+    expect(warned).toContain(`${bad.url} failed`)
+    expect(res.summary).toContain('**Downloads:** 3 module versions fetched')
+    expect(res.summary).toContain('### Downloads')
+    expect(res.summary).toMatch(
+      /\| Source \| Role \| Modules \| Requests \| Bytes/
+    )
+    expect(res.summary).toMatch(
+      new RegExp(`\\| ${bad.url.replace(/[.]/g, '\\.')} \\|[^\\n]*502 ×\\d`)
+    )
+    expect(res.summary).toMatch(/429 ×\d/)
+    expect(res.summary).toContain('```mermaid')
+    expect(JSON.parse(res.outputs['failed-modules'])).toEqual([])
+  })
+
+  it('fails the step on a module missing everywhere, with the error on its require line', async () => {
+    const ghostSum =
+      'example.test/ghost v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n'
+    const ctx = await project('example.test/ghost v1.0.0')
+    writeFileSync(join(ctx.workspace, 'go.sum'), ghostSum, { flag: 'a' })
+    const a = await mirror()
+    const b = await mirror({ latencyMs: 50 })
+    const res = await runStep(ctx, {
+      mirrors: [a.url, b.url].join('\n'),
+      'direct-fallback': 'false'
+    })
+    expect(res.code).not.toBe(0)
+    const d = downloads(res)
+    expect(d.failures).toEqual([
+      expect.objectContaining({
+        module: 'example.test/ghost',
+        version: 'v1.0.0',
+        kind: 'missing'
+      })
+    ])
+    const asked = d.failures[0].tried.map((t) => t.source).sort()
+    expect(asked).toEqual([a.url, b.url].sort())
+    const goMod = readFileSync(join(ctx.workspace, 'go.mod'), 'utf8').split(
+      '\n'
+    )
+    const line = goMod.findIndex((l) => l.includes('example.test/ghost')) + 1
+    const [err] = annotations(res, 'error').filter((c) =>
+      c.message.includes('ghost')
+    )
+    expect(err.properties).toMatchObject({ file: 'go.mod', line: String(line) })
+    expect(err.message).toContain('404 Not Found')
+    expect(err.message).toContain(a.url)
+    expect(err.message).toContain(b.url)
+    expect(JSON.parse(res.outputs['failed-modules'])).toEqual([
+      expect.objectContaining({ module: 'example.test/ghost', kind: 'missing' })
+    ])
+    expect(res.summary).toContain('#### Failed downloads')
+    expect(res.summary).toMatch(
+      /`example\.test\/ghost@v1\.0\.0` \| \*\*missing\*\*/
+    )
+  })
+
+  it('warns instead of failing with fail-on-error false', async () => {
+    const ctx = await project('example.test/ghost v1.0.0')
+    writeFileSync(
+      join(ctx.workspace, 'go.sum'),
+      'example.test/ghost v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n',
+      { flag: 'a' }
+    )
+    const a = await mirror()
+    const res = await runStep(ctx, {
+      mirrors: a.url,
+      'direct-fallback': 'false',
+      'fail-on-error': 'false'
+    })
+    expect(res.code).toBe(0)
+    expect(annotations(res, 'error')).toEqual([])
+    expect(
+      annotations(res, 'warning').some((c) =>
+        c.message.includes('example.test/ghost@v1.0.0 could not be downloaded')
+      )
+    ).toBe(true)
+  })
+
+  it('pins a checksum mismatch on the mirror that served the tampered zip', async () => {
+    const ctx = await project()
+    const other = buildProxyTree([
+      { path: 'example.test/alpha', versions: ['v1.2.0'], zipSize: 4096 }
+    ])
+    const evil = await mirror({
+      onRequest: (c) => {
+        if (!fromGo(c) || c.path !== 'example.test/alpha/@v/v1.2.0.zip')
+          return false
+        c.send(
+          200,
+          other.find('example.test/alpha', 'v1.2.0')!.zip,
+          'application/zip'
+        )
+        return true
+      }
+    })
+    const honest = await mirror({ latencyMs: 150 })
+    const res = await runStep(ctx, {
+      mirrors: [evil.url, honest.url].join('\n'),
+      'direct-fallback': 'false'
+    })
+    expect(res.code).not.toBe(0)
+    const d = downloads(res)
+    expect(d.failures).toEqual([
+      expect.objectContaining({
+        module: 'example.test/alpha',
+        version: 'v1.2.0',
+        kind: 'checksum',
+        badSource: evil.url
+      })
+    ])
+    const [err] = annotations(res, 'error').filter((c) =>
+      c.message.includes('checksum')
+    )
+    expect(err.message).toContain(`The bad bits came from ${evil.url}`)
+    expect(err.properties.file).toBe('go.mod')
+    expect(res.summary).toContain(`bad bits served by ${evil.url}`)
+  })
+
+  it('stops a mirror that hangs at download-timeout instead of hanging the step', async () => {
+    const ctx = await project()
+    const stuck = await mirror({
+      onRequest: (c) =>
+        fromGo(c) && c.path === 'example.test/beta/v2/@v/v2.1.0.zip'
+    })
+    const res = await runStep(ctx, {
+      mirrors: stuck.url,
+      'direct-fallback': 'false',
+      'download-timeout': '4'
+    })
+    expect(res.timedOut).toBe(false)
+    expect(res.code).not.toBe(0)
+    const d = downloads(res)
+    expect(d.failures).toEqual([
+      expect.objectContaining({
+        module: 'example.test/beta/v2',
+        version: 'v2.1.0',
+        kind: 'timeout'
+      })
+    ])
+    expect(d.warnings).toContainEqual(
+      expect.objectContaining({ source: stuck.url, kind: 'unresponsive' })
+    )
+    expect(res.summary).toContain('stopped at download-timeout (4 s)')
+  })
+
+  it('fetches a private module direct from its git server', async () => {
+    const git = await startGitServer()
+    const ctx = await project(`${PRIVATE} v1.0.0`)
+    const pub = await mirror()
+    const gitconfig = join(ctx.root, 'gitconfig')
+    writeFileSync(
+      gitconfig,
+      `[url "${git.url}/"]\n\tinsteadOf = https://github.com/acme/\n`
+    )
+    const res = await runStep(
+      ctx,
+      { mirrors: pub.url, private: 'github.com/acme' },
+      {
+        GIT_CONFIG_GLOBAL: gitconfig,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_TERMINAL_PROMPT: '0',
+        GOFLAGS: '-modcacherw -mod=mod'
+      }
+    )
+    const d = downloads(res)
+    expect(d.failures).toEqual([])
+    expect(res.code).toBe(0)
+    expect(d.modules.find((m) => m.path === PRIVATE)).toMatchObject({
+      status: 'downloaded',
+      source: 'direct'
+    })
+    expect(d.sources.find((s) => s.source === 'direct')?.modules).toBe(1)
+    expect(d.sources.find((s) => s.source === pub.url)?.modules).toBe(3)
+    // The public mirror never saw the private path.
+    expect(pub.requests.some((r) => r.path.includes('acme'))).toBe(false)
+    expect(git.requests.some((r) => r.includes('git-upload-pack'))).toBe(true)
+    expect(res.summary).toContain('from `direct (origin)`')
+  })
+})
+
+const PRIVATE = 'github.com/acme/private'
+
+/** A loopback smart-HTTP git server (git http-backend as CGI) with one repository. */
+async function startGitServer(): Promise<{ url: string; requests: string[] }> {
+  const root = tempDir('git-server-')
+  const work = join(root, 'work')
+  mkdirSync(work)
+  writeFileSync(join(work, 'go.mod'), `module ${PRIVATE}\n\ngo 1.21\n`)
+  writeFileSync(
+    join(work, 'private.go'),
+    'package private\n\nconst Name = "private"\n'
+  )
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root }
+  const git = (args: string[], cwd: string) =>
+    execFileSync('git', args, { cwd, env, stdio: 'pipe' })
+  git(['init', '-q', '-b', 'main'], work)
+  git(['add', '.'], work)
+  git(
+    ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'v1'],
+    work
+  )
+  git(['tag', 'v1.0.0'], work)
+  git(['clone', '-q', '--bare', work, join(root, 'repos', 'private')], root)
+  const requests: string[] = []
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const u = new URL(req.url ?? '/', 'http://x')
+    requests.push(u.pathname + u.search)
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        ...env,
+        GIT_PROJECT_ROOT: join(root, 'repos'),
+        GIT_HTTP_EXPORT_ALL: '1',
+        REQUEST_METHOD: req.method ?? 'GET',
+        PATH_INFO: u.pathname,
+        QUERY_STRING: u.search.replace(/^\?/, ''),
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+        REMOTE_ADDR: '127.0.0.1'
+      }
+    })
+    req.pipe(cgi.stdin)
+    let head = Buffer.alloc(0)
+    let body = false
+    cgi.stdout.on('data', (b: Buffer) => {
+      if (body) return void res.write(b)
+      head = Buffer.concat([head, b])
+      const end = head.indexOf('\r\n\r\n')
+      if (end < 0) return
+      let status = 200
+      for (const line of head.subarray(0, end).toString().split('\r\n')) {
+        const i = line.indexOf(':')
+        const name = line.slice(0, i).trim()
+        const value = line.slice(i + 1).trim()
+        if (name.toLowerCase() === 'status') status = parseInt(value, 10)
+        else res.setHeader(name, value)
+      }
+      res.writeHead(status)
+      body = true
+      res.write(head.subarray(end + 4))
+    })
+    cgi.on('close', () => res.end())
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  closers.push(() => new Promise((r) => server.close(() => r())))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, requests }
+}
