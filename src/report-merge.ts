@@ -51,7 +51,7 @@ function fetchedText(r: RunReport): string {
   const cached = d.modules.filter((m) => m.status === 'cached').length
   const parts = [...by]
     .sort((a, b) => b[1] - a[1])
-    .map(([s, n]) => `${n} ${sourceLabel(s)}`)
+    .map(([s, n]) => `${n} from ${sourceLabel(s)}`)
   return `${total}${parts.length ? ` (${parts.join(', ')})` : ''}${cached ? `, ${cached} cached` : ''}`
 }
 
@@ -87,7 +87,7 @@ export function renderCrossLegTable(legs: readonly Leg[]): string {
   if (chains.length > 0) {
     lines.push('', '<details><summary>GOPROXY of each leg</summary>', '')
     for (const l of chains)
-      lines.push(`- ${cell(l.name)}: \`${cell(l.report.chain!.goproxy)}\``)
+      lines.push(`- ${cell(l.name)}: \`${l.report.chain!.goproxy}\``)
     lines.push('', '</details>')
   }
   return lines.join('\n') + '\n'
