@@ -1,0 +1,149 @@
+// Runs processes with their own /etc/hosts, so that real host names (a
+// private git host, sum.golang.org) resolve to loopback addresses for a test.
+// Each wrapped process gets a private mount namespace (`unshare -m`, needs
+// root) where a test-made hosts file is bind-mounted over /etc/hosts; the
+// network is the machine's own, so servers the test starts on 127.x.y.z are
+// reachable and nothing else changes. Children (git started by go or by the
+// action) inherit the namespace. Names missing from the file fall through to
+// DNS as usual, so a test must map every name it makes a process contact.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempDir } from './temp.js'
+
+// Runs inside the new namespace: mounts the hosts file, then runs the
+// command. Node rather than sh, because sh drops environment variables whose
+// names are not identifiers (the runner's STATE_<name> with dashes). A failed
+// mount throws, so the command never runs with the machine's /etc/hosts.
+const LAUNCHER = `const { execFileSync, spawnSync } = require('node:child_process')
+const [hosts, cmd, ...args] = process.argv.slice(2)
+execFileSync('mount', ['--bind', hosts, '/etc/hosts'], { stdio: 'inherit' })
+const r = spawnSync(cmd, args, { stdio: 'inherit' })
+if (r.error) throw r.error
+process.exit(r.status ?? 1)
+`
+
+export interface HostsNamespace {
+  hostsFile: string
+  /** `unshare` argv that runs `cmd args…` with the test hosts file. */
+  wrap(cmd: string, args: string[]): [string, string[]]
+  /** A directory with `go` and `git` wrappers; put it first in PATH. */
+  binDir: string
+  /** A `dist/` whose main and post run the real bundles in the namespace. */
+  dist(realDist: string): string
+}
+
+/** Whether this machine lets the tests make mount namespaces. */
+export function canUseHostsNamespace(): boolean {
+  try {
+    execFileSync('unshare', ['-m', '--', 'true'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+function which(cmd: string): string {
+  return execFileSync('sh', ['-c', `command -v ${cmd}`])
+    .toString()
+    .trim()
+}
+
+/** A hosts file mapping each name to its loopback address. */
+export function hostsNamespace(map: Record<string, string>): HostsNamespace {
+  for (const addr of Object.values(map)) {
+    if (!/^127\.\d+\.\d+\.\d+$/.test(addr)) {
+      throw new Error(`hostsNamespace: ${addr} is not a loopback address`)
+    }
+  }
+  const dir = tempDir('hosts-ns-')
+  const hostsFile = join(dir, 'hosts')
+  const launcher = join(dir, 'launcher.cjs')
+  writeFileSync(launcher, LAUNCHER)
+  writeFileSync(
+    hostsFile,
+    '127.0.0.1 localhost\n::1 localhost\n' +
+      Object.entries(map)
+        .map(([name, addr]) => `${addr} ${name}\n`)
+        .join('')
+  )
+  const wrap = (cmd: string, args: string[]): [string, string[]] => [
+    'unshare',
+    ['-m', '--', process.execPath, launcher, hostsFile, cmd, ...args]
+  ]
+
+  const binDir = join(dir, 'bin')
+  mkdirSync(binDir)
+  for (const tool of ['go', 'git']) {
+    const real = which(tool)
+    writeFileSync(
+      join(binDir, tool),
+      `#!/bin/sh\nexec unshare -m -- '${process.execPath}' '${launcher}' '${hostsFile}' '${real}' "$@"\n`,
+      { mode: 0o755 }
+    )
+  }
+
+  const dist = (realDist: string): string => {
+    const out = join(dir, 'dist')
+    for (const entry of ['main', 'post']) {
+      mkdirSync(join(out, entry), { recursive: true })
+      writeFileSync(join(out, entry, 'package.json'), '{"type":"commonjs"}\n')
+      const [cmd, args] = wrap(process.execPath, [
+        join(realDist, entry, 'index.js')
+      ])
+      writeFileSync(
+        join(out, entry, 'index.js'),
+        `const r = require('node:child_process').spawnSync(${JSON.stringify(cmd)}, ${JSON.stringify(args)}, { stdio: 'inherit' })\n` +
+          `process.exit(r.status ?? 1)\n`
+      )
+    }
+    return out
+  }
+  return { hostsFile, wrap, binDir, dist }
+}
+
+export interface CommandResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs a command in the namespace and collects its output. */
+export function runInNamespace(
+  ns: HostsNamespace,
+  cmd: string,
+  args: string[],
+  opts: { env: Record<string, string>; cwd?: string; timeoutMs?: number }
+): Promise<CommandResult> {
+  const [c, a] = ns.wrap(cmd, args)
+  return new Promise((resolve, reject) => {
+    const child = spawn(c, a, {
+      env: opts.env,
+      cwd: opts.cwd,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    const timer = setTimeout(
+      () => child.kill('SIGKILL'),
+      opts.timeoutMs ?? 60_000
+    )
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString()
+      })
+    })
+  })
+}
+
+/** A random 127.x.y.z address, so that concurrent test files do not collide on :443. */
+export function randomLoopback(): string {
+  const b = () => 1 + Math.floor(Math.random() * 254)
+  return `127.${b()}.${b()}.${b()}`
+}
