@@ -104,6 +104,7 @@ export function planPrivacyEnv(
 
   if (privacy.credentials.length > 0) {
     planGoAuth(ctx.env, plan, warnings)
+    warnings.push(...pathCredentialWarnings(privacy.credentials))
   }
   const prompt = ctx.env.GIT_TERMINAL_PROMPT
   if (prompt === undefined || prompt === '') {
@@ -136,6 +137,30 @@ export function planPrivacyEnv(
     insecure: matchesAnyPattern(privacy.insecure, pattern)
   }))
   return { routes, warnings, gitRewrites }
+}
+
+/**
+ * One warning per host that has `HOST/PATH` credentials: only go 1.24+ looks
+ * netrc machines up by path; git (libcurl) and older go match the host only.
+ */
+export function pathCredentialWarnings(
+  creds: readonly Pick<Credential, 'host' | 'path' | 'line'>[]
+): string[] {
+  const out: string[] = []
+  const hosts = [...new Set(creds.filter((c) => c.path).map((c) => c.host))]
+  for (const host of hosts) {
+    const lines = creds
+      .filter((c) => c.host === host && c.path)
+      .map((c) => c.line)
+    const hostLevel = creds.find((c) => c.host === host && !c.path)
+    const fallback = hostLevel
+      ? `use the host-level entry of line ${hostLevel.line} instead`
+      : `send no credentials to ${host}; add a line for ${host} alone if git or go before 1.24 must authenticate there`
+    out.push(
+      `credentials line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} for ${host} include${lines.length > 1 ? '' : 's'} a path: only go 1.24+ matches netrc entries by path. git (libcurl) and older go match the host only, so they ${fallback}.`
+    )
+  }
+  return out
 }
 
 function planGoAuth(

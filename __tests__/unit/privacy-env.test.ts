@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
+import { parseCredentials } from '../../src/credentials.js'
 import { EnvPlan } from '../../src/env-plan.js'
 import { readPrivacyInputs } from '../../src/privacy-inputs.js'
 import {
+  pathCredentialWarnings,
   planPrivacyEnv,
   uncoveredPrivateModules
 } from '../../src/privacy-env.js'
@@ -135,5 +137,26 @@ describe('uncoveredPrivateModules', () => {
         'golang.org/x/text'
       ])
     ).toEqual([{ module: 'git.corp.test/other/b', machine: 'git.corp.test' }])
+  })
+})
+
+describe('pathCredentialWarnings', () => {
+  it('warns once per host with a path, naming the host and lines, never the token', () => {
+    const creds = parseCredentials(
+      'git.corp.test/team=tok-a\ngit.corp.test/other=u:tok-b\nplain.test=tok-c\nproxy.test/go=tok-d\nproxy.test=tok-e'
+    )
+    const w = pathCredentialWarnings(creds)
+    expect(w).toHaveLength(2)
+    expect(w[0]).toMatch(/lines 1, 2 for git\.corp\.test include a path/)
+    expect(w[0]).toMatch(/add a line for git\.corp\.test alone/)
+    expect(w[1]).toMatch(/line 4 for proxy\.test includes a path/)
+    expect(w[1]).toMatch(/host-level entry of line 5/)
+    expect(w.join()).not.toMatch(/tok-/)
+  })
+
+  it('says nothing when every line is host-level', () => {
+    expect(
+      pathCredentialWarnings(parseCredentials('a.test=t\nb.test:8443=t'))
+    ).toEqual([])
   })
 })
