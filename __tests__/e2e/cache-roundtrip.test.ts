@@ -2,138 +2,35 @@
 // service: miss and save, exact hit and an offline build, partial hit and a
 // pruned save, both service protocols, gzip without zstd.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readdirSync, symlinkSync } from 'node:fs'
+import { symlinkSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { runGo } from '../support/go.js'
-import { startMirror, type Mirror } from '../support/mirror-server.js'
-import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
 import {
-  createRunnerContext,
-  runActionJob,
-  type JobResult,
-  type JobStepState
-} from '../support/run-action.js'
+  cacheJob as runJob,
+  cacheWarnings,
+  modCacheOf,
+  startCacheFixture,
+  versionsIn,
+  type CacheFixture,
+  type CacheJobOptions
+} from '../support/cache-job.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 import {
   startFakeCacheService,
   type FakeCacheService
 } from '../support/fake-cache-service.js'
-import type { ModuleVersion } from '../../src/module-path.js'
 
-const tree = buildProxyTree([
-  {
-    path: 'example.test/alpha',
-    versions: ['v1.1.0', 'v1.2.0'],
-    zipSize: 40_000
-  },
-  { path: 'example.test/beta/v2', versions: ['v2.1.0'], zipSize: 20_000 },
-  { path: 'example.test/Gamma', versions: ['v1.0.0'] }
-])
-const latest: ModuleVersion[] = tree.paths().map((p) => {
-  const { path, version } = tree.latest(p)
-  return { path, version }
-})
-let mirror: Mirror
+let fixture: CacheFixture
+const cacheJob = (o: Omit<CacheJobOptions, 'fixture'>) =>
+  runJob({ fixture, ...o })
 
 beforeAll(async () => {
-  mirror = await startMirror(tree)
+  fixture = await startCacheFixture()
 })
 afterAll(async () => {
-  await mirror.close()
+  await fixture.mirror.close()
   cleanupTempDirs()
 })
-
-export interface CacheJobOptions {
-  service: Record<string, string>
-  requires?: ModuleVersion[]
-  inputs?: Record<string, string>
-  env?: Record<string, string>
-  /** What the user's steps do between main and post. */
-  steps?: 'download' | 'build-offline' | 'none'
-}
-
-export function modCacheOf(job: JobResult): string {
-  return join(job.context.home, 'go', 'pkg', 'mod')
-}
-
-/** One job on a fresh machine: checkout (consumer module), action main, user steps, post. */
-export async function cacheJob(
-  o: CacheJobOptions
-): Promise<JobResult & { goOutput: string }> {
-  const context = createRunnerContext()
-  await writeConsumerModule(context.workspace, tree, {
-    requires: o.requires ?? latest
-  })
-  const modcache = join(context.home, 'go', 'pkg', 'mod')
-  let goOutput = ''
-  const steps = o.steps ?? 'download'
-  const res = await runActionJob({
-    context,
-    inputs: {
-      mirrors: mirror.url,
-      'probe-timeout': '5',
-      'direct-fallback': 'false',
-      download: 'false',
-      ...o.inputs
-    },
-    env: {
-      ...o.service,
-      GOMODCACHE: modcache,
-      GOFLAGS: '-trimpath',
-      GOTOOLCHAIN: 'local',
-      GOENV: 'off',
-      GOSUMDB: 'off',
-      ...o.env
-    },
-    between: async (_main, job: JobStepState) => {
-      if (steps === 'none') return
-      const env = {
-        ...job.env,
-        PATH: job.PATH,
-        HOME: context.home,
-        GOMODCACHE: modcache,
-        GOFLAGS: job.env.GOFLAGS ?? '',
-        GOPROXY: steps === 'build-offline' ? 'off' : (job.env.GOPROXY ?? 'off')
-      }
-      const args =
-        steps === 'download'
-          ? ['mod', 'download']
-          : ['build', '-o', '/dev/null', '.']
-      const r = await runGo(args, {
-        cwd: context.workspace,
-        env,
-        timeoutMs: 60_000
-      })
-      goOutput = r.stdout + r.stderr
-      if (r.code !== 0)
-        throw new Error(`go ${args.join(' ')} failed: ${goOutput}`)
-    }
-  })
-  return { ...res, goOutput }
-}
-
-function cacheWarnings(job: JobResult): string[] {
-  return [...job.main.commands, ...(job.post?.commands ?? [])]
-    .filter((c) => c.command === 'warning' && /cache/i.test(c.message))
-    .map((c) => c.message)
-}
-
-function versionsIn(modcache: string, modulePath: string): string[] {
-  const dir = join(
-    modcache,
-    'cache',
-    'download',
-    ...modulePath.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase()).split('/'),
-    '@v'
-  )
-  return existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith('.zip'))
-        .map((f) => f.slice(0, -4))
-        .sort()
-    : []
-}
 
 describe.each(['v2', 'v1'] as const)(
   'module cache round trip (%s)',
@@ -171,7 +68,7 @@ describe.each(['v2', 'v1'] as const)(
       expect(j2.main.summary).toContain('exact hit')
 
       // Job 3: go.sum changed (alpha downgraded): partial hit, download, pruned save.
-      const changed = latest.map((m) =>
+      const changed = fixture.latest.map((m) =>
         m.path === 'example.test/alpha' ? { ...m, version: 'v1.1.0' } : m
       )
       const j3 = await cacheJob({ service, requires: changed })

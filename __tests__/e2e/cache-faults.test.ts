@@ -1,0 +1,190 @@
+// A cache service that fails, hangs or is absent costs a bounded time and
+// leaves the step green; a restore over a populated read-only module cache
+// (as a non-root user, for whom read-only directories really are read-only).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { dirname, join } from 'node:path'
+import {
+  cacheJob as runJob,
+  cacheWarnings,
+  startCacheFixture,
+  type CacheFixture,
+  type CacheJobOptions
+} from '../support/cache-job.js'
+import { runGo } from '../support/go.js'
+import { writeConsumerModule } from '../support/modules.js'
+import {
+  createRunnerContext,
+  distDir,
+  runActionStep
+} from '../support/run-action.js'
+import { cleanupTempDirs, tempDir } from '../support/temp.js'
+import {
+  startFakeCacheService,
+  type CacheFault
+} from '../support/fake-cache-service.js'
+
+let fixture: CacheFixture
+const cacheJob = (o: Omit<CacheJobOptions, 'fixture'>) =>
+  runJob({ fixture, ...o })
+
+beforeAll(async () => {
+  fixture = await startCacheFixture()
+})
+afterAll(async () => {
+  await fixture.mirror.close()
+  cleanupTempDirs()
+})
+
+describe.each(['error500', 'hang'] as CacheFault[])(
+  'a cache service that %s',
+  (fault) => {
+    it('costs the lookup deadline, warns, stays green and does not try to save', async () => {
+      const svc = await startFakeCacheService({ fault })
+      try {
+        const j = await cacheJob({ service: svc.env('v2') })
+        expect(j.main.timedOut).toBe(false)
+        expect(j.main.code).toBe(0)
+        expect(j.main.outputs['cache-hit']).toBe('false')
+        expect(cacheWarnings(j)).toEqual([
+          expect.stringMatching(
+            /modules cache could not be restored \(The cache lookup did not finish within 15 s\)/
+          )
+        ])
+        expect(j.post?.code).toBe(0)
+        expect(j.post?.stdout).toContain(
+          'the cache service failed during restore'
+        )
+        expect(
+          svc.requests.filter((r) => r.path.endsWith('CreateCacheEntry'))
+        ).toEqual([])
+        expect(j.main.summary).toContain('failed')
+      } finally {
+        await svc.close()
+      }
+    }, 120_000)
+  }
+)
+
+describe('no cache service', () => {
+  it('one that is not listening: a warning on restore and on save, green', async () => {
+    const svc = await startFakeCacheService()
+    const env = svc.env('v2')
+    await svc.close()
+    const j = await cacheJob({ service: env })
+    expect(j.main.code).toBe(0)
+    expect(j.post?.code).toBe(0)
+    expect(j.main.outputs['cache-hit']).toBe('false')
+    expect(cacheWarnings(j).length).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('none configured in the job: reported as unavailable, green', async () => {
+    const j = await cacheJob({ service: {} })
+    expect(j.main.code).toBe(0)
+    expect(j.post?.code).toBe(0)
+    expect(cacheWarnings(j)).toEqual([
+      expect.stringContaining('cache service is not available')
+    ])
+    expect(j.post?.stdout).toContain('no cache service')
+  }, 120_000)
+})
+
+// The runner spawns `node <dist>/<entry>/index.js`; these entries re-run the
+// real bundle as nobody.
+function nobodyDist(): string {
+  const dir = mkdtempSync('/tmp/setup-goproxy-nobody-dist-')
+  chmodSync(dir, 0o755)
+  for (const entry of ['main', 'post']) {
+    mkdirSync(join(dir, entry), { mode: 0o755 })
+    writeFileSync(
+      join(dir, entry, 'index.js'),
+      `import { spawnSync } from 'node:child_process'\n` +
+        `const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ${JSON.stringify(join(distDir(), entry, 'index.js'))}], { stdio: 'inherit' })\n` +
+        `process.exit(r.status ?? 1)\n`
+    )
+  }
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n')
+  return dir
+}
+
+function giveToNobody(root: string) {
+  execFileSync('chown', ['-R', '65534:65534', root])
+  for (let d = dirname(root); d !== '/'; d = dirname(d)) {
+    chmodSync(d, statSync(d).mode | 0o011)
+  }
+}
+
+describe('restore over a populated read-only module cache', () => {
+  it('succeeds as a non-root user in full mode', async () => {
+    const svc = await startFakeCacheService()
+    try {
+      const service = svc.env('v2')
+      const inputs = { 'cache-mode': 'full' }
+      const j1 = await cacheJob({ service, inputs })
+      expect(svc.committed()).toHaveLength(1)
+
+      // A self-hosted machine whose module cache go already filled without
+      // -modcacherw: its module directories are read-only.
+      const context = createRunnerContext()
+      await writeConsumerModule(context.workspace, fixture.tree, {
+        requires: fixture.latest
+      })
+      const modcache = join(context.home, 'go', 'pkg', 'mod')
+      const fill = await runGo(['mod', 'download'], {
+        cwd: context.workspace,
+        env: {
+          GOPROXY: fixture.mirror.url,
+          GOMODCACHE: modcache,
+          GOFLAGS: '',
+          HOME: context.home
+        }
+      })
+      expect(fill.code).toBe(0)
+      const moduleDir = join(modcache, 'example.test', 'alpha@v1.2.0')
+      expect(statSync(moduleDir).mode & 0o222).toBe(0)
+      const runnerTemp = tempDir('nobody-temp-')
+      giveToNobody(context.root)
+      giveToNobody(runnerTemp)
+      const prevUmask = process.umask(0)
+      try {
+        const main = await runActionStep({
+          context,
+          runnerTemp,
+          dist: nobodyDist(),
+          inputs: {
+            mirrors: fixture.mirror.url,
+            'direct-fallback': 'false',
+            download: 'false',
+            ...inputs
+          },
+          env: {
+            ...service,
+            GOMODCACHE: modcache,
+            GOFLAGS: '',
+            GOTOOLCHAIN: 'local',
+            GOENV: 'off',
+            GOSUMDB: 'off'
+          }
+        })
+        expect(main.stdout).not.toContain('Cannot open: File exists')
+        expect(main.code).toBe(0)
+        expect(main.outputs['cache-hit']).toBe('true')
+        expect(main.outputs['cache-matched-key']).toBe(
+          j1.main.outputs['cache-key']
+        )
+        expect(main.env.GOFLAGS).toBe('-modcacherw')
+      } finally {
+        process.umask(prevUmask)
+      }
+    } finally {
+      await svc.close()
+    }
+  }, 180_000)
+})
