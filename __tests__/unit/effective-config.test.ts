@@ -1,0 +1,195 @@
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  compareEffective,
+  parseGoEnvFile,
+  readGoEnvFile
+} from '../../src/effective-config.js'
+import type { EnvEntry } from '../../src/env-plan.js'
+import { cleanupTempDirs, tempDir } from '../support/temp.js'
+
+afterAll(cleanupTempDirs)
+
+describe('parseGoEnvFile', () => {
+  it('reads KEY=VALUE lines as go env -w writes them', () => {
+    expect(
+      parseGoEnvFile(
+        'GOPROXY=https://goproxy.cn,direct\r\nGOPRIVATE=*.corp.test\n\n# comment\n  GOFLAGS=-mod=mod  \nbad line\nlower=x\nGONOSUMDB=\n'
+      )
+    ).toEqual({
+      GOPROXY: 'https://goproxy.cn,direct',
+      GOPRIVATE: '*.corp.test',
+      GOFLAGS: '-mod=mod',
+      GONOSUMDB: ''
+    })
+  })
+
+  it('keeps "=" inside a value', () => {
+    expect(parseGoEnvFile('GOFLAGS=-ldflags=-s=1\n')).toEqual({
+      GOFLAGS: '-ldflags=-s=1'
+    })
+  })
+})
+
+describe('readGoEnvFile', () => {
+  it('reads a file, and nothing for off, unset or missing', async () => {
+    const f = join(tempDir('goenv-'), 'env')
+    writeFileSync(f, 'GOPROXY=https://m.test\n')
+    expect(await readGoEnvFile(f)).toEqual({ GOPROXY: 'https://m.test' })
+    expect(await readGoEnvFile('off')).toEqual({})
+    expect(await readGoEnvFile(undefined)).toEqual({})
+    expect(await readGoEnvFile(join(f, 'missing'))).toEqual({})
+  })
+})
+
+const GOENV = '/home/runner/.config/go/env'
+const exported: EnvEntry[] = [
+  { name: 'GOPROXY', value: 'https://a.test|direct', reason: 'probe' },
+  { name: 'GONOSUMDB', value: '', reason: 'no private modules' },
+  { name: 'GOFLAGS', value: '-modcacherw', reason: 'cache' }
+]
+
+function goenv(over: Record<string, string> = {}): Record<string, string> {
+  return {
+    GOENV,
+    GOPROXY: 'https://a.test|direct',
+    GONOSUMDB: '',
+    GOFLAGS: '-modcacherw',
+    GOSUMDB: 'sum.golang.org',
+    ...over
+  }
+}
+
+describe('compareEffective', () => {
+  it('finds nothing when go uses what was exported', () => {
+    expect(compareEffective(exported, goenv(), {}, {})).toEqual([])
+  })
+
+  it('reports a value that differs from the exported one', () => {
+    expect(
+      compareEffective(
+        exported,
+        goenv({ GOPROXY: 'https://corp.test' }),
+        {},
+        {}
+      )
+    ).toEqual([
+      {
+        name: 'GOPROXY',
+        exported: 'https://a.test|direct',
+        effective: 'https://corp.test',
+        message:
+          'go uses GOPROXY=https://corp.test, not the exported https://a.test|direct'
+      }
+    ])
+  })
+
+  it('blames the GOENV file when an empty export lost to it', () => {
+    const f = compareEffective(
+      exported,
+      goenv({ GONOSUMDB: 'example.com' }),
+      { GONOSUMDB: 'example.com' },
+      {}
+    )
+    expect(f).toHaveLength(1)
+    expect(f[0]).toMatchObject({
+      name: 'GONOSUMDB',
+      exported: '',
+      effective: 'example.com'
+    })
+    expect(f[0].message).toContain(GOENV)
+    expect(f[0].message).toMatch(/empty exported value counts as unset/)
+  })
+
+  it('reports a watched variable that only the GOENV file sets', () => {
+    const f = compareEffective(
+      exported,
+      goenv({ GOINSECURE: '*.lan' }),
+      {
+        GOINSECURE: '*.lan',
+        GOPROXY: 'https://ignored.test',
+        CGO_ENABLED: '0'
+      },
+      {}
+    )
+    expect(f).toEqual([
+      {
+        name: 'GOINSECURE',
+        effective: '*.lan',
+        message: `the GOENV file (${GOENV}) sets GOINSECURE=*.lan, which applies to every go command of this job`
+      }
+    ])
+  })
+
+  it('ignores an empty value in the GOENV file', () => {
+    expect(compareEffective(exported, goenv(), { GOPRIVATE: '' }, {})).toEqual(
+      []
+    )
+  })
+
+  it('warns that -mod=vendor bypasses GOPROXY', () => {
+    const f = compareEffective(
+      [],
+      goenv({ GOFLAGS: '-modcacherw  -mod=vendor' }),
+      {},
+      {}
+    )
+    expect(f).toEqual([
+      {
+        name: 'GOFLAGS',
+        effective: '-modcacherw  -mod=vendor',
+        message: expect.stringMatching(/-mod=vendor.*does not use GOPROXY/)
+      }
+    ])
+    expect(
+      compareEffective([], goenv({ GOFLAGS: '-mod=mod' }), {}, {})
+    ).toEqual([])
+  })
+
+  it('warns about -insecure in GOFLAGS', () => {
+    for (const flags of ['-insecure', '-insecure=true -v']) {
+      const f = compareEffective([], goenv({ GOFLAGS: flags }), {}, {})
+      expect(f).toHaveLength(1)
+      expect(f[0].message).toMatch(/-insecure.*GOINSECURE/)
+    }
+    expect(
+      compareEffective([], goenv({ GOFLAGS: '-insecurex' }), {}, {})
+    ).toEqual([])
+  })
+
+  it('notes a job-level env value that differs from the export', () => {
+    const f = compareEffective(
+      exported,
+      goenv(),
+      {},
+      {
+        GOPROXY: 'https://job.test',
+        GONOSUMDB: undefined,
+        GOFLAGS: '-modcacherw',
+        PATH: '/usr/bin'
+      }
+    )
+    expect(f).toEqual([
+      {
+        name: 'GOPROXY',
+        exported: 'https://a.test|direct',
+        effective: 'https://job.test',
+        message:
+          'the workflow already set GOPROXY=https://job.test; later steps get the exported value unless a step sets its own env'
+      }
+    ])
+    expect(compareEffective(exported, goenv(), {}, { GOPROXY: '' })).toEqual([])
+  })
+
+  it('skips exported names go env does not know', () => {
+    expect(
+      compareEffective(
+        [{ name: 'GOPROXY_SELECTED', value: 'x', reason: 'r' }],
+        goenv(),
+        {},
+        {}
+      )
+    ).toEqual([])
+  })
+})
