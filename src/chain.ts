@@ -109,7 +109,7 @@ function mirrorReason(r: MirrorRanking): string {
 }
 
 export function formatMs(ms: number): string {
-  return ms >= 10_000
+  return ms >= 9_950
     ? `${(ms / 1000).toFixed(0)} s`
     : ms >= 1000
       ? `${(ms / 1000).toFixed(1)} s`

@@ -3,7 +3,7 @@ import type { FailureKind } from './probe-result.js'
 // Bodies of 404/410 that mean "my own upstream failed" rather than "this
 // version does not exist": goproxy/goproxy and Athens phrase it like this.
 const UPSTREAM_FAILURE =
-  /fetch timed out|bad upstream|upstream|timeout|timed out|temporarily unavailable|connection (refused|reset)|i\/o timeout|tls handshake|no such host|internal error/i
+  /fetch timed out|bad upstream|upstream|timed out|temporarily unavailable|connection (refused|reset)|i\/o timeout|tls handshake|internal error/i
 
 /** Classifies an HTTP status (and the start of its body) of a proxy answer. */
 export function classifyStatus(
@@ -42,7 +42,8 @@ export function classifyError(err: unknown): FailureKind {
   if (codes.includes('ECONNREFUSED')) return 'refused'
   if (codes.some((c) => TIMEOUT_CODES.has(c))) return 'timeout'
   if (codes.some(isTlsCode)) return 'tls'
-  const name = err instanceof Error ? err.name : ''
+  // Read the name directly: errors from another realm fail instanceof.
+  const name = (err as { name?: unknown } | null)?.name
   if (name === 'AbortError' || name === 'TimeoutError') return 'timeout'
   return 'network'
 }

@@ -12,6 +12,14 @@ export function normalizeMirrorUrl(input: string, raw: string): string {
       `"${s}" is not a mirror; use direct-fallback to control "direct"`
     )
   }
+  // A separator or space would smuggle extra, unprobed entries (or "off")
+  // into GOPROXY.
+  if (/[,|\s]/.test(s)) {
+    throw new InputError(
+      input,
+      `"${redact(s)}" contains a GOPROXY separator or space; list one mirror per entry`
+    )
+  }
   if (!s.includes(':/') && /[.:/]/.test(s) && !s.startsWith('/')) {
     s = 'https://' + s
   }
@@ -36,7 +44,7 @@ export function normalizeMirrorUrl(input: string, raw: string): string {
   if (url.search !== '' || url.hash !== '') {
     throw new InputError(
       input,
-      `"${raw.trim()}" must not have a query or fragment`
+      `"${redact(url.origin + url.pathname)}" must not have a query or fragment`
     )
   }
   return url.href.replace(/\/+$/, '')

@@ -71,7 +71,21 @@ export function compareVersions(a: string, b: string): number {
   if (pa.pre === pb.pre) return 0
   if (pa.pre === '') return 1
   if (pb.pre === '') return -1
-  return pa.pre < pb.pre ? -1 : 1
+  return comparePrerelease(pa.pre.split('.'), pb.pre.split('.'))
+}
+
+// Semver §11: numeric identifiers compare as numbers and sort before
+// alphanumeric ones; a shorter list of equal identifiers sorts first.
+function comparePrerelease(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue
+    const na = /^\d+$/.test(a[i])
+    const nb = /^\d+$/.test(b[i])
+    if (na && nb) return Number(a[i]) - Number(b[i])
+    if (na !== nb) return na ? -1 : 1
+    return a[i] < b[i] ? -1 : 1
+  }
+  return a.length - b.length
 }
 
 function splitVersion(v: string): { nums: number[]; pre: string } {

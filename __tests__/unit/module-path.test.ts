@@ -200,7 +200,7 @@ describe('compareVersions', () => {
 
   // Semver compares numeric pre-release identifiers numerically
   // (rc.2 < rc.10); the lexical comparison orders them the other way.
-  it.failing('compares numeric pre-release identifiers numerically', () => {
+  it('compares numeric pre-release identifiers numerically', () => {
     expect(sign('v1.0.0-rc.2', 'v1.0.0-rc.10')).toBe(-1)
   })
 })
