@@ -1,3 +1,4 @@
+import { homedir } from 'node:os'
 import * as core from '@actions/core'
 import { restoreCaches, planCacheEnv } from './cache-restore.js'
 import { markCacheMainCompleted } from './cache-state.js'
@@ -15,10 +16,23 @@ import { REPORT_SCHEMA, type RunReport } from './report.js'
 import { runnerContext } from './runner-context.js'
 import { selectMirrors } from './select-mirrors.js'
 import { renderSummary } from './summary.js'
+import { defaultModCache } from './cache-go-env.js'
+import { findDependencyFiles } from './dependency-files.js'
+import {
+  finishDownloads,
+  runDownloadPhase,
+  writeReportFile
+} from './download-phase.js'
+import { runMergeReports } from './report-merge.js'
 
 async function run(): Promise<void> {
   const inputs = readInputs((name) => core.getInput(name))
   maskSecrets(inputs.privacy)
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  if (inputs.download.mergeReports.length > 0) {
+    await runMergeReports(workspace, inputs.download.mergeReports)
+    return
+  }
   // Before any go command can write to GOMODCACHE; concurrent with the probe.
   const cacheRestore = restoreCaches(inputs.cache, inputs.project)
   const jobEnv = { ...process.env }
@@ -88,9 +102,23 @@ async function run(): Promise<void> {
     for (const f of report.effective) core.warning(`${f.name}: ${f.message}`)
   }
 
+  report.downloads = await runDownloadPhase({
+    inputs: inputs.download,
+    workspace,
+    workingDirectory: inputs.project.workingDirectory,
+    dependencyFiles: await findDependencyFiles(
+      workspace,
+      inputs.project.workingDirectory,
+      inputs.project.cacheDependencyPath
+    ),
+    env: { ...process.env },
+    gomodcache: goenv?.GOMODCACHE || defaultModCache(process.env, homedir())
+  })
+  await writeReportFile(report)
   if (inputs.project.summary) {
     await core.summary.addRaw(renderSummary(report)).write()
   }
+  finishDownloads(report, inputs.download, workspace)
   markCacheMainCompleted()
 }
 
