@@ -1,0 +1,83 @@
+// `npm run bench`: builds the action once into a temp dir (never the repo's
+// dist/), compiles the TypeScript benchmarks and their test support next to
+// it, then runs the mirror-selection benchmark followed by every
+// bench/cache-*.{ts,mjs,js} (e.g. cache-mode). Arguments go to the
+// mirror-selection bench; `--only <name> [args]` runs one bench with them.
+import { spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repo = dirname(dirname(fileURLToPath(import.meta.url)))
+const bin = (name) => join(repo, 'node_modules', '.bin', name)
+const args = process.argv.slice(2)
+const onlyAt = args.indexOf('--only')
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined
+const work = mkdtempSync(join(tmpdir(), 'setup-goproxy-bench-'))
+const keep = process.env.BENCH_KEEP === '1'
+
+function run(cmd, argv, env = {}) {
+  const r = spawnSync(cmd, argv, {
+    cwd: repo,
+    stdio: 'inherit',
+    env: { ...process.env, ...env }
+  })
+  return r.status ?? 1
+}
+
+let failed = 0
+try {
+  console.log(`bench: building the main entry into ${work}/dist`)
+  const built = run(bin('ncc'), [
+    'build',
+    'src/main.ts',
+    '-o',
+    join(work, 'dist', 'main'),
+    '-q'
+  ])
+  if (built !== 0) throw new Error('ncc build of src/main.ts failed')
+  // Compiled benches resolve packages through this link to the repo's.
+  const out = join(work, 'build')
+  console.log('bench: compiling bench/*.ts')
+  const tsc = run(bin('tsc'), ['-p', 'bench/tsconfig.json', '--outDir', out])
+  symlinkSync(join(repo, 'node_modules'), join(out, 'node_modules'), 'dir')
+  if (tsc !== 0)
+    console.warn('bench: tsc reported errors; running what it emitted')
+
+  // Benches: files in bench/ that are entries (not helpers imported by one).
+  const names = readdirSync(join(repo, 'bench'))
+  const entries = names
+    .filter((f) => /^(mirror-selection|cache-[\w-]+)\.(ts|mjs|js)$/.test(f))
+    .filter((f) => !only || f.replace(/\.\w+$/, '') === only)
+    .sort((a, b) =>
+      a.startsWith('mirror-selection')
+        ? -1
+        : b.startsWith('mirror-selection')
+          ? 1
+          : a.localeCompare(b)
+    )
+  const env = { SETUP_GOPROXY_DIST: join(work, 'dist'), BENCH_REPO_ROOT: repo }
+  for (const f of entries) {
+    const script = f.endsWith('.ts')
+      ? join(out, 'bench', f.replace(/\.ts$/, '.js'))
+      : join(repo, 'bench', f)
+    if (!existsSync(script)) {
+      console.error(`bench: ${f} was not compiled`)
+      failed++
+      continue
+    }
+    console.log(`\n=== bench/${f} ===`)
+    const own = only || f.startsWith('mirror-selection') ? args : []
+    if (run(process.execPath, [script, ...own], env) !== 0) failed++
+  }
+} finally {
+  if (!keep) rmSync(work, { recursive: true, force: true })
+}
+process.exitCode = failed ? 1 : 0
