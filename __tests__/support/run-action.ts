@@ -263,6 +263,13 @@ export async function runActionStep(
     RUNNER_ARCH: 'X64',
     RUNNER_TEMP: runnerTemp,
     RUNNER_TOOL_CACHE: context.toolCache,
+    // The go commands the action itself runs stay on this machine and ignore
+    // the developer's Go configuration, unless a test says otherwise.
+    GOTOOLCHAIN: 'local',
+    GOENV: 'off',
+    GOFLAGS: '',
+    GOPATH: join(context.home, 'go'),
+    GOMODCACHE: join(context.home, 'go', 'pkg', 'mod'),
     ...callerEnv,
     // Latest GITHUB_PATH addition first, as the runner prepends each one.
     PATH: [...(opts.path ?? [])].reverse().concat(basePath).join(':'),
