@@ -141,3 +141,19 @@ export function secretForms(c: Pick<Credential, 'login' | 'token'>): string[] {
   ]
   return [...new Set(forms)]
 }
+
+/**
+ * The credential go 1.24+ would use for an https URL: the longest machine
+ * that is the URL's host, or its host followed by leading path elements.
+ */
+export function credentialForUrl(
+  creds: readonly Credential[],
+  url: string
+): Credential | undefined {
+  const u = new URL(url)
+  if (u.protocol !== 'https:') return undefined
+  const key = (u.host + u.pathname).toLowerCase()
+  return creds
+    .filter((c) => key === c.machine || key.startsWith(c.machine + '/'))
+    .sort((a, b) => b.machine.length - a.machine.length)[0]
+}

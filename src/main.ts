@@ -61,7 +61,8 @@ async function run(): Promise<void> {
   const sumdb = await planSumdb(
     inputs.privacy,
     { url: firstProbe?.url, sumdbSupported: firstProbe?.sumdbSupported },
-    plan
+    plan,
+    sel.privateProxies
   )
   const cache = await cacheRestore
   report.cache = cache?.report

@@ -109,6 +109,9 @@ export function explain(
     case 'forbidden':
       return `${who} refused access${mod} (403): the token lacks the scope to read it (e.g. repo / read_api / read:packages) or is not authorized for the organization's SSO`
     case 'not-found':
+      if (item.kind === 'proxy') {
+        return `${who} answered "not found" (${detail || '404/410'})${mod}: go then asks the next GOPROXY entries, the public mirrors, for this private module path, which leaks it (and they cannot serve it either). Check that the proxy serves this module and that the token can read it; a private proxy should answer 403, not 404 or 410, for private paths it does not serve, so that go stops there`
+      }
       return `${who} answered "not found"${mod}: hosts such as GitHub hide private repositories the token cannot read, so check the token's access and SSO authorization, then the module path`
     case 'skipped':
       return `${who}: no required module on this host to check`

@@ -1,5 +1,6 @@
 import type { PatternRoute } from './privacy-env.js'
 import type { PreflightCheck } from './preflight.js'
+import type { ProxySumdbCheck } from './sumdb.js'
 
 /** The private-module part of the run report. Never holds a token. */
 export interface PrivacyReport {
@@ -8,7 +9,12 @@ export interface PrivacyReport {
   credentialHosts: { machine: string; login: string }[]
   netrcFiles: { path: string; readBy: string }[]
   gitRewrites: { from: string; to: string }[]
-  sumdb?: { effective: string; reason: string }
+  sumdb?: {
+    effective: string
+    reason: string
+    /** What the private proxies answered to `/sumdb/<name>/supported`. */
+    proxyChecks?: ProxySumdbCheck[]
+  }
   preflight: PreflightCheck[]
   warnings: string[]
 }
@@ -17,6 +23,12 @@ const FETCH = {
   direct: 'direct (origin server, git)',
   'private-proxy': 'private-proxy',
   goproxy: 'GOPROXY chain'
+} as const
+
+const SUMDB_VERDICT = {
+  serves: 'checksum lookups go through this proxy',
+  passes: 'go asks the next GOPROXY entry',
+  breaks: '❌ checksum verification fails for the whole run'
 } as const
 
 function esc(s: string): string {
@@ -40,6 +52,13 @@ export function renderPrivacySection(report: {
       ),
       ''
     )
+    if (p.routes.some((r) => r.fetch === 'private-proxy')) {
+      out.push(
+        'Private modules go to the private proxy, but if it answers 404 or 410 for one, go asks the next GOPROXY entries (the public mirrors) for that private path: ' +
+          'a private proxy should answer 403 for private paths it does not serve.',
+        ''
+      )
+    }
   } else {
     out.push(
       'No private patterns: every module may go to the public mirrors.',
@@ -51,6 +70,12 @@ export function renderPrivacySection(report: {
       `Checksum database: \`${esc(p.sumdb.effective)}\` (${esc(p.sumdb.reason)})`,
       ''
     )
+    for (const c of p.sumdb.proxyChecks ?? []) {
+      out.push(
+        `- \`${esc(c.url)}\`: ${c.status ?? esc(c.error ?? '')} → ${SUMDB_VERDICT[c.verdict]}`
+      )
+    }
+    if (p.sumdb.proxyChecks?.length) out.push('')
   }
   if (p.credentialHosts.length > 0) {
     out.push(

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { promises as fs } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { secretForms } from './credentials.js'
+import { basicAuth, credentialForUrl, secretForms } from './credentials.js'
 import { extraheaderWarnings, findExtraheaders } from './git-extraheader.js'
 import {
   installNetrc,
@@ -24,9 +24,13 @@ import {
 import type { PrivacyReport } from './privacy-report.js'
 import type { EnvPlan } from './env-plan.js'
 import {
+  checkProxySumdb,
   checkSumdbReachability,
   decideSumdb,
   needsReachability,
+  proxySumdbWarning,
+  sumdbName,
+  type ProxySumdbCheck,
   type SumdbDecision,
   type SumdbFacts
 } from './sumdb.js'
@@ -121,30 +125,67 @@ export async function restoreCredentials(): Promise<void> {
   }
 }
 
+/** The sumdb decision plus what the private proxies answered about it. */
+export interface SumdbPlan extends SumdbDecision {
+  proxyChecks: ProxySumdbCheck[]
+}
+
 /**
  * Resolves `sumdb` (checking the databases only when that can change the
- * result) and records GOSUMDB in the plan when it must be exported.
+ * result) and records GOSUMDB in the plan when it must be exported. The
+ * private proxies come first in GOPROXY, so go asks them about the database
+ * first: one that proxies it decides the route, one that answers anything
+ * but 200/404/410 breaks verification, which is warned about.
  */
 export async function planSumdb(
   privacy: PrivacyInputs,
   firstMirror: { url?: string; sumdbSupported?: number },
   plan: EnvPlan,
+  privateProxies: readonly string[] = [],
   check: () => Promise<
     Pick<SumdbFacts, 'sumGolangOrg' | 'googleCn'>
   > = checkSumdbReachability
-): Promise<SumdbDecision> {
-  const facts: SumdbFacts = {
-    firstMirror: firstMirror.url,
-    firstMirrorSupported: firstMirror.sumdbSupported,
-    jobValue: process.env.GOSUMDB || undefined
-  }
+): Promise<SumdbPlan> {
+  const jobValue = process.env.GOSUMDB || undefined
+  const askProxies = (name: string) =>
+    checkProxySumdb(privateProxies, name, (url) => {
+      const c = credentialForUrl(privacy.credentials, url)
+      return c ? `Basic ${basicAuth(c)}` : undefined
+    })
+  const intended =
+    privacy.sumdb.mode === 'fixed'
+      ? privacy.sumdb.value
+      : (jobValue ?? 'sum.golang.org')
+  let proxyChecks =
+    privateProxies.length > 0 && intended !== 'off'
+      ? await askProxies(sumdbName(intended))
+      : []
+  const served = proxyChecks.find((c) => c.verdict === 'serves')
+  const facts: SumdbFacts = served
+    ? { firstMirror: served.proxy, firstMirrorSupported: 200, jobValue }
+    : {
+        firstMirror: firstMirror.url,
+        firstMirrorSupported: firstMirror.sumdbSupported,
+        jobValue
+      }
   if (needsReachability(privacy.sumdb, facts)) {
     Object.assign(facts, await check())
   }
   const d = decideSumdb(privacy.sumdb, facts)
   if (d.export !== undefined) plan.set('GOSUMDB', d.export, d.reason)
   if (d.warning) core.warning(d.warning, { title: 'Checksum database' })
-  return d
+  if (
+    privateProxies.length > 0 &&
+    d.effective !== 'off' &&
+    sumdbName(d.effective) !== sumdbName(intended)
+  ) {
+    proxyChecks = await askProxies(sumdbName(d.effective))
+  }
+  for (const c of proxyChecks) {
+    const w = proxySumdbWarning(c)
+    if (w) core.warning(w, { title: 'Checksum database' })
+  }
+  return { ...d, proxyChecks }
 }
 
 /**
@@ -156,7 +197,7 @@ export async function applyPrivacy(
   privateProxies: readonly string[],
   workingDirectory: string,
   planned: PrivacyPlanResult,
-  sumdb: SumdbDecision
+  sumdb: SumdbPlan
 ): Promise<PrivacyReport> {
   const creds = await installCredentials(privacy, workingDirectory)
   const pre = await preflightCredentials(
@@ -174,8 +215,16 @@ export async function applyPrivacy(
     })),
     netrcFiles: creds.netrcFiles,
     gitRewrites: planned.gitRewrites,
-    sumdb: { effective: sumdb.effective, reason: sumdb.reason },
+    sumdb: {
+      effective: sumdb.effective,
+      reason: sumdb.reason,
+      proxyChecks: sumdb.proxyChecks
+    },
     preflight: pre.checks,
-    warnings: sumdb.warning ? [...warnings, sumdb.warning] : warnings
+    warnings: [
+      ...warnings,
+      ...(sumdb.warning ? [sumdb.warning] : []),
+      ...sumdb.proxyChecks.flatMap((c) => proxySumdbWarning(c) ?? [])
+    ]
   }
 }

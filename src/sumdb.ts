@@ -135,3 +135,105 @@ export async function checkSumdbReachability(
     await dispatcher.close()
   }
 }
+
+/** How go treats a proxy's answer to `/sumdb/<name>/supported`. */
+export type ProxySumdbVerdict = 'serves' | 'passes' | 'breaks'
+
+export interface ProxySumdbCheck {
+  proxy: string
+  /** The checksum database name asked about. */
+  name: string
+  /** The `supported` URL asked. */
+  url: string
+  status?: number
+  error?: string
+  verdict: ProxySumdbVerdict
+}
+
+/**
+ * 200: every checksum lookup of the run goes through this proxy; 404/410: go
+ * asks the next GOPROXY entry; anything else (401, 500, no answer) is kept as
+ * a permanent error and every verification of the run fails.
+ */
+export function proxySumdbVerdict(status?: number): ProxySumdbVerdict {
+  if (status === 200) return 'serves'
+  if (status === 404 || status === 410) return 'passes'
+  return 'breaks'
+}
+
+/** The database name of a GOSUMDB value (`name[+key] [url]`). */
+export function sumdbName(value: string): string {
+  return value.trim().split(/\s+/)[0].split('+')[0]
+}
+
+/**
+ * Asks each proxy, in GOPROXY order, whether it proxies the checksum database
+ * `name`, stopping where go stops (the first answer other than 404/410).
+ * `authorization` gives the header go would send from netrc, if any.
+ */
+export async function checkProxySumdb(
+  proxies: readonly string[],
+  name: string,
+  authorization: (url: string) => string | undefined,
+  timeoutMs = 5000
+): Promise<ProxySumdbCheck[]> {
+  const dispatcher = new Agent({
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs
+  })
+  const out: ProxySumdbCheck[] = []
+  try {
+    for (const proxy of proxies) {
+      const url = `${proxy.replace(/\/+$/, '')}/sumdb/${name}/supported`
+      const auth = authorization(url)
+      let check: ProxySumdbCheck
+      try {
+        const res = await request(url, {
+          dispatcher,
+          signal: AbortSignal.timeout(timeoutMs),
+          headers: {
+            'user-agent': 'setup-goproxy',
+            ...(auth ? { authorization: auth } : {})
+          }
+        })
+        await res.body.dump()
+        check = {
+          proxy,
+          name,
+          url,
+          status: res.statusCode,
+          verdict: proxySumdbVerdict(res.statusCode)
+        }
+      } catch (e) {
+        check = {
+          proxy,
+          name,
+          url,
+          error: (e as Error).message,
+          verdict: 'breaks'
+        }
+      }
+      out.push(check)
+      if (check.verdict !== 'passes') break
+    }
+  } finally {
+    await dispatcher.close()
+  }
+  return out
+}
+
+/** What a breaking proxy does to the run, and how to fix it. */
+export function proxySumdbWarning(c: ProxySumdbCheck): string | undefined {
+  if (c.verdict !== 'breaks') return undefined
+  const answer =
+    c.status !== undefined ? `answered ${c.status}` : `failed (${c.error})`
+  const auth =
+    c.status === 401 || c.status === 403
+      ? ' It refused the credentials: give it credentials it accepts for that path, or let it answer 404 there.'
+      : ''
+  return (
+    `${c.url} ${answer}. go asks the GOPROXY entries this in order before verifying any module against the checksum database, and an answer other than 200, 404 or 410 breaks verification for the whole run: every module missing from go.sum will fail. ` +
+    `The proxy should answer 404 (it does not proxy the database) or 200 (it does).${auth}`
+  )
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   basicAuth,
+  credentialForUrl,
   DEFAULT_LOGIN,
   parseCredentials,
   secretForms
@@ -93,5 +94,26 @@ describe('secret forms', () => {
     expect(secretForms(c)).toEqual(
       expect.arrayContaining(['p@ss', 'bob:p@ss', basicAuth(c), 'p%40ss'])
     )
+  })
+})
+
+describe('credentialForUrl', () => {
+  const creds = parseCredentials(
+    'proxy.test=host-level\nproxy.test/go/team=deep\nport.test:8443=p'
+  )
+  it('picks the longest matching machine, as go 1.24+ does', () => {
+    expect(
+      credentialForUrl(creds, 'https://proxy.test/go/team/sumdb/x/supported')
+        ?.token
+    ).toBe('deep')
+    expect(
+      credentialForUrl(creds, 'https://proxy.test/go/other/x')?.token
+    ).toBe('host-level')
+    expect(credentialForUrl(creds, 'https://port.test:8443/a')?.token).toBe('p')
+  })
+  it('never matches http, another port or a longer host name', () => {
+    expect(credentialForUrl(creds, 'http://proxy.test/go')).toBeUndefined()
+    expect(credentialForUrl(creds, 'https://port.test/a')).toBeUndefined()
+    expect(credentialForUrl(creds, 'https://proxy.test.evil/a')).toBeUndefined()
   })
 })

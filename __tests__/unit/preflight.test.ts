@@ -124,7 +124,13 @@ describe('runPreflight against a proxy', () => {
     expect(bad.message).toContain(`${host} (credentials line 1)`)
     expect(bad.message).toMatch(/scope|SSO/)
     expect(JSON.stringify(bad)).not.toContain('wrongtoken')
-    expect((await run('good', 'corp.test/missing')).outcome).toBe('not-found')
+    const missing = await run('good', 'corp.test/missing')
+    expect(missing.outcome).toBe('not-found')
+    // A private proxy's 404 sends the private path on to the public mirrors.
+    expect(missing.message).toContain('corp.test/missing')
+    expect(missing.message).toMatch(/HTTP 404/)
+    expect(missing.message).toMatch(/public mirrors/)
+    expect(missing.message).toMatch(/should answer 403/)
   })
 })
 

@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
+  checkProxySumdb,
   checkSumdbReachability,
   decideSumdb,
-  needsReachability
+  needsReachability,
+  proxySumdbVerdict,
+  proxySumdbWarning,
+  sumdbName
 } from '../../src/sumdb.js'
 
 const auto = { mode: 'auto' } as const
@@ -109,5 +113,89 @@ describe('checkSumdbReachability', () => {
         2000
       )
     ).toEqual({ sumGolangOrg: 'unreachable', googleCn: 'ok' })
+  })
+})
+
+describe('private proxies and /sumdb/<name>/supported', () => {
+  it('classifies answers the way go treats them', () => {
+    expect(proxySumdbVerdict(200)).toBe('serves')
+    expect(proxySumdbVerdict(404)).toBe('passes')
+    expect(proxySumdbVerdict(410)).toBe('passes')
+    for (const s of [401, 403, 500, undefined]) {
+      expect(proxySumdbVerdict(s)).toBe('breaks')
+    }
+  })
+
+  it('reads the database name from a GOSUMDB value', () => {
+    expect(sumdbName('sum.golang.org')).toBe('sum.golang.org')
+    expect(
+      sumdbName(
+        'sum.golang.google.cn+033de0ae+Ac4zctda https://sum.golang.google.cn'
+      )
+    ).toBe('sum.golang.google.cn')
+  })
+
+  const statusOf: Record<string, number> = {
+    '/gone': 410,
+    '/served': 200,
+    '/denied': 401,
+    '/broken': 500
+  }
+  let proxy: Server
+  let base: string
+  const seen: { url: string; auth?: string }[] = []
+  beforeAll(async () => {
+    proxy = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', auth: req.headers.authorization })
+      const prefix = '/' + (req.url ?? '').split('/')[1]
+      res.statusCode = statusOf[prefix] ?? 404
+      res.end()
+    })
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+    base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  })
+  afterAll(() => {
+    proxy.close()
+  })
+
+  it('asks in order with the credentials and stops where go stops', async () => {
+    seen.length = 0
+    const checks = await checkProxySumdb(
+      [`${base}/gone`, `${base}/denied/`, `${base}/served`],
+      'sum.golang.org',
+      (url) => (url.includes('/denied/') ? 'Basic abc' : undefined)
+    )
+    expect(checks.map((c) => [c.status, c.verdict])).toEqual([
+      [410, 'passes'],
+      [401, 'breaks']
+    ])
+    expect(seen).toEqual([
+      { url: '/gone/sumdb/sum.golang.org/supported', auth: undefined },
+      { url: '/denied/sumdb/sum.golang.org/supported', auth: 'Basic abc' }
+    ])
+    const w = proxySumdbWarning(checks[1])!
+    expect(w).toContain(
+      `${base}/denied/sumdb/sum.golang.org/supported answered 401`
+    )
+    expect(w).toMatch(/whole run/)
+    expect(w).toMatch(/credentials/)
+    expect(proxySumdbWarning(checks[0])).toBeUndefined()
+  })
+
+  it('a proxy that proxies the database ends the walk; no answer breaks it', async () => {
+    const served = await checkProxySumdb(
+      [`${base}/served`, `${base}/broken`],
+      'sum.golang.org',
+      () => undefined
+    )
+    expect(served.map((c) => c.verdict)).toEqual(['serves'])
+    const dead = await checkProxySumdb(
+      ['http://127.0.0.1:1'],
+      'sum.golang.org',
+      () => undefined,
+      2000
+    )
+    expect(dead[0]).toMatchObject({ verdict: 'breaks' })
+    expect(proxySumdbWarning(dead[0])).toMatch(/failed \(/)
   })
 })
