@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   rmSync,
@@ -170,9 +171,7 @@ function dropTree(dir) {
     for (const e of readdirSync(d, { withFileTypes: true }))
       if (e.isDirectory()) walk(join(d, e.name))
   }
-  try {
-    walk(dir)
-  } catch {}
+  if (existsSync(dir)) walk(dir)
   rmSync(dir, { recursive: true, force: true })
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
