@@ -1,0 +1,252 @@
+// `sumdb: auto` decided against real endpoints on loopback. The action runs
+// in a mount namespace whose /etc/hosts maps sum.golang.org to a loopback
+// address where nothing listens (unreachable) and sum.golang.google.cn to a
+// stand-in that serves a tree head over HTTPS with the test CA, so the
+// production URLs are used unchanged. Also: private proxies asked about the
+// checksum database, and real go showing what a broken answer does.
+import { createServer, type Server } from 'node:https'
+import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
+import { startMirror, type Mirror } from '../support/mirror-server.js'
+import {
+  canUseHostsNamespace,
+  hostsNamespace,
+  randomLoopback,
+  type HostsNamespace
+} from '../support/namespace.js'
+import {
+  createRunnerContext,
+  distDir,
+  runActionJob,
+  type JobResult
+} from '../support/run-action.js'
+import { goTempDir, runGo } from '../support/go.js'
+import { cleanupTempDirs } from '../support/temp.js'
+import { testCertificates } from '../support/tls.js'
+
+const CN = 'sum.golang.google.cn'
+const LOGIN = 'ci-bot'
+const SECRET = 'sUmDb-T0ken_41aa'
+const B64 = Buffer.from(`${LOGIN}:${SECRET}`).toString('base64')
+
+const CERT_NAMES = [CN, 'sum.golang.org']
+const certs = testCertificates(CERT_NAMES)
+const tree = buildProxyTree()
+const privateTree = buildProxyTree([
+  { path: 'corp.test/lib', versions: ['v1.0.0'] }
+])
+const describeNs = canUseHostsNamespace() ? describe : describe.skip
+
+let cn: Server
+const cnRequests: string[] = []
+/** sum.golang.org unreachable, sum.golang.google.cn answering. */
+let onlyCn: HostsNamespace
+/** Both unreachable. */
+let neither: HostsNamespace
+let proxies200: Mirror
+let proxies404: Mirror
+const privates: Mirror[] = []
+
+beforeAll(async () => {
+  const cnAddr = randomLoopback()
+  const dead = randomLoopback()
+  // example.test too, so that nothing here ever asks real DNS for it.
+  onlyCn = hostsNamespace({
+    'sum.golang.org': dead,
+    [CN]: cnAddr,
+    'example.test': dead
+  })
+  neither = hostsNamespace({
+    'sum.golang.org': dead,
+    [CN]: dead,
+    'example.test': dead
+  })
+  cn = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    cnRequests.push(`${req.method} ${req.url}`)
+    if (req.url === '/latest') {
+      res.end('go.sum database tree\n31000000\nAAAA=\n\n— sum.golang.org x\n')
+    } else {
+      res.statusCode = 404
+      res.end()
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    cn.once('error', reject)
+    cn.listen(443, cnAddr, resolve)
+  })
+  proxies200 = await startMirror(tree, { sumdbSupported: 200 })
+  proxies404 = await startMirror(tree, { sumdbSupported: 404 })
+})
+
+afterAll(async () => {
+  cn?.closeAllConnections()
+  await Promise.all([
+    new Promise((r) => (cn ? cn.close(r) : r(undefined))),
+    proxies200?.close(),
+    proxies404?.close(),
+    ...privates.map((p) => p.close())
+  ])
+  cleanupTempDirs()
+})
+
+/** A private HTTPS proxy demanding auth whose `supported` answers `status`. */
+async function privateProxy(status: number): Promise<Mirror> {
+  const m = await startMirror(privateTree, {
+    tls: { names: CERT_NAMES },
+    sumdbSupported: status,
+    onRequest: (ctx) => {
+      if (ctx.req.headers.authorization === `Basic ${B64}`) return false
+      ctx.send(401, 'unauthorized\n')
+      return true
+    }
+  })
+  privates.push(m)
+  return m
+}
+
+async function job(
+  ns: HostsNamespace,
+  inputs: Record<string, string>,
+  between?: Parameters<typeof runActionJob>[0]['between']
+): Promise<JobResult> {
+  const ctx = createRunnerContext()
+  await writeConsumerModule(ctx.workspace, tree)
+  return runActionJob({
+    context: ctx,
+    inputs: { cache: 'false', download: 'false', summary: 'true', ...inputs },
+    env: { NODE_EXTRA_CA_CERTS: certs.caCertPath },
+    dist: ns.dist(distDir()),
+    between
+  })
+}
+
+const sumdbRequests = (m: Mirror) =>
+  m.requests.filter((q) => q.path.startsWith('/sumdb/')).length
+
+const warnings = (r: JobResult) =>
+  r.main.commands.filter((c) => c.command === 'warning')
+
+describeNs('sumdb: auto against loopback endpoints', () => {
+  it('first mirror proxies the database: sum.golang.org stays, nothing else is asked', async () => {
+    cnRequests.length = 0
+    const r = await job(onlyCn, { mirrors: proxies200.url })
+    expect(r.main.code).toBe(0)
+    expect(r.main.outputs.gosumdb).toBe('sum.golang.org')
+    expect(r.main.env.GOSUMDB).toBeUndefined()
+    expect(proxies200.requests.map((q) => q.path)).toContain(
+      '/sumdb/sum.golang.org/supported'
+    )
+    expect(cnRequests).toEqual([])
+    expect(r.main.summary).toContain(
+      `Checksum database: \`sum.golang.org\` (sum.golang.org through ${proxies200.url}`
+    )
+  })
+
+  it('sum.golang.org unreachable, the mirror does not proxy it: sum.golang.google.cn', async () => {
+    cnRequests.length = 0
+    const r = await job(onlyCn, { mirrors: proxies404.url })
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOSUMDB).toBe(CN)
+    expect(r.main.outputs.gosumdb).toBe(CN)
+    expect(cnRequests).toContain('GET /latest')
+    expect(r.main.summary).toMatch(/same database with the same key/)
+    expect(warnings(r)).toEqual([])
+  })
+
+  it('neither database answers: verification stays on, with a warning', async () => {
+    const r = await job(neither, { mirrors: proxies404.url })
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOSUMDB).toBeUndefined()
+    expect(r.main.outputs.gosumdb).toBe('sum.golang.org')
+    expect(
+      warnings(r)
+        .map((w) => w.message)
+        .join('\n')
+    ).toMatch(
+      /Neither sum\.golang\.org nor sum\.golang\.google\.cn answered.*Verification stays on/
+    )
+  })
+
+  it('sumdb: off is exported as written and warned about', async () => {
+    const r = await job(neither, { mirrors: proxies404.url, sumdb: 'off' })
+    expect(r.main.env.GOSUMDB).toBe('off')
+    expect(r.main.outputs.gosumdb).toBe('off')
+    expect(
+      warnings(r).filter((w) => w.properties.title === 'Checksum database')
+    ).toHaveLength(1)
+  })
+
+  it('a private proxy that proxies the database decides the route (asked with its credentials)', async () => {
+    const priv = await privateProxy(200)
+    cnRequests.length = 0
+    const r = await job(onlyCn, {
+      mirrors: proxies404.url,
+      'private-proxy': priv.url,
+      private: 'corp.test',
+      credentials: `${priv.host}:${priv.port}=${LOGIN}:${SECRET}`
+    })
+    expect(r.main.code).toBe(0)
+    expect(r.main.outputs.gosumdb).toBe('sum.golang.org')
+    expect(r.main.env.GOSUMDB).toBeUndefined()
+    expect(cnRequests).toEqual([])
+    expect(priv.requests).toContainEqual(
+      expect.objectContaining({
+        path: '/sumdb/sum.golang.org/supported',
+        status: 200
+      })
+    )
+    expect(r.main.summary).toContain(
+      `\`${priv.url}/sumdb/sum.golang.org/supported\`: 200 → checksum lookups go through this proxy`
+    )
+  })
+
+  it('a private proxy answering 401 to supported: warned, and real go fails verification', async () => {
+    const priv = await privateProxy(401)
+    let go: Awaited<ReturnType<typeof runGo>> | undefined
+    let mirrorSumdbBefore = 0
+    const r = await job(
+      onlyCn,
+      {
+        mirrors: proxies200.url,
+        'private-proxy': priv.url,
+        private: 'corp.test',
+        credentials: `${priv.host}:${priv.port}=${LOGIN}:${SECRET}`
+      },
+      async (main, after) => {
+        // A public module missing from go.sum, so go must verify it.
+        mirrorSumdbBefore = sumdbRequests(proxies200)
+        go = await runGo(
+          ['mod', 'download', '-x', 'example.test/beta/v2@v2.0.0'],
+          {
+            cwd: main.context.workspace,
+            env: {
+              ...after.env,
+              PATH: `${onlyCn.binDir}:${process.env.PATH}`,
+              HOME: main.context.home,
+              GOMODCACHE: goTempDir('modcache-'),
+              GOFLAGS: '-mod=mod',
+              GOSUMDB: 'sum.golang.org',
+              SSL_CERT_FILE: certs.caCertPath
+            }
+          }
+        )
+      }
+    )
+    expect(r.main.code).toBe(0)
+    const w = warnings(r).find((c) =>
+      c.message.startsWith(`${priv.url}/sumdb/sum.golang.org/supported`)
+    )
+    expect(w?.message).toMatch(/answered 401.*whole run/)
+    expect(r.main.summary).toContain('❌ checksum verification fails')
+    // The warning is right: go stops at the proxy's 401.
+    // The warning is right: go keeps the proxy's 401 as the answer for the
+    // whole run. It never asks the next mirror (which proxies the database)
+    // nor the database itself, so nothing can be verified and go fails.
+    expect(go?.code).not.toBe(0)
+    expect(go?.stderr).toContain(
+      `# get ${priv.url}/sumdb/sum.golang.org/supported: 401`
+    )
+    expect(sumdbRequests(proxies200)).toBe(mirrorSumdbBefore)
+    expect(go?.stderr).not.toMatch(/\/lookup\/|\/tile\//)
+    expect(r.main.stdout.replace(/::add-mask::.*\n/g, '')).not.toContain(SECRET)
+  })
+})
