@@ -179,7 +179,65 @@ describe('private module through an authenticated HTTPS private proxy', () => {
       expect(r.mains[0].summary).toMatch(
         /\| proxy `corp\.test\/secret\/lib` \| ✅ ok \|/
       )
+      expect(r.mains[0].summary).toContain('should answer 403')
+      expect(r.mains[0].summary).toContain(
+        `\`${priv.url}/sumdb/sum.golang.org/supported\`: 404 → go asks the next GOPROXY entry`
+      )
       expect(r.after).toBe(before)
     }
   )
+
+  it('a private module the proxy answers 404 for: the preflight says go will ask the public mirrors, and it does', async () => {
+    const missing = 'corp.test/secret/missing'
+    const ctx = createRunnerContext()
+    await writeConsumerModule(ctx.workspace, allTree)
+    const gomod = join(ctx.workspace, 'go.mod')
+    writeFileSync(
+      gomod,
+      readFileSync(gomod, 'utf8').replace(
+        'require (\n',
+        `require (\n\t${missing} v1.0.0\n`
+      )
+    )
+    const runnerTemp = newRunnerTemp(ctx)
+    const m = await runActionStep({
+      context: ctx,
+      runnerTemp,
+      inputs: inputs(),
+      env: baseEnv,
+      dist: process.env.SETUP_GOPROXY_DIST
+    })
+    const errors = m.commands.filter((c) => c.command === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0].message).toContain(missing)
+    expect(errors[0].message).toMatch(/HTTP 404/)
+    expect(errors[0].message).toMatch(/public mirrors/)
+    expect(errors[0].message).toMatch(/should answer 403/)
+    // What the annotation warns about: go offers the path to the next entry.
+    const pubBefore = pub.requests.length
+    const go = await runGo(['mod', 'download', `${missing}@v1.0.0`], {
+      cwd: ctx.workspace,
+      env: {
+        ...baseEnv,
+        ...m.env,
+        HOME: ctx.home,
+        GOMODCACHE: goTempDir('modcache-'),
+        GOFLAGS: '-mod=mod',
+        SSL_CERT_FILE: certs.caCertPath
+      }
+    })
+    expect(go.code).not.toBe(0)
+    expect(pub.requests.slice(pubBefore).map((q) => q.path)).toContain(
+      `/${missing}/@v/v1.0.0.info`
+    )
+    await runActionStep({
+      entry: 'post',
+      context: ctx,
+      runnerTemp,
+      inputs: inputs(),
+      env: { ...baseEnv, ...m.env },
+      state: m.state
+    })
+    expect(existsSync(join(ctx.home, '.netrc'))).toBe(false)
+  })
 })
