@@ -17,6 +17,7 @@ import {
   createRunnerContext,
   distDir,
   runActionJob,
+  type JobOptions,
   type JobResult
 } from '../support/run-action.js'
 import { goTempDir, runGo } from '../support/go.js'
@@ -106,7 +107,7 @@ async function privateProxy(status: number): Promise<Mirror> {
 async function job(
   ns: HostsNamespace,
   inputs: Record<string, string>,
-  between?: Parameters<typeof runActionJob>[0]['between']
+  between?: JobOptions['between']
 ): Promise<JobResult> {
   const ctx = createRunnerContext()
   await writeConsumerModule(ctx.workspace, tree)
