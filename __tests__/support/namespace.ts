@@ -27,7 +27,7 @@ export interface HostsNamespace {
   hostsFile: string
   /** `unshare` argv that runs `cmd args…` with the test hosts file. */
   wrap(cmd: string, args: string[]): [string, string[]]
-  /** A directory with `go` and `git` wrappers; put it first in PATH. */
+  /** A directory with a `go` wrapper; put it first in PATH for runGo. */
   binDir: string
   /** A `dist/` whose main and post run the real bundles in the namespace. */
   dist(realDist: string): string
@@ -74,14 +74,11 @@ export function hostsNamespace(map: Record<string, string>): HostsNamespace {
 
   const binDir = join(dir, 'bin')
   mkdirSync(binDir)
-  for (const tool of ['go', 'git']) {
-    const real = which(tool)
-    writeFileSync(
-      join(binDir, tool),
-      `#!/bin/sh\nexec unshare -m -- '${process.execPath}' '${launcher}' '${hostsFile}' '${real}' "$@"\n`,
-      { mode: 0o755 }
-    )
-  }
+  writeFileSync(
+    join(binDir, 'go'),
+    `#!/bin/sh\nexec unshare -m -- '${process.execPath}' '${launcher}' '${hostsFile}' '${which('go')}' "$@"\n`,
+    { mode: 0o755 }
+  )
 
   const dist = (realDist: string): string => {
     const out = join(dir, 'dist')
