@@ -9,8 +9,11 @@ import type {
   DownloadFailure,
   DownloadsReport
 } from './download-attribution.js'
-import { parseGoWorkUses } from './download-roots.js'
-import { findRequireLine, findToolchainLine } from './go-mod-lines.js'
+import {
+  findRequireLine,
+  findToolchainLine,
+  parseGoWorkUses
+} from './go-mod-files.js'
 import type { MirrorRanking } from './rank.js'
 
 export interface Annotation {

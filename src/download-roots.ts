@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { parseGoWorkUses } from './go-mod-files.js'
 
 /**
  * The directories to run `go mod download` in: the working directory when
@@ -28,28 +29,4 @@ export function findModuleRoots(
   return roots.filter(
     (d) => !covered.has(d) || existsSync(path.join(d, 'go.work'))
   )
-}
-
-/** The directories of a go.work's `use` directives (single and block form). */
-export function parseGoWorkUses(goWork: string): string[] {
-  const uses: string[] = []
-  let inBlock = false
-  for (const raw of goWork.split(/\r?\n/)) {
-    const line = raw.replace(/\/\/.*$/, '').trim()
-    if (inBlock) {
-      if (line.startsWith(')')) inBlock = false
-      else if (line) uses.push(unquote(line))
-      continue
-    }
-    if (/^use\s*\($/.test(line)) inBlock = true
-    else {
-      const m = /^use\s+(\S+)/.exec(line)
-      if (m) uses.push(unquote(m[1]))
-    }
-  }
-  return uses
-}
-
-function unquote(s: string): string {
-  return s.replace(/^"(.*)"$/, '$1').replace(/^`(.*)`$/, '$1')
 }

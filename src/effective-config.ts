@@ -147,3 +147,22 @@ function includesAll(exported: string, job: string): boolean {
   const have = new Set(exported.split(/[\s,|]+/))
   return job.split(/[\s,|]+/).every((item) => item === '' || have.has(item))
 }
+
+/**
+ * Reads what go will really use under the exported environment and compares
+ * it with the export. Undefined goenv when go is not on PATH.
+ */
+export async function checkEffectiveConfig(
+  exported: EnvEntry[],
+  jobEnv: Record<string, string | undefined>
+): Promise<{ goenv?: Record<string, string>; findings: EffectiveFinding[] }> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined) env[k] = v
+  }
+  for (const e of exported) env[e.name] = e.value
+  const goenv = await readGoEnv(env)
+  if (!goenv) return { findings: [] }
+  const file = await readGoEnvFile(goenv.GOENV)
+  return { goenv, findings: compareEffective(exported, goenv, file, jobEnv) }
+}

@@ -2,18 +2,14 @@ import { homedir } from 'node:os'
 import * as core from '@actions/core'
 import { restoreCaches, planCacheEnv } from './cache-restore.js'
 import { markCacheMainCompleted } from './cache-state.js'
-import {
-  compareEffective,
-  readGoEnv,
-  readGoEnvFile
-} from './effective-config.js'
+import { checkEffectiveConfig } from './effective-config.js'
 import { EnvPlan } from './env-plan.js'
-import { readInputs } from './inputs.js'
+import { readInputs, type Inputs } from './inputs.js'
 import { isPrivateModule } from './patterns.js'
 import { planPrivacyEnv } from './privacy-env.js'
 import { applyPrivacy, maskSecrets, planSumdb } from './privacy-setup.js'
 import { REPORT_SCHEMA, type RunReport } from './report.js'
-import { runnerContext } from './runner-context.js'
+import { runnerContext, type RunnerContext } from './runner-context.js'
 import { selectMirrors } from './select-mirrors.js'
 import { renderSummary } from './summary.js'
 import { defaultModCache } from './cache-go-env.js'
@@ -33,9 +29,10 @@ async function run(): Promise<void> {
     await runMergeReports(workspace, inputs.download.mergeReports)
     return
   }
+  // Taken before the cache library briefly changes GITHUB_WORKSPACE.
+  const jobEnv = { ...process.env }
   // Before any go command can write to GOMODCACHE; concurrent with the probe.
   const cacheRestore = restoreCaches(inputs.cache, inputs.project)
-  const jobEnv = { ...process.env }
   const ctx = runnerContext()
   const report: RunReport = {
     schema: REPORT_SCHEMA,
@@ -43,6 +40,26 @@ async function run(): Promise<void> {
     runner: { os: ctx.os, arch: ctx.arch, job: ctx.job, runId: ctx.runId },
     env: []
   }
+  try {
+    await setUp(inputs, ctx, report, jobEnv, cacheRestore, workspace)
+  } finally {
+    // Also after a failure past input validation: the probe table explains it.
+    if (inputs.project.summary && report.probe) {
+      await core.summary.addRaw(renderSummary(report)).write()
+    }
+  }
+  finishDownloads(report, inputs.download, workspace)
+  markCacheMainCompleted()
+}
+
+async function setUp(
+  inputs: Inputs,
+  ctx: RunnerContext,
+  report: RunReport,
+  jobEnv: Record<string, string | undefined>,
+  cacheRestore: ReturnType<typeof restoreCaches>,
+  workspace: string
+): Promise<void> {
   const plan = new EnvPlan()
   const sel = inputs.selection
   const isPrivate = (path: string): boolean =>
@@ -74,6 +91,10 @@ async function run(): Promise<void> {
   core.setOutput('goproxy', chain.goproxy)
   core.setOutput('mirror', chain.firstMirror)
   core.setOutput('gosumdb', sumdb.effective)
+  core.setOutput(
+    'probe-results',
+    JSON.stringify({ probe: report.probe, ranking: report.ranking })
+  )
   report.privacy = await applyPrivacy(
     inputs.privacy,
     sel.privateProxies,
@@ -81,27 +102,10 @@ async function run(): Promise<void> {
     privacyPlan,
     sumdb
   )
-  core.setOutput(
-    'probe-results',
-    JSON.stringify({ probe: report.probe, ranking: report.ranking })
-  )
 
-  const exportedEnv = Object.fromEntries(
-    report.env.map((e) => [e.name, e.value])
-  )
-  const goenv = await readGoEnv({
-    ...(process.env as Record<string, string>),
-    ...exportedEnv
-  })
-  if (goenv) {
-    report.effective = compareEffective(
-      report.env,
-      goenv,
-      await readGoEnvFile(goenv.GOENV),
-      jobEnv
-    )
-    for (const f of report.effective) core.warning(`${f.name}: ${f.message}`)
-  }
+  const effective = await checkEffectiveConfig(report.env, jobEnv)
+  report.effective = effective.findings
+  for (const f of effective.findings) core.warning(`${f.name}: ${f.message}`)
 
   report.downloads = await runDownloadPhase({
     inputs: inputs.download,
@@ -113,14 +117,10 @@ async function run(): Promise<void> {
       inputs.project.cacheDependencyPath
     ),
     env: { ...process.env },
-    gomodcache: goenv?.GOMODCACHE || defaultModCache(process.env, homedir())
+    gomodcache:
+      effective.goenv?.GOMODCACHE || defaultModCache(process.env, homedir())
   })
   await writeReportFile(report)
-  if (inputs.project.summary) {
-    await core.summary.addRaw(renderSummary(report)).write()
-  }
-  finishDownloads(report, inputs.download, workspace)
-  markCacheMainCompleted()
 }
 
 run()

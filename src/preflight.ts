@@ -4,29 +4,6 @@ import { basicAuth, type Credential } from './credentials.js'
 import { escapeModulePath } from './module-path.js'
 import { matchesAnyPattern } from './patterns.js'
 
-/** Module paths in the `require` directives of a go.mod file. */
-export function parseGoModRequires(text: string): string[] {
-  const out: string[] = []
-  let inBlock = false
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\/\/.*$/, '').trim()
-    if (inBlock) {
-      if (line === ')') inBlock = false
-      else if (line !== '') out.push(unquote(line.split(/\s+/)[0]))
-      continue
-    }
-    if (/^require\s*\($/.test(line)) inBlock = true
-    else if (/^require\s+\S/.test(line)) {
-      out.push(unquote(line.split(/\s+/)[1]))
-    }
-  }
-  return [...new Set(out)]
-}
-
-function unquote(s: string): string {
-  return s.startsWith('"') || s.startsWith('`') ? s.slice(1, -1) : s
-}
-
 export type PreflightOutcome =
   'ok' | 'unauthorized' | 'forbidden' | 'not-found' | 'error' | 'skipped'
 

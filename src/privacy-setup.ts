@@ -10,8 +10,8 @@ import {
   restoreNetrc,
   type NetrcTarget
 } from './netrc-file.js'
+import { parseGoModRequires } from './go-mod-files.js'
 import {
-  parseGoModRequires,
   planPreflight,
   runPreflight,
   type PreflightCheck

@@ -7,6 +7,7 @@ import {
   sampleModules,
   type GoSumEntry
 } from './gosum.js'
+import { parseGoWorkUses } from './go-mod-files.js'
 import type { ModuleVersion } from './module-path.js'
 import type { Workload } from './rank.js'
 
@@ -56,28 +57,6 @@ export async function readProjectSums(dir: string): Promise<GoSumEntry[]> {
     files.map((f) => readFile(f, 'utf8').catch(() => ''))
   )
   return mergeGoSums(texts.map(parseGoSum))
-}
-
-/** Directories named by `use` directives of a go.work file. */
-export function parseGoWorkUses(text: string): string[] {
-  const uses: string[] = []
-  let inBlock = false
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\/\/.*$/, '').trim()
-    if (inBlock) {
-      if (line === ')') inBlock = false
-      else if (line) uses.push(unquote(line))
-    } else if (/^use\s*\($/.test(line)) inBlock = true
-    else {
-      const m = /^use\s+("[^"]*"|`[^`]*`|\S+)/.exec(line)
-      if (m) uses.push(unquote(m[1]))
-    }
-  }
-  return uses
-}
-
-function unquote(s: string): string {
-  return s.replace(/^["`](.*)["`]$/, '$1')
 }
 
 export function planProbe(

@@ -17,9 +17,13 @@ import {
   renderDownloadHeadline,
   renderDownloadSection
 } from '../../src/download-summary.js'
-import { findModuleRoots, parseGoWorkUses } from '../../src/download-roots.js'
+import { findModuleRoots } from '../../src/download-roots.js'
 import { readDownloadInputs } from '../../src/download-inputs.js'
-import { findRequireLine, findToolchainLine } from '../../src/go-mod-lines.js'
+import {
+  findRequireLine,
+  findToolchainLine,
+  parseGoWorkUses
+} from '../../src/go-mod-files.js'
 import { parseLegReport, renderCrossLegTable } from '../../src/report-merge.js'
 import { REPORT_SCHEMA, type RunReport } from '../../src/report.js'
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseCredentials } from '../../src/credentials.js'
+import { parseGoModRequires } from '../../src/go-mod-files.js'
 import {
   extraheaderWarnings,
   findExtraheaders,
@@ -13,7 +14,6 @@ import {
 } from '../../src/git-extraheader.js'
 import {
   classifyGitError,
-  parseGoModRequires,
   planPreflight,
   runPreflight
 } from '../../src/preflight.js'

@@ -7,10 +7,10 @@ import {
   PROBE_SAMPLE_SIZE,
   TYPICAL_ZIP_BYTES,
   estimateWorkload,
-  parseGoWorkUses,
   planProbe,
   readProjectSums
 } from '../../src/probe-plan.js'
+import { parseGoWorkUses } from '../../src/go-mod-files.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 
 afterAll(cleanupTempDirs)

@@ -1,0 +1,64 @@
+// Reading go.mod and go.work directives. Both files share one grammar for
+// what the action needs: `keyword args` on one line, or `keyword (` opening a
+// block of one entry per line; `//` starts a comment.
+
+interface Directive {
+  args: string[]
+  /** 1-based line number. */
+  line: number
+}
+
+function directives(text: string, keyword: string): Directive[] {
+  const out: Directive[] = []
+  let inBlock = false
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/\/\/.*$/, '').trim()
+    if (inBlock) {
+      if (line.startsWith(')')) inBlock = false
+      else if (line) out.push({ args: fields(line), line: i + 1 })
+      return
+    }
+    if (new RegExp(`^${keyword}\\s*\\($`).test(line)) inBlock = true
+    else if (new RegExp(`^${keyword}\\s+\\S`).test(line)) {
+      out.push({ args: fields(line).slice(1), line: i + 1 })
+    }
+  })
+  return out
+}
+
+// Splits on spaces outside quotes, so that `use "./my module"` stays one
+// argument, and removes the quotes.
+function fields(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|`([^`]*)`|(\S+)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3]
+  )
+}
+
+/** The directories of a go.work's `use` directives. */
+export function parseGoWorkUses(goWork: string): string[] {
+  return directives(goWork, 'use').map((d) => d.args[0])
+}
+
+/** Module paths of a go.mod's `require` directives, without duplicates. */
+export function parseGoModRequires(goMod: string): string[] {
+  return [...new Set(directives(goMod, 'require').map((d) => d.args[0]))]
+}
+
+/** 1-based line of `require path version` (single or in a block), or undefined. */
+export function findRequireLine(
+  goMod: string,
+  modulePath: string
+): number | undefined {
+  return directives(goMod, 'require').find((d) => d.args[0] === modulePath)
+    ?.line
+}
+
+/** 1-based line of the `toolchain` directive, else the `go` directive. */
+export function findToolchainLine(goMod: string): number | undefined {
+  const lines = goMod.split(/\r?\n/)
+  const at = (re: RegExp) => lines.findIndex((l) => re.test(l.trim()))
+  const t = at(/^toolchain\s/)
+  if (t >= 0) return t + 1
+  const g = at(/^go\s/)
+  return g >= 0 ? g + 1 : undefined
+}
