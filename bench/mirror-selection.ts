@@ -301,6 +301,25 @@ function naiveText(r: FieldResult, capMs: number): string {
   return sec(r.naive.ms)
 }
 
+/** What the probe saw of a first choice that go could not use alone. */
+function missDetail(r: FieldResult): string | undefined {
+  if (r.chosen === r.fastest || r.chosenMs !== undefined) return undefined
+  const m = r.mirrors.find((x) => x.url === r.chosen)
+  if (!m) return `field ${r.field}: no mirror chosen`
+  const fastest = r.mirrors.find((x) => x.url === r.fastest)
+  return (
+    `field ${r.field}: chose ${m.label} (probe: ${m.found}/${m.sampled} found, ` +
+    `tier ${m.tier}, expected ${sec(m.expectedMs)} s); alone go fails: ` +
+    `${(m.aloneError ?? '')
+      .trim()
+      .replace(/^server response: /, '')
+      .slice(0, 90)}` +
+    (fastest
+      ? `; fastest was ${fastest.label} at position ${fastest.position ?? '–'}`
+      : '')
+  )
+}
+
 function fieldRow(r: FieldResult, capMs: number): string[] {
   const match =
     r.chosen === r.fastest
@@ -472,6 +491,9 @@ async function main(): Promise<void> {
       ''
     ]
   ]
+  const misses = results
+    .map(missDetail)
+    .filter((x): x is string => x !== undefined)
   const totalMs = performance.now() - started
   console.log('\nper field:')
   console.log(
@@ -482,6 +504,7 @@ async function main(): Promise<void> {
   )
   console.log('\nsummary:')
   console.log(textTable(['metric', 'result', 'target'], summary))
+  if (misses.length) console.log('\n' + misses.join('\n'))
   console.log(`\nbench time ${(totalMs / 1000).toFixed(0)} s`)
 
   const out = join(tmpdir(), `setup-goproxy-bench-${args.seed}.json`)
@@ -508,6 +531,14 @@ async function main(): Promise<void> {
     '',
     markdownTable(['metric', 'result', 'target'], summary),
     '',
+    ...(misses.length
+      ? [
+          'First choices that go could not use alone, and what the probe had seen of them:',
+          '',
+          ...misses.map((x) => `- ${x}`),
+          ''
+        ]
+      : []),
     '<details><summary>Per field</summary>',
     '',
     markdownTable(
