@@ -35,6 +35,10 @@ export const BUILT_IN_PROBE_MODULES: GoSumEntry[] = [
 ]
 
 export const PROBE_SAMPLE_SIZE = 3
+// Further module versions whose .info every mirror is asked for, on side
+// connections: enough requests to catch a mirror that lacks a few versions,
+// fails now and then, or rate-limits.
+export const FRESHNESS_SAMPLE_SIZE = 24
 
 // Zip size assumed per module when nothing better is known; the probe's own
 // zip read replaces it.
@@ -42,6 +46,8 @@ export const TYPICAL_ZIP_BYTES = 256 * 1024
 
 export interface ProbePlan {
   modules: GoSumEntry[]
+  /** Versions only checked for presence (.info). */
+  freshness: GoSumEntry[]
   source: 'go.sum' | 'probe-modules' | 'built-in'
   /** Public module versions of the project, for the workload estimate. */
   entries: GoSumEntry[]
@@ -72,14 +78,27 @@ export function planProbe(
       modules: probeModules
         .filter((m) => !isPrivate(m.path))
         .map((m) => known.get(`${m.path}@${m.version}`) ?? m),
+      freshness: [],
       source: 'probe-modules',
       entries
     }
   }
-  const sampled = sampleModules(entries, PROBE_SAMPLE_SIZE, isPrivate, seed)
-  if (sampled.length > 0) return { modules: sampled, source: 'go.sum', entries }
+  const sampled = sampleModules(
+    entries,
+    PROBE_SAMPLE_SIZE + FRESHNESS_SAMPLE_SIZE,
+    isPrivate,
+    seed
+  )
+  if (sampled.length > 0) {
+    return {
+      modules: sampled.slice(0, PROBE_SAMPLE_SIZE),
+      freshness: sampled.slice(PROBE_SAMPLE_SIZE),
+      source: 'go.sum',
+      entries
+    }
+  }
   const builtIn = BUILT_IN_PROBE_MODULES.filter((m) => !isPrivate(m.path))
-  return { modules: builtIn, source: 'built-in', entries }
+  return { modules: builtIn, freshness: [], source: 'built-in', entries }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises'
 import * as net from 'node:net'
 import * as tls from 'node:tls'
-import { Client, EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
 
 export interface ConnectTimings {
   dnsMs?: number
@@ -41,6 +41,24 @@ export function usesHttpProxy(url: URL, env = process.env): boolean {
 
 export function openTransport(base: URL): Transport {
   return usesHttpProxy(base) ? proxyTransport(base) : timedTransport(base)
+}
+
+/**
+ * Extra connections beside the measured one, for checks whose timing does
+ * not matter (freshness of more module versions).
+ */
+export function openSidePool(base: URL, connections: number): Transport {
+  if (usesHttpProxy(base)) return proxyTransport(base)
+  const pool = new Pool(base.origin, {
+    connections,
+    headersTimeout: 0,
+    bodyTimeout: 0
+  })
+  return {
+    timings: {},
+    request: (path, signal) => send(pool, base.origin, path, signal),
+    close: () => pool.destroy()
+  }
 }
 
 function timedTransport(base: URL): Transport {

@@ -7,11 +7,16 @@ import {
   zipLooksComplete
 } from './classify.js'
 import type { GoSumEntry } from './gosum.js'
-import { escapeModulePath, hashGoMod } from './module-path.js'
+import {
+  escapeModulePath,
+  hashGoMod,
+  type ModuleVersion
+} from './module-path.js'
 import type { MirrorProbe, ProbeFailure } from './probe-result.js'
 import { lowerBoundMs, median, type Workload } from './rank.js'
 import {
   closeRedirectAgent,
+  openSidePool,
   openTransport,
   type Transport
 } from './probe-transport.js'
@@ -19,6 +24,12 @@ import {
 export interface ProbeOptions {
   /** Module versions to request, with go.sum hashes when known. */
   modules: GoSumEntry[]
+  /**
+   * More module versions whose .info is asked on side connections: a stale,
+   * flaky or rate-limiting mirror shows itself over more requests than the
+   * timed ones.
+   */
+  freshness?: GoSumEntry[]
   /** The whole probe phase ends by then (ms from start). */
   deadlineMs: number
   /** Upper bound of the one throughput-measuring .zip read. */
@@ -30,6 +41,8 @@ export interface ProbeOptions {
 }
 
 const MAX_SMALL_BODY = 1 << 20
+// Side connections per mirror for the freshness checks.
+const SIDE_CONNECTIONS = 4
 // A request open this long (and 4× the mirror's median) when the probe ends is a stall.
 const STALL_MS = 1000
 
@@ -56,7 +69,9 @@ export async function probeMirrors(
 ): Promise<MirrorProbe[]> {
   const start = performance.now()
   const stop = new AbortController()
-  const lives = urls.map((url) => newLive(url, opts.modules.length))
+  const lives = urls.map((url) =>
+    newLive(url, opts.modules.length + (opts.freshness?.length ?? 0))
+  )
   stop.signal.addEventListener('abort', () => {
     const now = performance.now()
     for (const l of lives) {
@@ -180,19 +195,69 @@ async function probeOne(
 ): Promise<void> {
   const base = new URL(l.result.url)
   const prefix = base.pathname.replace(/\/$/, '')
+  const side = opts.freshness?.length
+    ? checkFreshness(l, base, prefix, opts.freshness, signal)
+    : Promise.resolve(true)
+  const measured = probeMeasured(l, base, prefix, opts, signal)
+  const [sideOk, measuredOk] = await Promise.all([side, measured])
+  if (sideOk && measuredOk && !l.fatal && !signal.aborted) l.done = true
+}
+
+/** .info of more module versions over a few side connections. */
+async function checkFreshness(
+  l: Live,
+  base: URL,
+  prefix: string,
+  modules: GoSumEntry[],
+  signal: AbortSignal
+): Promise<boolean> {
+  const pool = openSidePool(base, SIDE_CONNECTIONS)
+  const queue = [...modules]
+  const worker = async (): Promise<void> => {
+    for (let m = queue.shift(); m; m = queue.shift()) {
+      if (l.fatal || signal.aborted) return
+      const stem = `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
+      const info = await small(
+        l,
+        pool,
+        `${stem}.info`,
+        'info',
+        signal,
+        m,
+        false
+      )
+      if (info !== undefined) l.result.found++
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: SIDE_CONNECTIONS }, worker))
+    return !l.fatal && !signal.aborted
+  } finally {
+    await pool.close().catch(() => undefined)
+  }
+}
+
+/** The timed sequence on one kept-alive connection; true when it completed. */
+async function probeMeasured(
+  l: Live,
+  base: URL,
+  prefix: string,
+  opts: ProbeOptions,
+  signal: AbortSignal
+): Promise<boolean> {
   const t = openTransport(base)
   try {
     let zipTarget: GoSumEntry | undefined
     for (const m of opts.modules) {
       const stem = `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
-      const info = await small(l, t, `${stem}.info`, 'info', signal, m.version)
+      const info = await small(l, t, `${stem}.info`, 'info', signal, m)
       if (info === undefined) {
-        if (l.fatal || signal.aborted) return
+        if (l.fatal || signal.aborted) return false
         continue
       }
-      const mod = await small(l, t, `${stem}.mod`, 'mod', signal)
+      const mod = await small(l, t, `${stem}.mod`, 'mod', signal, m)
       if (mod === undefined) {
-        if (l.fatal || signal.aborted) return
+        if (l.fatal || signal.aborted) return false
         continue
       }
       l.result.found++
@@ -210,7 +275,7 @@ async function probeOne(
             request: `${stem}.mod`,
             detail: `go.mod of ${m.path}@${m.version} hashes to ${got}, go.sum says ${m.modHash}`
           })
-          return
+          return false
         }
       }
     }
@@ -224,12 +289,12 @@ async function probeOne(
     if (sumdb) {
       l.result.sumdbSupported = sumdb.status
       await sumdb.body.dump().catch(() => undefined)
-    } else if (l.fatal || signal.aborted) return
+    } else if (l.fatal || signal.aborted) return false
     if (zipTarget) {
       const stem = `${prefix}/${escapeModulePath(zipTarget.path)}/@v/${escapeModulePath(zipTarget.version)}`
       await measureZip(l, t, `${stem}.zip`, opts.zipTimeBoxMs, signal)
     }
-    if (!l.fatal && !signal.aborted) l.done = true
+    return !l.fatal && !signal.aborted
   } finally {
     await t.close().catch(() => undefined)
   }
@@ -246,13 +311,14 @@ async function request(
   t: Transport,
   path: string,
   signal: AbortSignal,
-  sample = true
+  sample = true,
+  timed = true
 ): Promise<Awaited<ReturnType<Transport['request']>> | undefined> {
   const t0 = performance.now()
-  l.openSince = t0
+  if (timed) l.openSince = t0
   try {
     const res = await t.request(path, signal)
-    if (sample) l.samples.push(performance.now() - t0)
+    if (sample && timed) l.samples.push(performance.now() - t0)
     Object.assign(l.result.timings, t.timings)
     return res
   } catch (err) {
@@ -266,7 +332,7 @@ async function request(
     )
     return undefined
   } finally {
-    l.openSince = undefined
+    if (timed) l.openSince = undefined
   }
 }
 
@@ -291,12 +357,13 @@ async function small(
   path: string,
   kind: 'info' | 'mod',
   signal: AbortSignal,
-  version?: string
+  m: ModuleVersion,
+  timed = true
 ): Promise<Buffer | undefined> {
-  const res = await request(l, t, path, signal)
+  const res = await request(l, t, path, signal, true, timed)
   if (!res) return undefined
   let body: Buffer
-  l.openSince = performance.now()
+  if (timed) l.openSince = performance.now()
   try {
     body = await readAll(res.body, MAX_SMALL_BODY)
   } catch (err) {
@@ -308,14 +375,12 @@ async function small(
       )
     return undefined
   } finally {
-    l.openSince = undefined
+    if (timed) l.openSince = undefined
   }
   const text = body.subarray(0, 512).toString('utf8')
   const kindOfFailure = classifyStatus(res.status, text)
   if (kindOfFailure === 'missing') {
-    const [, modPath, ver] =
-      /^(?:.*?)\/(.+)\/@v\/(.+)\.(?:info|mod)$/.exec(path) ?? []
-    l.result.missing.push({ path: modPath ?? path, version: ver ?? '' })
+    l.result.missing.push({ path: m.path, version: m.version })
     return undefined
   }
   if (kindOfFailure) {
@@ -338,7 +403,7 @@ async function small(
     if (kindOfFailure === 'rate-limited') l.fatal = true
     return undefined
   }
-  const bad = checkBody(kind, body, version)
+  const bad = checkBody(kind, body, m.version)
   if (bad) {
     fail(l, {
       kind: 'bad-response',

@@ -17,7 +17,10 @@ export interface RunReport {
   startedAt: string
   runner: { os: string; arch: string; job: string; runId: string }
   probe?: {
+    /** Versions fetched in full (.info, .mod, one .zip) and timed. */
     modules: ModuleVersion[]
+    /** Further versions only checked for presence. */
+    freshnessChecked: number
     source: 'go.sum' | 'probe-modules' | 'built-in'
     durationMs: number
     mirrors: MirrorProbe[]

@@ -31,6 +31,7 @@ export async function selectMirrors(
     async () => {
       const res = await probeMirrors(sel.mirrors, {
         modules: plan.modules,
+        freshness: plan.freshness,
         deadlineMs: sel.probeTimeoutMs,
         zipTimeBoxMs: Math.min(ZIP_TIME_BOX_MS, sel.probeTimeoutMs / 2),
         workload: estimateWorkload(plan.entries, undefined)
@@ -46,6 +47,7 @@ export async function selectMirrors(
   )
   report.probe = {
     modules: plan.modules.map(({ path, version }) => ({ path, version })),
+    freshnessChecked: plan.freshness.length,
     source: plan.source,
     durationMs: performance.now() - t0,
     mirrors: probes

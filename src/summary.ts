@@ -79,7 +79,7 @@ function renderProbeTable(r: RunReport): string {
   )
   const lines = [
     '### Mirrors',
-    `Probed with ${r.probe.modules.length} module versions from ${r.probe.source}: ${r.probe.modules.map((m) => `\`${m.path}@${m.version}\``).join(', ')}`,
+    `Timed with ${r.probe.modules.length} module versions from ${r.probe.source}: ${r.probe.modules.map((m) => `\`${m.path}@${m.version}\``).join(', ')}${r.probe.freshnessChecked > 0 ? `; ${r.probe.freshnessChecked} more checked for presence` : ''}`,
     '',
     '| # | Mirror | Verdict | Fresh | TTFB ms (median) | DNS / connect / TLS ms | Throughput | Expected | sumdb |',
     '|---|---|---|---|---|---|---|---|---|'

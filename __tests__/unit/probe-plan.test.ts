@@ -94,6 +94,19 @@ describe('planProbe', () => {
     }
   })
 
+  it('checks every other public module for presence, never a private one', () => {
+    const plan = planProbe(sums, [], isCorp, 'seed')
+    const timed = plan.modules.map((m) => m.path)
+    const checked = plan.freshness.map((m) => m.path)
+    expect(timed.filter((p) => checked.includes(p))).toEqual([])
+    expect([...timed, ...checked].sort()).toEqual([
+      'x.test/a',
+      'x.test/b',
+      'x.test/c',
+      'x.test/d'
+    ])
+  })
+
   it('uses probe-modules instead, with go.sum hashes when known', () => {
     const plan = planProbe(
       sums,

@@ -91,6 +91,7 @@ function buildReport(): RunReport {
         { path: 'golang.org/x/text', version: 'v0.17.0' },
         { path: 'golang.org/x/mod', version: 'v0.20.0' }
       ],
+      freshnessChecked: 5,
       source: 'go.sum',
       durationMs: 1234,
       mirrors
@@ -158,7 +159,7 @@ describe('renderSummary', () => {
 
   it('names the probed modules and their source', () => {
     expect(md).toContain(
-      'Probed with 2 module versions from go.sum: `golang.org/x/text@v0.17.0`, `golang.org/x/mod@v0.20.0`'
+      'Timed with 2 module versions from go.sum: `golang.org/x/text@v0.17.0`, `golang.org/x/mod@v0.20.0`; 5 more checked for presence'
     )
   })
 
