@@ -33,9 +33,11 @@ export interface MirrorTimings {
   /** Median time to first byte over a kept-alive connection. */
   ttfbMs?: number
   ttfbSamplesMs: number[]
-  /** Bytes per second after the first byte of one time-boxed .zip read. */
+  /** Bytes per second after the first byte of time-boxed .zip reads. */
   throughputBps?: number
+  /** Zip bytes read for the throughput reading, and how many zips. */
   throughputBytes?: number
+  zipsRead?: number
 }
 
 export interface MirrorProbe {

@@ -13,7 +13,7 @@ import {
   type ModuleVersion
 } from './module-path.js'
 import type { MirrorProbe, ProbeFailure } from './probe-result.js'
-import { lowerBoundMs, median, type Workload } from './rank.js'
+import { expectedMs, lowerBoundMs, median, type Workload } from './rank.js'
 import {
   closeRedirectAgent,
   openSidePool,
@@ -32,7 +32,7 @@ export interface ProbeOptions {
   freshness?: GoSumEntry[]
   /** The whole probe phase ends by then (ms from start). */
   deadlineMs: number
-  /** Upper bound of the one throughput-measuring .zip read. */
+  /** Upper bound of the throughput-measuring .zip reads. */
   zipTimeBoxMs: number
   /** Used to stop early once slower mirrors cannot change the choice. */
   workload: Workload
@@ -43,6 +43,8 @@ export interface ProbeOptions {
 const MAX_SMALL_BODY = 1 << 20
 // Side connections per mirror for the freshness checks.
 const SIDE_CONNECTIONS = 4
+// Zip bytes after which a throughput reading is trusted.
+const THROUGHPUT_BYTES = 1 << 20
 // A request open this long (and 4× the mirror's median) when the probe ends is a stall.
 const STALL_MS = 1000
 
@@ -166,13 +168,9 @@ function outcomeSettled(lives: Live[], w: Workload, margin: number): boolean {
     const r = l.result
     if (!l.done || l.fatal || r.failures.length > 0 || r.found < r.sampled)
       continue
-    const lat = median(l.samples)
-    const bps = r.timings.throughputBps
-    if (bps === undefined) continue
-    best = Math.min(
-      best,
-      (w.requests * lat) / Math.max(1, w.concurrency) + (w.bytes / bps) * 1000
-    )
+    if (r.timings.throughputBps === undefined) continue
+    const timings = { ...r.timings, ttfbMs: median(l.samples) }
+    best = Math.min(best, expectedMs({ timings }, w) ?? Infinity)
   }
   if (best === Infinity) return false
   return lives.every(
@@ -199,8 +197,16 @@ async function probeOne(
     ? checkFreshness(l, base, prefix, opts.freshness, signal)
     : Promise.resolve(true)
   const measured = probeMeasured(l, base, prefix, opts, signal)
-  const [sideOk, measuredOk] = await Promise.all([side, measured])
-  if (sideOk && measuredOk && !l.fatal && !signal.aborted) l.done = true
+  const throughput = measureThroughput(
+    l,
+    base,
+    prefix,
+    [...opts.modules, ...(opts.freshness ?? [])],
+    opts.zipTimeBoxMs,
+    signal
+  )
+  const ok = await Promise.all([side, measured, throughput])
+  if (ok.every(Boolean) && !l.fatal && !signal.aborted) l.done = true
 }
 
 /** .info of more module versions over a few side connections. */
@@ -247,7 +253,6 @@ async function probeMeasured(
 ): Promise<boolean> {
   const t = openTransport(base)
   try {
-    let zipTarget: GoSumEntry | undefined
     for (const m of opts.modules) {
       const stem = `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
       const info = await small(l, t, `${stem}.info`, 'info', signal, m)
@@ -261,7 +266,6 @@ async function probeMeasured(
         continue
       }
       l.result.found++
-      zipTarget ??= m
       if (m.modHash) {
         l.result.integrity.checked++
         const got = hashGoMod(mod)
@@ -290,10 +294,6 @@ async function probeMeasured(
       l.result.sumdbSupported = sumdb.status
       await sumdb.body.dump().catch(() => undefined)
     } else if (l.fatal || signal.aborted) return false
-    if (zipTarget) {
-      const stem = `${prefix}/${escapeModulePath(zipTarget.path)}/@v/${escapeModulePath(zipTarget.version)}`
-      await measureZip(l, t, `${stem}.zip`, opts.zipTimeBoxMs, signal)
-    }
     return !l.fatal && !signal.aborted
   } finally {
     await t.close().catch(() => undefined)
@@ -420,54 +420,64 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
+type ZipRead =
+  | { afterFirstBytes: number; afterFirstMs: number; bytes: number; ms: number }
+  | 'skip'
+  | undefined
+
 /**
- * Reads one .zip for at most `boxMs` after its first byte and records the
- * throughput. A zip that ends early, or is not a zip, is a bad response.
+ * Reads one .zip until `until`. Returns what arrived, 'skip' when the mirror
+ * has no such zip or answered an error worth recording but not fatal, and
+ * undefined when the probe of this mirror is over.
  */
-async function measureZip(
+async function readZip(
   l: Live,
   t: Transport,
   path: string,
-  boxMs: number,
+  until: number,
   signal: AbortSignal
-): Promise<void> {
-  const res = await request(l, t, path, signal, false)
-  if (!res) return
+): Promise<ZipRead> {
+  const t0 = performance.now()
+  const res = await request(l, t, path, signal, false, false)
+  if (!res) return undefined
   if (res.status !== 200) {
     const body = await readAll(res.body, 4096).catch(() => Buffer.alloc(0))
-    const kind =
-      classifyStatus(res.status, body.toString('utf8')) ?? 'bad-response'
+    const kind = classifyStatus(res.status, body.toString('utf8'))
+    if (kind === 'missing') return 'skip'
+    const fatal =
+      kind === undefined || kind === 'bad-response' || kind === 'auth'
     fail(
       l,
       {
-        kind,
+        kind: kind ?? 'bad-response',
         request: path,
         status: res.status,
         detail: `${res.status} for the zip`
       },
-      kind === 'bad-response' || kind === 'auth'
+      fatal
     )
-    return
+    return fatal ? undefined : 'skip'
   }
   const expected = Number(headerValue(res.headers['content-length']) ?? NaN)
   const chunks: Buffer[] = []
-  let bytes = 0
+  let afterFirstBytes = 0
   let first: number | undefined
   let last = performance.now()
   let complete = false
   let boxed = false
-  l.openSince = performance.now()
-  const box = setTimeout(() => {
-    boxed = true
-    res.body.destroy(new Error('time box'))
-  }, boxMs)
+  const box = setTimeout(
+    () => {
+      boxed = true
+      res.body.destroy(new Error('time box'))
+    },
+    Math.max(0, until - performance.now())
+  )
   try {
     for await (const c of res.body) {
       last = performance.now()
       if (first === undefined) first = last
-      else bytes += c.length
-      if (chunks.length < 2 || bytes < 64 * 1024) chunks.push(c)
-      l.openSince = last
+      else afterFirstBytes += c.length
+      if (chunks.length < 2 || afterFirstBytes < 64 * 1024) chunks.push(c)
     }
     complete = true
   } catch (err) {
@@ -480,55 +490,85 @@ async function measureZip(
         status: 200,
         detail: `truncated zip (${describeError(err)})`
       })
-      return
+      return undefined
     }
   } finally {
     clearTimeout(box)
-    l.openSince = undefined
   }
   const head = Buffer.concat(chunks)
+  const bytes = afterFirstBytes + (chunks[0]?.length ?? 0)
   const notZip = head.length > 0 ? checkBody('zip', head) : 'empty body'
-  if (notZip) {
-    fail(l, {
-      kind: 'bad-response',
-      request: path,
-      status: 200,
-      detail: notZip
-    })
-    return
-  }
-  if (
+  const truncated =
     complete &&
-    ((Number.isFinite(expected) &&
-      bytes + (chunks[0]?.length ?? 0) < expected) ||
-      !zipTailOk(chunks, bytes, head))
-  ) {
+    ((Number.isFinite(expected) && bytes < expected) || !zipTailOk(head, bytes))
+  if (notZip || truncated) {
     fail(l, {
       kind: 'bad-response',
       request: path,
       status: 200,
-      detail: 'truncated zip'
+      detail: notZip ?? 'truncated zip'
     })
-    return
+    return undefined
   }
-  const total = bytes + (chunks[0]?.length ?? 0)
-  l.result.timings.throughputBytes = total
-  if (first !== undefined && last > first && bytes > 0) {
-    l.result.timings.throughputBps = bytes / ((last - first) / 1000)
-  } else if (first !== undefined) {
-    // Everything arrived in one chunk: bandwidth is not the limit at this size.
-    l.result.timings.throughputBps = total / 0.001
+  return {
+    afterFirstBytes,
+    afterFirstMs: first === undefined ? 0 : last - first,
+    bytes,
+    ms: last - t0
+  }
+}
+
+/**
+ * Measures throughput on a connection of its own, in parallel with the timed
+ * requests: zips of the sampled versions are read until enough bytes have
+ * arrived to mean something, or the time box ends.
+ */
+async function measureThroughput(
+  l: Live,
+  base: URL,
+  prefix: string,
+  modules: ModuleVersion[],
+  boxMs: number,
+  signal: AbortSignal
+): Promise<boolean> {
+  const t = openSidePool(base, 1)
+  const until = performance.now() + boxMs
+  let afterFirstBytes = 0
+  let afterFirstMs = 0
+  let bytes = 0
+  let ms = 0
+  let zips = 0
+  try {
+    for (const m of modules) {
+      if (bytes >= THROUGHPUT_BYTES || performance.now() >= until) break
+      const stem = `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
+      const r = await readZip(l, t, `${stem}.zip`, until, signal)
+      if (r === undefined) return false
+      if (r === 'skip') continue
+      zips++
+      afterFirstBytes += r.afterFirstBytes
+      afterFirstMs += r.afterFirstMs
+      bytes += r.bytes
+      ms += r.ms
+    }
+    if (zips > 0) {
+      l.result.timings.throughputBytes = bytes
+      l.result.timings.zipsRead = zips
+      // Zips that came in one piece only bound the bandwidth from below, so
+      // the whole request time is used for them.
+      l.result.timings.throughputBps =
+        afterFirstBytes > 0 && afterFirstMs > 0
+          ? afterFirstBytes / (afterFirstMs / 1000)
+          : bytes / (Math.max(ms, 1) / 1000)
+    }
+    return !l.fatal && !signal.aborted
+  } finally {
+    await t.close().catch(() => undefined)
   }
 }
 
 // The end-of-central-directory record is only checkable when the whole zip
 // was kept, i.e. for small zips; larger ones rely on Content-Length.
-function zipTailOk(
-  chunks: Buffer[],
-  bytesAfterFirst: number,
-  head: Buffer
-): boolean {
-  const total = bytesAfterFirst + (chunks[0]?.length ?? 0)
-  if (head.length < total) return true
-  return zipLooksComplete(head)
+function zipTailOk(head: Buffer, total: number): boolean {
+  return head.length < total || zipLooksComplete(head)
 }

@@ -39,6 +39,9 @@ const FATAL: ReadonlySet<FailureKind> = new Set([
 // Throughput assumed for a mirror whose zip read did not finish in time.
 const UNMEASURED_BPS = 256 * 1024
 
+// go keeps `concurrency` downloads in flight, each on its own connection, and a
+// mirror's bandwidth is mostly a per-connection limit (server throttles, the
+// TCP window over a long path), so both terms divide by the concurrency.
 export function expectedMs(
   p: Pick<MirrorProbe, 'timings'>,
   w: Workload,
@@ -48,7 +51,7 @@ export function expectedMs(
   if (latency === undefined) return undefined
   const bps = p.timings.throughputBps ?? fallbackBps
   return (
-    (w.requests * latency) / Math.max(1, w.concurrency) + (w.bytes / bps) * 1000
+    (w.requests * latency + (w.bytes / bps) * 1000) / Math.max(1, w.concurrency)
   )
 }
 

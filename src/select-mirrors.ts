@@ -52,9 +52,13 @@ export async function selectMirrors(
     durationMs: performance.now() - t0,
     mirrors: probes
   }
-  // Every mirror serves the same zip, so any completed read gives its size.
+  // Mirrors read the same zips, so any reading gives the typical zip size.
   const zipSizes = probes
-    .map((p) => p.timings.throughputBytes)
+    .map((p) =>
+      p.timings.zipsRead
+        ? (p.timings.throughputBytes ?? 0) / p.timings.zipsRead
+        : undefined
+    )
     .filter((b): b is number => b !== undefined)
   const workload = estimateWorkload(
     plan.entries,

@@ -59,10 +59,10 @@ describe('median', () => {
 })
 
 describe('expectedMs', () => {
-  it('adds request latency spread over concurrency and transfer time', () => {
+  it('spreads request latency and transfer time over concurrency', () => {
     const p = probe('https://a.test', { ttfbMs: 40, bps: MiB })
-    // 60 × 40 / 4 + 5 MiB ÷ 1 MiB/s
-    expect(expectedMs(p, w)).toBeCloseTo(600 + 5000)
+    // (60 × 40 + 5 MiB ÷ 1 MiB/s) / 4
+    expect(expectedMs(p, w)).toBeCloseTo((2400 + 5000) / 4)
   })
 
   it('treats concurrency below one as one', () => {
@@ -314,7 +314,7 @@ describe('rankMirrors', () => {
       'seed'
     )
     const un = r.find((x) => x.url === 'https://unmeasured.test')!
-    expect(un.expectedMs).toBeCloseTo((60 * 20) / 4 + 5000)
+    expect(un.expectedMs).toBeCloseTo((60 * 20 + 5000) / 4)
     expect(un.reasons).toContain(
       'throughput not measured; assumed the slowest seen'
     )
