@@ -42,6 +42,10 @@ const SECRET = 'gIt-T0ken_7c1e'
 const B64 = Buffer.from(`${LOGIN}:${SECRET}`).toString('base64')
 
 const certs = testCertificates([HOST])
+// The test host names resolve to loopback only inside a private mount
+// namespace with its own /etc/hosts, which needs root (`unshare -m`): CI here
+// runs as root; on a runner without that privilege these tests are skipped
+// rather than let a name reach a real resolver.
 const describeNs = canUseHostsNamespace() ? describe : describe.skip
 let ns: HostsNamespace
 let git: GitServer

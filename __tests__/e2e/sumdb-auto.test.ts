@@ -35,6 +35,10 @@ const tree = buildProxyTree()
 const privateTree = buildProxyTree([
   { path: 'corp.test/lib', versions: ['v1.0.0'] }
 ])
+// The test host names resolve to loopback only inside a private mount
+// namespace with its own /etc/hosts, which needs root (`unshare -m`): CI here
+// runs as root; on a runner without that privilege these tests are skipped
+// rather than let a name reach a real resolver.
 const describeNs = canUseHostsNamespace() ? describe : describe.skip
 
 let cn: Server
