@@ -435,7 +435,8 @@ async function readZip(
   t: Transport,
   path: string,
   until: number,
-  signal: AbortSignal
+  signal: AbortSignal,
+  maxBytes: number
 ): Promise<ZipRead> {
   const t0 = performance.now()
   const res = await request(l, t, path, signal, false, false)
@@ -478,8 +479,13 @@ async function readZip(
       if (first === undefined) first = last
       else afterFirstBytes += c.length
       if (chunks.length < 2 || afterFirstBytes < 64 * 1024) chunks.push(c)
+      if (afterFirstBytes + (chunks[0]?.length ?? 0) >= maxBytes) {
+        // Enough for a reading: the rest of a large zip would only cost time.
+        boxed = true
+        break
+      }
     }
-    complete = true
+    complete = !boxed
   } catch (err) {
     // Cut by the time box or the deadline, what arrived still measures
     // bandwidth; a connection that ends early is a truncated zip.
@@ -542,7 +548,14 @@ async function measureThroughput(
     for (const m of modules) {
       if (bytes >= THROUGHPUT_BYTES || performance.now() >= until) break
       const stem = `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
-      const r = await readZip(l, t, `${stem}.zip`, until, signal)
+      const r = await readZip(
+        l,
+        t,
+        `${stem}.zip`,
+        until,
+        signal,
+        THROUGHPUT_BYTES - bytes
+      )
       if (r === undefined) return false
       if (r === 'skip') continue
       zips++
