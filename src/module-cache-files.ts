@@ -7,7 +7,11 @@ import { chmod, lstat, readdir, rm, rmdir, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { CacheMode } from './cache-inputs.js'
 import type { GoSumEntry } from './gosum.js'
-import { compareVersions, unescapeModulePath } from './module-path.js'
+import {
+  compareVersions,
+  escapeModulePath,
+  unescapeModulePath
+} from './module-path.js'
 
 const DOWNLOAD = path.join('cache', 'download')
 
@@ -227,9 +231,7 @@ export async function pruneModuleCache(
       await rm(list, { force: true })
     } else {
       // go serves `list` from the cache when offline; it must not name versions that are gone.
-      const escaped = kept
-        .sort(compareVersions)
-        .map((v) => v.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase()))
+      const escaped = kept.sort(compareVersions).map(escapeModulePath)
       await writeFile(list, escaped.join('\n') + '\n')
     }
   }
