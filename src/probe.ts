@@ -45,6 +45,10 @@ const MAX_SMALL_BODY = 1 << 20
 const SIDE_CONNECTIONS = 4
 // Zip bytes after which a throughput reading is trusted.
 const THROUGHPUT_BYTES = 1 << 20
+// A zip read this long projects its mirror's bandwidth for the early stop,
+// which then wants the projection to lose by this factor.
+const PROJECTION_MIN_MS = 250
+const PROJECTION_SAFETY = 2
 // A request open this long (and 4× the mirror's median) when the probe ends is a stall.
 const STALL_MS = 1000
 
@@ -54,6 +58,8 @@ interface Live {
   openSince?: number
   /** How long the request open when the probe stopped had been waiting. */
   openAtStopMs?: number
+  /** Zip bytes (after each first byte) and their time so far. */
+  reading?: { bytes: number; ms: number }
   done: boolean
   fatal: boolean
   result: MirrorProbe
@@ -150,6 +156,10 @@ function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
       r.cutShort = true
     }
   }
+  if (r.timings.throughputBps === undefined && l.reading?.bytes) {
+    // A read cut short still says what the bandwidth was while it lasted.
+    r.timings.throughputBps = l.reading.bytes / (l.reading.ms / 1000)
+  }
   r.timings.ttfbSamplesMs = l.samples.map((s) => Math.round(s * 10) / 10)
   if (l.samples.length > 0) r.timings.ttfbMs = median(l.samples)
   return r
@@ -157,9 +167,12 @@ function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
 
 /**
  * True once the first place of the ranking is decided: some mirror has
- * finished cleanly with every sampled version, and every unfinished mirror's
- * best possible expected time is already worse than it by more than the
- * near-tie margin.
+ * finished cleanly with every sampled version, and no unfinished mirror can
+ * come within the near-tie margin of it. For an unfinished mirror the latency
+ * is at least the median so far (counting the request still open) and the
+ * bandwidth at most what it measured, or unlimited while no zip has been
+ * read; a zip read in progress for a while projects its bandwidth, and is
+ * trusted only with a safety factor, since a transfer can still speed up.
  */
 function outcomeSettled(lives: Live[], w: Workload, margin: number): boolean {
   const now = performance.now()
@@ -173,17 +186,20 @@ function outcomeSettled(lives: Live[], w: Workload, margin: number): boolean {
     best = Math.min(best, expectedMs({ timings }, w) ?? Infinity)
   }
   if (best === Infinity) return false
-  return lives.every(
-    (l) =>
-      l.done ||
-      l.fatal ||
-      lowerBoundMs(
-        l.samples,
-        l.openSince === undefined ? 0 : now - l.openSince,
-        w
-      ) >
-        best * (1 + margin)
-  )
+  const bar = best * (1 + margin)
+  return lives.every((l) => {
+    if (l.done || l.fatal) return true
+    const openFor = l.openSince === undefined ? 0 : now - l.openSince
+    const latencyTerm = lowerBoundMs(l.samples, openFor, w)
+    const cost = (bps: number): number =>
+      latencyTerm + ((w.bytes / bps) * 1000) / Math.max(1, w.concurrency)
+    const bps = l.result.timings.throughputBps
+    if (bps !== undefined) return cost(bps) > bar
+    if (latencyTerm > bar) return true
+    const r = l.reading
+    if (!r || r.ms < PROJECTION_MIN_MS || r.bytes === 0) return false
+    return cost(r.bytes / (r.ms / 1000)) > bar * PROJECTION_SAFETY
+  })
 }
 
 async function probeOne(
@@ -436,7 +452,8 @@ async function readZip(
   path: string,
   until: number,
   signal: AbortSignal,
-  maxBytes: number
+  maxBytes: number,
+  onProgress: (afterFirstBytes: number, afterFirstMs: number) => void
 ): Promise<ZipRead> {
   const t0 = performance.now()
   const res = await request(l, t, path, signal, false, false)
@@ -479,6 +496,7 @@ async function readZip(
       if (first === undefined) first = last
       else afterFirstBytes += c.length
       if (chunks.length < 2 || afterFirstBytes < 64 * 1024) chunks.push(c)
+      onProgress(afterFirstBytes, last - first)
       if (afterFirstBytes + (chunks[0]?.length ?? 0) >= maxBytes) {
         // Enough for a reading: the rest of a large zip would only cost time.
         boxed = true
@@ -554,7 +572,10 @@ async function measureThroughput(
         `${stem}.zip`,
         until,
         signal,
-        THROUGHPUT_BYTES - bytes
+        THROUGHPUT_BYTES - bytes,
+        (b, ms) => {
+          l.reading = { bytes: afterFirstBytes + b, ms: afterFirstMs + ms }
+        }
       )
       if (r === undefined) return false
       if (r === 'skip') continue
