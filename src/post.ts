@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
+import { renderSaveSection } from './cache-report.js'
 import { saveCaches } from './cache-save.js'
+import { parseBool } from './input-values.js'
 import { restoreCredentials } from './privacy-setup.js'
 
 async function run(): Promise<void> {
@@ -8,7 +10,13 @@ async function run(): Promise<void> {
   await restoreCredentials().catch((err: unknown) => {
     restoreError = err
   })
-  await saveCaches()
+  const section = renderSaveSection(await saveCaches())
+  // Main already rejected a malformed summary input, so there is no state to save then.
+  if (
+    section !== '' &&
+    parseBool('summary', core.getInput('summary') || 'true')
+  )
+    await core.summary.addRaw(section).write()
   if (restoreError !== undefined) throw restoreError
 }
 
