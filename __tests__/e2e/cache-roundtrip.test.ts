@@ -57,6 +57,7 @@ describe.each(['v2', 'v1'] as const)(
       expect(cacheWarnings(j1)).toEqual([])
       expect(j1.main.summary).toContain('### Module cache')
       expect(j1.main.summary).toContain('miss')
+      expect(j1.post?.summary).toContain(`| modules | 💾 saved as \`${key1}\``)
 
       // Job 2, a fresh machine: exact hit, then a build with GOPROXY=off.
       const j2 = await cacheJob({ service, steps: 'build-offline' })
@@ -66,6 +67,7 @@ describe.each(['v2', 'v1'] as const)(
       expect(j2.post?.stdout).toContain('modules cache: exact-hit')
       expect(svc.committed()).toHaveLength(1)
       expect(j2.main.summary).toContain('exact hit')
+      expect(j2.post?.summary).toContain('| modules | ⏭️ skipped: exact hit')
 
       // Job 3: go.sum changed (alpha downgraded): partial hit, download, pruned save.
       const changed = fixture.latest.map((m) =>

@@ -14,6 +14,7 @@ import {
   createRunnerContext,
   runActionJob,
   type JobResult,
+  type RunnerContext,
   type JobStepState
 } from './run-action.js'
 import type { ModuleVersion } from '../../src/module-path.js'
@@ -48,8 +49,28 @@ export interface CacheJobOptions {
   requires?: ModuleVersion[]
   inputs?: Record<string, string>
   env?: Record<string, string>
-  /** What the user's steps do between main and post. */
-  steps?: 'download' | 'build-offline' | 'none'
+  /**
+   * What the user's steps do between main and post: `build` uses the
+   * exported GOPROXY, `build-offline` GOPROXY=off.
+   */
+  steps?: 'download' | 'build' | 'build-offline' | 'none'
+  /**
+   * The user's go step uses the job's GOCACHE, or go's default under the
+   * machine's home (what the action caches), instead of the suite's shared
+   * warm build cache, and runs with -x.
+   */
+  machineGoCache?: boolean
+  /** Called after main, before the user's steps. */
+  afterMain?: (job: JobStepState, context: RunnerContext) => void
+}
+
+/** The GOCACHE go uses on the job's machine (XDG_CACHE_HOME is not set there). */
+export function goCacheOf(
+  job: Pick<JobResult, 'context' | 'afterMain'>
+): string {
+  return (
+    job.afterMain.env.GOCACHE ?? join(job.context.home, '.cache', 'go-build')
+  )
 }
 
 export function modCacheOf(job: JobResult): string {
@@ -86,8 +107,9 @@ export async function cacheJob(
       ...o.env
     },
     between: async (_main, job: JobStepState) => {
+      o.afterMain?.(job, context)
       if (steps === 'none') return
-      const env = {
+      const env: Record<string, string> = {
         ...job.env,
         PATH: job.PATH,
         HOME: context.home,
@@ -95,14 +117,21 @@ export async function cacheJob(
         GOFLAGS: job.env.GOFLAGS ?? '',
         GOPROXY: steps === 'build-offline' ? 'off' : (job.env.GOPROXY ?? 'off')
       }
+      if (o.machineGoCache) env.GOCACHE = goCacheOf({ context, afterMain: job })
       const args =
         steps === 'download'
           ? ['mod', 'download']
-          : ['build', '-o', '/dev/null', '.']
+          : [
+              'build',
+              ...(o.machineGoCache ? ['-x'] : []),
+              '-o',
+              '/dev/null',
+              '.'
+            ]
       const r = await runGo(args, {
         cwd: context.workspace,
         env,
-        timeoutMs: 60_000
+        timeoutMs: 120_000
       })
       goOutput = r.stdout + r.stderr
       if (r.code !== 0)

@@ -25,6 +25,8 @@ export interface LoggedRequest {
   method: string
   path: string
   status: number
+  /** The primary key a lookup, reservation or finalization named. */
+  key?: string
 }
 
 export interface FakeCacheService {
@@ -317,6 +319,7 @@ export async function startFakeCacheService(
         } catch {
           return json(res, 400, { code: 'malformed', msg: 'body is not JSON' })
         }
+        if (typeof parsed.key === 'string') log.key = parsed.key
         return handleTwirp(url.pathname.slice(TWIRP.length), parsed, res)
       }
       if (url.pathname.startsWith(V1)) return handleV1(req, url, body, res)
