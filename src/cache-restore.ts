@@ -27,7 +27,9 @@ import type { EnvPlan } from './env-plan.js'
 import {
   isPopulated,
   makeDirsWritable,
+  makeStagingDir,
   moduleCacheStats,
+  moveInto,
   treeStats,
   type TreeStats
 } from './module-cache-files.js'
@@ -62,11 +64,12 @@ export async function restoreCaches(
   inputs: CacheInputs,
   project: { workingDirectory: string; cacheDependencyPath: string[] },
   env: Env = process.env,
-  now: Date = new Date()
+  now: Date = new Date(),
+  restoreTimeoutMs = RESTORE_TIMEOUT_MS
 ): Promise<CacheRestoreResult | undefined> {
   if (!inputs.enabled) return undefined
   try {
-    return await restore(inputs, project, env, now)
+    return await restore(inputs, project, env, now, restoreTimeoutMs)
   } catch (e) {
     core.warning(`The Go caches were not restored: ${describeError(e)}`)
     return undefined
@@ -77,7 +80,8 @@ async function restore(
   inputs: CacheInputs,
   project: { workingDirectory: string; cacheDependencyPath: string[] },
   env: Env,
-  now: Date
+  now: Date,
+  restoreTimeoutMs: number
 ): Promise<CacheRestoreResult> {
   // The same home @actions/glob expands `~` with.
   const home = homedir()
@@ -153,7 +157,7 @@ async function restore(
         `The cache service is not available in this job; the ${t.kind} cache is neither restored nor saved.`
       )
     } else {
-      await restoreOne(t, state, entry, report)
+      await restoreOne(t, state, entry, report, restoreTimeoutMs)
     }
     if (entry.hit !== 'skipped') {
       const st = await t.stats()
@@ -187,8 +191,10 @@ async function restoreOne(
   t: Target,
   state: CacheEntryState,
   entry: CacheEntryReport,
-  report: CacheReport
+  report: CacheReport,
+  restoreTimeoutMs: number
 ): Promise<void> {
+  let staging: string | undefined
   try {
     const matched = await lookupEntry(
       state.spec,
@@ -197,15 +203,17 @@ async function restoreOne(
       t.crossOs
     )
     if (matched === undefined) return
-    // tar replaces a file by unlinking it first, which a read-only module
-    // directory forbids (the "Cannot open: File exists" failure).
-    if (state.preexisting && t.kind === 'modules')
-      await makeDirsWritable(t.cached)
+    // The archive is extracted beside its place and moved in only once
+    // complete: when the deadline cuts a restore short, @actions/cache cannot
+    // be stopped, and its late extraction must not write into a cache that
+    // go commands of this job are already using.
+    staging = await makeStagingDir(t.cached)
     const restored = await restoreEntry(
       state.spec,
       matched,
       t.crossOs,
-      RESTORE_TIMEOUT_MS
+      restoreTimeoutMs,
+      staging
     )
     if (restored === undefined) {
       entry.hit = 'failed'
@@ -213,8 +221,23 @@ async function restoreOne(
       report.warnings.push(
         `The ${t.kind} cache entry ${matched} was found but could not be restored; continuing without it.`
       )
+      await rm(staging, { recursive: true, force: true })
       return
     }
+    const extracted = path.join(
+      staging,
+      path.relative(state.spec.root, path.resolve(t.cached))
+    )
+    // Moving a directory to a new parent needs write permission on it, and
+    // the full mode's module directories come read-only; replacing files in
+    // a populated cache needs its directories writable too (tar's "Cannot
+    // open: File exists" failure).
+    if (t.kind === 'modules' && t.cached === t.dir)
+      await makeDirsWritable(extracted)
+    if (state.preexisting && t.kind === 'modules')
+      await makeDirsWritable(t.cached)
+    await moveInto(extracted, t.cached)
+    await rm(staging, { recursive: true, force: true })
     entry.matchedKey = restored
     entry.hit = sameKey(restored, t.keys.key) ? 'exact' : 'partial'
     if (t.kind === 'build') {
@@ -224,10 +247,20 @@ async function restoreOne(
     }
   } catch (e) {
     entry.hit = 'failed'
+    if (e instanceof CacheTimeoutError && staging !== undefined) {
+      entry.detail = e.message
+      report.warnings.push(
+        `The ${t.kind} cache could not be restored (${e.message}); continuing without it. ` +
+          `The download may still finish in the background, but only into ${staging}, which nothing uses; post will not save this cache.`
+      )
+      return
+    }
     entry.detail = e instanceof CacheTimeoutError ? e.message : describeError(e)
     report.warnings.push(
       `The ${t.kind} cache could not be restored (${entry.detail}); continuing without it.`
     )
+    if (staging !== undefined)
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined)
   }
 }
 

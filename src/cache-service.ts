@@ -27,18 +27,17 @@ export function withDeadline<T>(
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer))
 }
 
-// tar stores paths relative to GITHUB_WORKSPACE; pointing it at the spec's
-// root for the duration of the call makes the archive relocatable (see
-// cachePathSpec). The variable is put back only when the library call has
-// really finished, even after a deadline, so a late extraction still lands
-// where its version says.
-function inRoot<T>(spec: CachePathSpec, fn: () => Promise<T>): Promise<T> {
+// tar stores paths relative to GITHUB_WORKSPACE; pointing it at `root` for
+// the duration of the call makes the archive relocatable (see cachePathSpec).
+// The variable is put back only when the library call has really finished,
+// even after a deadline, so a late extraction still lands in `root`.
+function inRoot<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const had = Object.prototype.hasOwnProperty.call(
     process.env,
     'GITHUB_WORKSPACE'
   )
   const prev = process.env.GITHUB_WORKSPACE
-  process.env.GITHUB_WORKSPACE = spec.root
+  process.env.GITHUB_WORKSPACE = root
   return fn().finally(() => {
     if (had) process.env.GITHUB_WORKSPACE = prev
     else delete process.env.GITHUB_WORKSPACE
@@ -70,15 +69,20 @@ export async function lookupEntry(
   )
 }
 
-/** Downloads and extracts the entry stored under exactly `key`. */
+/**
+ * Downloads and extracts the entry stored under exactly `key`, with the
+ * archive's paths taken relative to `into` (by default the spec's root, so
+ * the files land where the entry was saved from).
+ */
 export async function restoreEntry(
   spec: CachePathSpec,
   key: string,
   crossOs: boolean,
-  timeoutMs: number
+  timeoutMs: number,
+  into: string = spec.root
 ): Promise<string | undefined> {
   return withDeadline(
-    inRoot(spec, () =>
+    inRoot(into, () =>
       cache.restoreCache(
         [spec.pattern],
         key,
@@ -100,7 +104,7 @@ export async function saveEntry(
   timeoutMs: number
 ): Promise<number> {
   return withDeadline(
-    inRoot(spec, () =>
+    inRoot(spec.root, () =>
       cache.saveCache([spec.pattern], key, undefined, crossOs)
     ),
     timeoutMs,

@@ -3,7 +3,17 @@
 // ziphash,lock,partial} plus a `list` per module, and extracted trees at
 // <escaped path>@<escaped version> whose directories go makes read-only.
 import { createHash } from 'node:crypto'
-import { chmod, lstat, readdir, rm, rmdir, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  rename,
+  rm,
+  rmdir,
+  writeFile
+} from 'node:fs/promises'
 import * as path from 'node:path'
 import type { CacheMode } from './cache-inputs.js'
 import type { GoSumEntry } from './gosum.js'
@@ -288,4 +298,32 @@ async function removeEmptyDirs(dir: string, isRoot = true): Promise<boolean> {
     await rmdir(dir).catch(() => undefined)
   }
   return empty
+}
+
+/**
+ * A new empty directory beside `dir` (so on its filesystem, and outside it)
+ * to extract an archive into before it takes `dir`'s place.
+ */
+export async function makeStagingDir(dir: string): Promise<string> {
+  const parent = path.dirname(path.resolve(dir))
+  await mkdir(parent, { recursive: true })
+  return mkdtemp(path.join(parent, `.${path.basename(dir)}.restore-`))
+}
+
+/**
+ * Moves the tree `from` into `to`: a whole directory where `to` has none at
+ * that place, entry by entry where it has one; files replace files, as tar
+ * would have replaced them.
+ */
+export async function moveInto(from: string, to: string): Promise<void> {
+  const dest = await lstat(to).catch(() => undefined)
+  const src = await lstat(from)
+  if (dest?.isDirectory() && src.isDirectory()) {
+    for (const name of await readdir(from))
+      await moveInto(path.join(from, name), path.join(to, name))
+    return
+  }
+  if (dest) await removeTree(to)
+  else await mkdir(path.dirname(to), { recursive: true })
+  await rename(from, to)
 }

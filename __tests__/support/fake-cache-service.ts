@@ -35,6 +35,8 @@ export interface FakeCacheService {
   requests: LoggedRequest[]
   token: string
   setFault(fault: CacheFault): void
+  /** Spread every blob download over this long (0: at once). */
+  setBlobDelay(ms: number): void
   /** Environment for the action process (GITHUB_SERVER_URL must look like github.com, or the client forces v1). */
   env(protocol: 'v2' | 'v1'): Record<string, string>
   committed(): StoredEntry[]
@@ -53,6 +55,7 @@ export async function startFakeCacheService(
   const requests: LoggedRequest[] = []
   const sockets = new Set<Socket>()
   let nextId = 1
+  let blobDelayMs = 0
   let base = ''
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -62,6 +65,22 @@ export async function startFakeCacheService(
       'Content-Length': data.length
     })
     res.end(data)
+  }
+  // A slow link: the body in eight pieces over blobDelayMs.
+  const sendBody = (res: ServerResponse, data: Buffer) => {
+    if (blobDelayMs === 0 || data.length === 0) return res.end(data)
+    const pieces = 8
+    const size = Math.ceil(data.length / pieces)
+    let i = 0
+    const next = () => {
+      if (res.destroyed) return
+      const part = data.subarray(i * size, (i + 1) * size)
+      i++
+      if (i >= pieces) return res.end(part)
+      res.write(part)
+      setTimeout(next, blobDelayMs / pieces)
+    }
+    next()
   }
   const azureHeaders = (id: number) => ({
     'x-ms-request-id': `req-${id}-${Date.now()}`,
@@ -213,14 +232,14 @@ export async function startFakeCacheService(
         'Content-Length': part.length,
         'Content-Range': `bytes ${start}-${end}/${e.data.length}`
       })
-      return res.end(part)
+      return sendBody(res, part)
     }
     res.writeHead(200, {
       ...azureHeaders(id),
       'Content-Length': e.data.length,
       'Content-Type': 'application/octet-stream'
     })
-    res.end(e.data)
+    sendBody(res, e.data)
   }
 
   const handleV1 = (
@@ -340,6 +359,9 @@ export async function startFakeCacheService(
     token,
     setFault: (f) => {
       fault = f
+    },
+    setBlobDelay: (ms) => {
+      blobDelayMs = ms
     },
     env(protocol) {
       const common = {
