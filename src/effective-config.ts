@@ -32,12 +32,18 @@ export async function readGoEnv(
   env: Record<string, string>
 ): Promise<Record<string, string> | undefined> {
   try {
-    const out = await getExecOutput('go', ['env', '-json'], {
-      cwd: tmpdir(),
-      env: { ...env, GOTOOLCHAIN: 'local' },
-      silent: true,
-      ignoreReturnCode: true
-    })
+    // Named variables only: a bare `go env` also probes the C toolchain,
+    // which writes to the build cache.
+    const out = await getExecOutput(
+      'go',
+      ['env', '-json', ...WATCHED, 'GOENV'],
+      {
+        cwd: tmpdir(),
+        env: { ...env, GOTOOLCHAIN: 'local' },
+        silent: true,
+        ignoreReturnCode: true
+      }
+    )
     if (out.exitCode !== 0) return undefined
     return JSON.parse(out.stdout) as Record<string, string>
   } catch {
