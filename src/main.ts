@@ -1,7 +1,14 @@
 import { homedir } from 'node:os'
 import * as core from '@actions/core'
-import { restoreCaches, planCacheEnv } from './cache-restore.js'
+import { defaultModCache } from './cache-go-env.js'
+import { planCacheEnv, restoreCaches } from './cache-restore.js'
 import { markCacheMainCompleted } from './cache-state.js'
+import { findDependencyFiles } from './dependency-files.js'
+import {
+  finishDownloads,
+  runDownloadPhase,
+  writeReportFile
+} from './download-phase.js'
 import { checkEffectiveConfig } from './effective-config.js'
 import { EnvPlan } from './env-plan.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -9,17 +16,10 @@ import { isPrivateModule } from './patterns.js'
 import { planPrivacyEnv } from './privacy-env.js'
 import { applyPrivacy, maskSecrets, planSumdb } from './privacy-setup.js'
 import { REPORT_SCHEMA, type RunReport } from './report.js'
+import { runMergeReports } from './report-merge.js'
 import { runnerContext, type RunnerContext } from './runner-context.js'
 import { selectMirrors } from './select-mirrors.js'
 import { renderSummary } from './summary.js'
-import { defaultModCache } from './cache-go-env.js'
-import { findDependencyFiles } from './dependency-files.js'
-import {
-  finishDownloads,
-  runDownloadPhase,
-  writeReportFile
-} from './download-phase.js'
-import { runMergeReports } from './report-merge.js'
 
 async function run(): Promise<void> {
   const inputs = readInputs((name) => core.getInput(name))
