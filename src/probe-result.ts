@@ -52,6 +52,6 @@ export interface MirrorProbe {
   /** Status of `<mirror>/sumdb/sum.golang.org/supported`; undefined when not answered. */
   sumdbSupported?: number
   sumdbError?: FailureKind
-  /** True when the probe deadline cut this mirror's measurements short. */
+  /** True when the probe ended (deadline, or the outcome was settled) before this mirror finished. */
   cutShort: boolean
 }

@@ -18,6 +18,8 @@ export interface MirrorRanking {
   tier: Tier
   found: number
   sampled: number
+  /** Sampled versions the mirror answered 404/410 for (a cut-short probe leaves some unasked). */
+  missing: number
   /** Expected time for this project's downloads through this mirror alone. */
   expectedMs?: number
   /** Position among usable mirrors (1 = best); undefined when left out. */
@@ -89,7 +91,7 @@ export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
       reasons: [f ? `${f.kind}: ${f.detail}` : 'no answer']
     }
   }
-  if (p.sampled > 0 && p.found === 0) {
+  if (p.sampled > 0 && p.found === 0 && p.missing.length > 0) {
     return { tier: 'failed', reasons: ['has none of the sampled versions'] }
   }
   const kinds = new Set(p.failures.map((f) => f.kind))
@@ -105,8 +107,11 @@ export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
       reasons.push(`${k}: ${f?.detail ?? ''}`.trim())
     }
   }
-  if (p.cutShort) reasons.push('probe cut short by the deadline')
-  return { tier: reasons.length > 0 ? 'degraded' : 'healthy', reasons }
+  const tier = reasons.length > 0 ? 'degraded' : 'healthy'
+  // Stopped because it could no longer come first, or by the deadline: its
+  // figures are partial, which says nothing about its health.
+  if (p.cutShort) reasons.push('probe stopped before it finished')
+  return { tier, reasons }
 }
 
 const TIER_ORDER: Record<Tier, number> = { healthy: 0, degraded: 1, failed: 2 }
@@ -134,9 +139,9 @@ export function rankMirrors(
     if (tier !== 'failed' && p.timings.throughputBps === undefined) {
       reasons.push('throughput not measured; assumed the slowest seen')
     }
-    if (p.found < p.sampled && tier !== 'failed') {
+    if (p.missing.length > 0 && tier !== 'failed') {
       reasons.push(
-        `stale: lacks ${p.sampled - p.found} of ${p.sampled} sampled versions`
+        `stale: lacks ${p.missing.length} of ${p.sampled} sampled versions`
       )
     }
     return {
@@ -144,6 +149,7 @@ export function rankMirrors(
       tier,
       found: p.found,
       sampled: p.sampled,
+      missing: p.missing.length,
       expectedMs: exp,
       reasons
     } as MirrorRanking
@@ -152,7 +158,7 @@ export function rankMirrors(
   usable.sort(
     (a, b) =>
       TIER_ORDER[a.tier] - TIER_ORDER[b.tier] ||
-      b.found / Math.max(1, b.sampled) - a.found / Math.max(1, a.sampled) ||
+      a.missing - b.missing ||
       (a.expectedMs ?? Infinity) - (b.expectedMs ?? Infinity)
   )
   const ordered = breakNearTies(usable, tieSeed, tieMargin)
@@ -173,7 +179,7 @@ function breakNearTies(
     while (
       j < rows.length &&
       rows[j].tier === head.tier &&
-      rows[j].found * head.sampled === head.found * rows[j].sampled &&
+      rows[j].missing === head.missing &&
       (rows[j].expectedMs ?? Infinity) <=
         (head.expectedMs ?? Infinity) * (1 + margin)
     ) {

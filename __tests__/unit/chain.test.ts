@@ -39,6 +39,7 @@ function ranked(
     tier: position === undefined ? 'failed' : 'healthy',
     found: position === undefined ? 0 : 3,
     sampled: 3,
+    missing: 0,
     expectedMs: position === undefined ? undefined : 100 * position,
     position,
     reasons: position === undefined ? ['refused: connect ECONNREFUSED'] : [],

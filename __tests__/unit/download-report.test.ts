@@ -176,6 +176,7 @@ describe('annotations', () => {
         tier: 'failed' as const,
         found: 0,
         sampled: 3,
+        missing: 0,
         reasons: ['refused']
       },
       {
@@ -183,6 +184,7 @@ describe('annotations', () => {
         tier: 'degraded' as const,
         found: 3,
         sampled: 3,
+        missing: 0,
         position: 2,
         reasons: ['slow']
       }

@@ -18,11 +18,16 @@ function probe(
     bps?: number
     found?: number
     sampled?: number
+    /** Versions never asked for (probe cut short), not counted as missing. */
+    unasked?: number
     failures?: Partial<ProbeFailure>[]
     cutShort?: boolean
   } = {}
 ): MirrorProbe {
   const ttfb = 'ttfbMs' in opts ? opts.ttfbMs : 50
+  const found = opts.found ?? 3
+  const sampled = opts.sampled ?? 3
+  const missing = Math.max(0, sampled - found - (opts.unasked ?? 0))
   return {
     url,
     timings: {
@@ -30,9 +35,12 @@ function probe(
       ttfbSamplesMs: ttfb === undefined ? [] : [ttfb, ttfb, ttfb],
       throughputBps: 'bps' in opts ? opts.bps : 10 * MiB
     },
-    found: opts.found ?? 3,
-    sampled: opts.sampled ?? 3,
-    missing: [],
+    found,
+    sampled,
+    missing: Array.from({ length: missing }, (_, i) => ({
+      path: `example.com/m${i}`,
+      version: 'v1.0.0'
+    })),
     integrity: { checked: 3, mismatches: [] },
     failures: (opts.failures ?? []).map((f) => ({
       kind: 'network',
@@ -166,10 +174,10 @@ describe('tierOf', () => {
     expect(t).toEqual({ tier: 'degraded', reasons: [`${kind}: boom`] })
   })
 
-  it('degrades a mirror the deadline cut short; missing alone is not a failure', () => {
+  it('keeps a cut-short mirror healthy with a note; missing alone is not a failure', () => {
     expect(tierOf(probe('https://a.test', { cutShort: true }))).toEqual({
-      tier: 'degraded',
-      reasons: ['probe cut short by the deadline']
+      tier: 'healthy',
+      reasons: ['probe stopped before it finished']
     })
     expect(
       tierOf(
@@ -319,6 +327,29 @@ describe('rankMirrors', () => {
       'throughput not measured; assumed the slowest seen'
     )
     expect(r[0].url).toBe('https://quick.test')
+  })
+
+  it('does not count versions a cut-short probe never asked as stale', () => {
+    const r = rankMirrors(
+      [
+        probe('https://stale.test', { ttfbMs: 10, found: 2, sampled: 3 }),
+        probe('https://cut.test', {
+          ttfbMs: 20,
+          found: 1,
+          sampled: 3,
+          unasked: 2,
+          cutShort: true
+        })
+      ],
+      w,
+      'seed'
+    )
+    expect(r.map((x) => x.url)).toEqual([
+      'https://cut.test',
+      'https://stale.test'
+    ])
+    expect(r[0].missing).toBe(0)
+    expect(r[1].reasons.join()).toMatch(/stale: lacks 1 of 3/)
   })
 
   describe('near-ties', () => {
