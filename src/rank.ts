@@ -91,8 +91,16 @@ export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
       reasons: [f ? `${f.kind}: ${f.detail}` : 'no answer']
     }
   }
-  if (p.sampled > 0 && p.found === 0 && p.missing.length > 0) {
-    return { tier: 'failed', reasons: ['has none of the sampled versions'] }
+  if (p.sampled > 0 && p.found === 0 && !p.cutShort) {
+    const f = p.failures[0]
+    return {
+      tier: 'failed',
+      reasons: [
+        p.missing.length > 0 || !f
+          ? 'has none of the sampled versions'
+          : `served none of the sampled versions: ${f.kind}: ${f.detail}`
+      ]
+    }
   }
   const kinds = new Set(p.failures.map((f) => f.kind))
   for (const k of [

@@ -174,6 +174,20 @@ describe('tierOf', () => {
     expect(t).toEqual({ tier: 'degraded', reasons: [`${kind}: boom`] })
   })
 
+  it('fails a mirror that served none of the sampled versions', () => {
+    const t = tierOf(
+      probe('https://a.test', {
+        found: 0,
+        unasked: 3,
+        failures: [{ kind: 'server-error', detail: '503' }]
+      })
+    )
+    expect(t).toEqual({
+      tier: 'failed',
+      reasons: ['served none of the sampled versions: server-error: 503']
+    })
+  })
+
   it('keeps a cut-short mirror healthy with a note; missing alone is not a failure', () => {
     expect(tierOf(probe('https://a.test', { cutShort: true }))).toEqual({
       tier: 'healthy',
