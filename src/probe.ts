@@ -43,8 +43,10 @@ export interface ProbeOptions {
 const MAX_SMALL_BODY = 1 << 20
 // Side connections per mirror for the freshness checks.
 const SIDE_CONNECTIONS = 4
-// Zip bytes after which a throughput reading is trusted.
-const THROUGHPUT_BYTES = 1 << 20
+// Zip bytes after which a throughput reading is trusted. Bytes arrive in
+// bursts (TCP windows, server write sizes), and a reading over only a few
+// bursts overstates the bandwidth by about n/(n-1).
+const THROUGHPUT_BYTES = 4 << 20
 // A zip read this long projects its mirror's bandwidth for the early stop,
 // which then wants the projection to lose by this factor.
 const PROJECTION_MIN_MS = 250
