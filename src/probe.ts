@@ -170,7 +170,8 @@ function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
 /**
  * True once the first place of the ranking is decided: some mirror has
  * finished cleanly with every sampled version, and no unfinished mirror can
- * come within the near-tie margin of it. For an unfinished mirror the latency
+ * come within the near-tie margin of it (one that already failed a request
+ * or lacks a version ranks below it anyway). For an unfinished mirror the latency
  * is at least the median so far (counting the request still open) and the
  * bandwidth at most what it measured, or unlimited while no zip has been
  * read; a zip read in progress for a while projects its bandwidth, and is
@@ -191,6 +192,8 @@ function outcomeSettled(lives: Live[], w: Workload, margin: number): boolean {
   const bar = best * (1 + margin)
   return lives.every((l) => {
     if (l.done || l.fatal) return true
+    // Ranked below any clean mirror whatever its speed: degraded or stale.
+    if (l.result.failures.length > 0 || l.result.missing.length > 0) return true
     const openFor = l.openSince === undefined ? 0 : now - l.openSince
     const latencyTerm = lowerBoundMs(l.samples, openFor, w)
     const cost = (bps: number): number =>
