@@ -48,9 +48,9 @@ const SIDE_CONNECTIONS = 4
 // bursts overstates the bandwidth by about n/(n-1).
 const THROUGHPUT_BYTES = 4 << 20
 // A zip read this long projects its mirror's bandwidth for the early stop,
-// which then wants the projection to lose by this factor.
+// which then wants the projection to lose by a factor of 1 + this / the
+// reading's length: 2 at first, less the longer the rate has held.
 const PROJECTION_MIN_MS = 250
-const PROJECTION_SAFETY = 2
 // A request open this long (and 4× the mirror's median) when the probe ends is a stall.
 const STALL_MS = 1000
 
@@ -174,8 +174,9 @@ function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
  * or lacks a version ranks below it anyway). For an unfinished mirror the latency
  * is at least the median so far (counting the request still open) and the
  * bandwidth at most what it measured, or unlimited while no zip has been
- * read; a zip read in progress for a while projects its bandwidth, and is
- * trusted only with a safety factor, since a transfer can still speed up.
+ * read; a zip read in progress for a while projects its bandwidth, trusted
+ * with a safety factor that shrinks as the rate holds, since a transfer can
+ * still speed up.
  */
 function outcomeSettled(lives: Live[], w: Workload, margin: number): boolean {
   const now = performance.now()
@@ -203,7 +204,8 @@ function outcomeSettled(lives: Live[], w: Workload, margin: number): boolean {
     if (latencyTerm > bar) return true
     const r = l.reading
     if (!r || r.ms < PROJECTION_MIN_MS || r.bytes === 0) return false
-    return cost(r.bytes / (r.ms / 1000)) > bar * PROJECTION_SAFETY
+    const safety = 1 + PROJECTION_MIN_MS / r.ms
+    return cost(r.bytes / (r.ms / 1000)) > bar * safety
   })
 }
 
