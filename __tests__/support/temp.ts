@@ -33,7 +33,9 @@ export function removeTree(dir: string): void {
     for (const e of readdirSync(p)) makeWritable(join(p, e))
   }
   makeWritable(dir)
-  rmSync(dir, { recursive: true, force: true })
+  // A go process killed at a deadline may still be writing (telemetry, the
+  // build cache) for a moment: retry rather than fail the cleanup.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
 }
 
 /** Removes every directory made by tempDir (call from afterAll). */
