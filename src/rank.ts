@@ -136,7 +136,10 @@ export function rankMirrors(
   tieSeed: string,
   tieMargin = 0.05
 ): MirrorRanking[] {
+  // Only usable mirrors say what an unmeasured one may be worth: a trickling
+  // one that failed would make every guess absurd.
   const measured = probes
+    .filter((p) => tierOf(p).tier !== 'failed')
     .map((p) => p.timings.throughputBps)
     .filter((b): b is number => b !== undefined)
   const fallbackBps =
