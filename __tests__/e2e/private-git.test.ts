@@ -25,6 +25,7 @@ import {
   type HostsNamespace
 } from '../support/namespace.js'
 import {
+  channelsContaining,
   createRunnerContext,
   distDir,
   runActionJob,
@@ -99,22 +100,7 @@ function stepEnv(job: JobStepState, home: string): Record<string, string> {
   }
 }
 
-function leaks(r: StepResult): string[] {
-  const channels: Record<string, string> = {
-    stdout: r.stdout
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::'))
-      .join('\n'),
-    stderr: r.stderr,
-    GITHUB_ENV: JSON.stringify(r.env),
-    GITHUB_OUTPUT: JSON.stringify(r.outputs),
-    GITHUB_STATE: JSON.stringify(r.state),
-    summary: r.summary
-  }
-  return Object.entries(channels)
-    .filter(([, t]) => t.includes(SECRET) || t.includes(B64))
-    .map(([name]) => name)
-}
+const leaks = (r: StepResult): string[] => channelsContaining(r, [SECRET, B64])
 
 /**
  * Runs a command on a pseudo-terminal (so git could prompt) until it exits

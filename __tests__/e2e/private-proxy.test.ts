@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
 import { startMirror, type Mirror } from '../support/mirror-server.js'
 import {
+  channelsContaining,
   createRunnerContext,
   newRunnerTemp,
   runActionStep,
@@ -68,22 +69,7 @@ function inputs(): Record<string, string> {
 
 const baseEnv = { NODE_EXTRA_CA_CERTS: certs.caCertPath }
 
-function leaks(r: StepResult): string[] {
-  const channels: Record<string, string> = {
-    stdout: r.stdout
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::'))
-      .join('\n'),
-    stderr: r.stderr,
-    GITHUB_ENV: JSON.stringify(r.env),
-    GITHUB_OUTPUT: JSON.stringify(r.outputs),
-    GITHUB_STATE: JSON.stringify(r.state),
-    summary: r.summary
-  }
-  return Object.entries(channels)
-    .filter(([, text]) => text.includes(SECRET) || text.includes(B64))
-    .map(([name]) => name)
-}
+const leaks = (r: StepResult): string[] => channelsContaining(r, [SECRET, B64])
 
 async function goDownload(ctx: RunnerContext, env: Record<string, string>) {
   return runGo(['mod', 'download', '-x', PRIVATE], {

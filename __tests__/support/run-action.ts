@@ -392,3 +392,28 @@ export async function runActionJob(opts: JobOptions = {}): Promise<JobResult> {
   })
   return { main, post, afterMain, context }
 }
+
+/**
+ * The runner channels of a step (stdout without its ::add-mask:: lines,
+ * stderr, GITHUB_ENV, GITHUB_OUTPUT, GITHUB_STATE, the summary) in which any
+ * of `secrets` appears.
+ */
+export function channelsContaining(
+  r: StepResult,
+  secrets: readonly string[]
+): string[] {
+  const channels: Record<string, string> = {
+    stdout: r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+    stderr: r.stderr,
+    GITHUB_ENV: JSON.stringify(r.env),
+    GITHUB_OUTPUT: JSON.stringify(r.outputs),
+    GITHUB_STATE: JSON.stringify(r.state),
+    summary: r.summary
+  }
+  return Object.entries(channels)
+    .filter(([, text]) => secrets.some((s) => text.includes(s)))
+    .map(([name]) => name)
+}
