@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { hash1OfSums } from './gomod/dirhash.js'
 
 // The proxy protocol's case encoding (golang.org/x/mod/module EscapePath):
 // every upper-case letter becomes "!" plus its lower-case form, so that
@@ -41,20 +42,17 @@ export function moduleFileUrl(
   return `${base}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${ext}`
 }
 
-// dirhash.Hash1: sha256 over "<sha256 hex>  <name>\n" lines of the files,
-// sorted by name. A .mod file is hashed as a single file named "go.mod".
+// dirhash.Hash1 of in-memory files. A .mod file is hashed as a single file
+// named "go.mod".
 export function hash1(
   files: { name: string; data: Buffer | string }[]
 ): string {
-  const lines = files
-    .map((f) => ({
-      name: f.name,
+  return hash1OfSums(
+    files.map((f) => ({
+      name: Buffer.from(f.name),
       sum: createHash('sha256').update(f.data).digest('hex')
     }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((f) => `${f.sum}  ${f.name}\n`)
-    .join('')
-  return 'h1:' + createHash('sha256').update(lines).digest('base64')
+  )
 }
 
 export function hashGoMod(data: Buffer | string): string {
