@@ -25,7 +25,7 @@ export interface GoResult {
 
 // The build cache never touches the network, so one directory is shared by
 // every test process and kept between runs (compiling the runtime is slow).
-const SHARED_GOCACHE = join(tmpdir(), 'setup-goproxy-test-gocache')
+export const SHARED_GOCACHE = join(tmpdir(), 'setup-goproxy-test-gocache')
 /** A temp directory (removed by cleanupTempDirs from ./temp.js). */
 export function goTempDir(prefix = 'go-test-'): string {
   return tempDir(prefix)

@@ -12,9 +12,9 @@ describe('parsePatterns', () => {
     expect(
       parsePatterns(
         'private',
-        ' example.com/org/ ,\n*.corp.example.com\nexample.com/org'
+        ' example.com/my-org/ ,\n*.my-corp.example.com\nexample.com/my-org'
       )
-    ).toEqual(['example.com/org', '*.corp.example.com'])
+    ).toEqual(['example.com/my-org', '*.my-corp.example.com'])
   })
 
   it('keeps the "none" idiom and escaped globs', () => {
@@ -26,9 +26,9 @@ describe('parsePatterns', () => {
 
   it.each([
     ['github.com/[', 'not a valid glob'],
-    ['github.com/[z-a]', 'not a valid glob'],
+    ['git.my-corp.com/[a-', 'not a valid glob'],
     ['github.com/org\\', 'not a valid glob'],
-    ['github.com/myorg//', 'empty path element'],
+    ['github.com/my-org//', 'empty path element'],
     ['a//b', 'empty path element'],
     ['/abs', 'must not start'],
     ['https://github.com/org', 'is a URL'],
@@ -44,15 +44,16 @@ describe('parsePatterns', () => {
 
 describe('isPrivateModule', () => {
   const privacy = {
-    private: ['*.corp.example.com'],
+    private: ['*.my-corp.example.com'],
     noProxy: ['none'],
-    noSumdb: ['github.com/acme']
+    noSumdb: ['github.com/Acme_Inc']
   }
   it.each([
-    ['git.corp.example.com/team/repo', true],
-    ['corp.example.com/x', false],
-    ['github.com/acme/tool/v2', true],
-    ['github.com/acmeinc/tool', false],
+    ['git.my-corp.example.com/team/repo', true],
+    ['my-corp.example.com/x', false],
+    ['github.com/Acme_Inc/tool-x/v2', true],
+    ['github.com/Acme_Inc-2/tool', false],
+    ['github.com/acme_inc/tool', false],
     ['golang.org/x/text', false],
     ['none', true]
   ])('%s -> %s', (path, want) => {
