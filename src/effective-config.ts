@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { getExecOutput } from '@actions/exec'
 import type { EnvEntry } from './env-plan.js'
+import { goBoolFlag, goFlagValue } from './goflags.js'
 
 export interface EffectiveFinding {
   name: string
@@ -111,8 +112,8 @@ export function compareEffective(
       })
     }
   }
-  const flags = (goenv.GOFLAGS ?? '').split(/\s+/).filter(Boolean)
-  if (flags.includes('-mod=vendor')) {
+  const flags = goenv.GOFLAGS ?? ''
+  if (goFlagValue(flags, 'mod') === 'vendor') {
     findings.push({
       name: 'GOFLAGS',
       effective: goenv.GOFLAGS,
@@ -120,7 +121,7 @@ export function compareEffective(
         'GOFLAGS has -mod=vendor: go builds from vendor/ and does not use GOPROXY at all'
     })
   }
-  if (flags.some((f) => f === '-insecure' || f.startsWith('-insecure='))) {
+  if (goBoolFlag(flags, 'insecure') === true) {
     findings.push({
       name: 'GOFLAGS',
       effective: goenv.GOFLAGS,

@@ -143,19 +143,35 @@ describe('compareEffective', () => {
       }
     ])
     expect(
-      compareEffective([], goenv({ GOFLAGS: '-mod=mod' }), {}, {})
-    ).toEqual([])
+      compareEffective([], goenv({ GOFLAGS: '--mod=vendor' }), {}, {})
+    ).toHaveLength(1)
+    for (const flags of ['-mod=mod', '-mod=vendor -mod=readonly']) {
+      expect(compareEffective([], goenv({ GOFLAGS: flags }), {}, {})).toEqual(
+        []
+      )
+    }
   })
 
-  it('warns about -insecure in GOFLAGS', () => {
-    for (const flags of ['-insecure', '-insecure=true -v']) {
+  it('warns about -insecure in GOFLAGS as go reads it', () => {
+    for (const flags of [
+      '-insecure',
+      '-insecure=true -v',
+      '--insecure',
+      '-insecure=false -insecure=T'
+    ]) {
       const f = compareEffective([], goenv({ GOFLAGS: flags }), {}, {})
       expect(f).toHaveLength(1)
       expect(f[0].message).toMatch(/-insecure.*GOINSECURE/)
     }
-    expect(
-      compareEffective([], goenv({ GOFLAGS: '-insecurex' }), {}, {})
-    ).toEqual([])
+    for (const flags of [
+      '-insecurex',
+      '-insecure=false',
+      '-insecure -insecure=0'
+    ]) {
+      expect(compareEffective([], goenv({ GOFLAGS: flags }), {}, {})).toEqual(
+        []
+      )
+    }
   })
 
   it('notes a job-level env value that differs from the export', () => {
