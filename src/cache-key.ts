@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 import type { CacheMode } from './cache-inputs.js'
-import { goBoolFlag, goFields, goFlagName } from './goflags.js'
+import { goFields } from './go-fields.js'
+import { goBoolFlag, goFlagName } from './goflags.js'
 
 export interface CacheKeys {
   key: string

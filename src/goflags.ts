@@ -1,15 +1,7 @@
 // GOFLAGS as cmd/go reads it (base.SetFromGOFLAGS): words split like
 // strings.Fields, `-name` or `--name`, `=value` optional, the last
 // occurrence of a flag wins.
-
-// unicode.IsSpace, which strings.Fields splits on (not JavaScript's \s).
-const GO_SPACE =
-  /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/
-
-/** strings.Fields: non-empty runs between Go whitespace. */
-export function goFields(s: string): string[] {
-  return s.split(GO_SPACE).filter((w) => w !== '')
-}
+import { goFields } from './go-fields.js'
 
 /** Name of a GOFLAGS word (`--x=v` -> `x`). */
 export function goFlagName(word: string): string {

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it, jest } from '@jest/globals'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GoSumEntry } from '../../src/gosum.js'
@@ -225,6 +225,41 @@ describe('readProjectSums', () => {
       zipHash: 'h1:B=',
       modHash: 'h1:BM='
     })
+  })
+
+  it('annotates lines go refuses, at their file and line', async () => {
+    const mod = tempDir('mod-')
+    writeFileSync(
+      join(mod, 'go.sum'),
+      'x.test/my-org/a v1.0.0 h1:A=\nx.test/my-org/a v1.0.0/go.mod h1:M= extra\n'
+    )
+    const out: string[] = []
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        out.push(String(chunk))
+        return true
+      })
+    try {
+      expect(await readProjectSums(mod)).toEqual([
+        { path: 'x.test/my-org/a', version: 'v1.0.0', zipHash: 'h1:A=' }
+      ])
+    } finally {
+      spy.mockRestore()
+    }
+    const warning = out.find((l) => l.startsWith('::warning'))
+    expect(warning).toContain(`file=${join(mod, 'go.sum')}`)
+    expect(warning).toContain('line=2')
+    expect(warning).toMatch(/wrong number of fields 4.*malformed go\.sum/)
+  })
+
+  it('reads go.work.sum only in a workspace, as go does', async () => {
+    const mod = tempDir('mod-')
+    writeFileSync(join(mod, 'go.sum'), 'x.test/a v1.0.0 h1:A=\n')
+    writeFileSync(join(mod, 'go.work.sum'), 'x.test/stale v1.0.0 h1:S=\n')
+    expect((await readProjectSums(mod)).map((e) => e.path)).toEqual([
+      'x.test/a'
+    ])
   })
 
   it('reads a single module, and nothing from an empty directory', async () => {
