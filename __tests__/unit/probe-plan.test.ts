@@ -11,6 +11,7 @@ import {
   readProjectSums
 } from '../../src/probe-plan.js'
 import { parseGoWorkUses } from '../../src/go-mod-files.js'
+import { isPrivateModule } from '../../src/patterns.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 
 afterAll(cleanupTempDirs)
@@ -67,7 +68,16 @@ function e(path: string, version: string, zip = true): GoSumEntry {
   }
 }
 
-const isCorp = (p: string) => p.startsWith('corp.example/')
+// The real matcher, with the shapes real patterns have.
+const isCorp = (p: string) =>
+  isPrivateModule(
+    {
+      private: ['corp.my-org.example', '*.My_Corp.test'],
+      noProxy: ['none'],
+      noSumdb: ['x.test/sum-skip']
+    },
+    p
+  )
 
 describe('planProbe', () => {
   const sums = [
@@ -75,8 +85,8 @@ describe('planProbe', () => {
     e('x.test/b', 'v1.2.0'),
     e('x.test/c', 'v0.3.0'),
     e('x.test/d', 'v2.0.0', false),
-    e('corp.example/secret', 'v1.0.0'),
-    e('corp.example/lib', 'v0.1.0')
+    e('corp.my-org.example/secret', 'v1.0.0'),
+    e('corp.my-org.example/lib', 'v0.1.0')
   ]
 
   it('samples public modules from go.sum', () => {
@@ -113,7 +123,9 @@ describe('planProbe', () => {
       [
         { path: 'x.test/b', version: 'v1.2.0' },
         { path: 'x.test/b', version: 'v1.3.0' },
-        { path: 'corp.example/secret', version: 'v1.0.0' }
+        { path: 'corp.my-org.example/secret', version: 'v1.0.0' },
+        { path: 'x.test/sum-skip/Tool_X', version: 'v1.0.0' },
+        { path: 'git.My_Corp.test/x', version: 'v1.0.0' }
       ],
       isCorp,
       'seed'
@@ -134,7 +146,10 @@ describe('planProbe', () => {
 
   it('falls back to the built-in set when every go.sum module is private', () => {
     const plan = planProbe(
-      [e('corp.example/a', 'v1.0.0'), e('corp.example/b', 'v1.0.0')],
+      [
+        e('corp.my-org.example/a', 'v1.0.0'),
+        e('corp.my-org.example/b', 'v1.0.0')
+      ],
       [],
       isCorp,
       'seed'
