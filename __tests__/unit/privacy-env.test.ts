@@ -1,4 +1,6 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseCredentials } from '../../src/credentials.js'
 import { EnvPlan } from '../../src/env-plan.js'
 import { readPrivacyInputs } from '../../src/privacy-inputs.js'
@@ -7,6 +9,9 @@ import {
   planPrivacyEnv,
   uncoveredPrivateModules
 } from '../../src/privacy-env.js'
+import { cleanupTempDirs, tempDir } from '../support/temp.js'
+
+afterAll(cleanupTempDirs)
 
 function run(
   inputs: Record<string, string>,
@@ -68,6 +73,22 @@ describe('planPrivacyEnv', () => {
     const { vars, r } = run({ private: 'my-corp.test' }, { GONOPROXY: 'none' })
     expect(vars.GONOPROXY).toBe('my-corp.test')
     expect(r.warnings.join()).toMatch(/GONOPROXY=none was set earlier/)
+  })
+
+  it('keeps GONOPROXY and GONOSUMDB from a go env -w file and adds the private patterns', () => {
+    // Exported values replace the file's: without the merge, the file's
+    // GONOPROXY would have kept the private input away from direct.
+    const file = join(tempDir('goenv-'), 'env')
+    writeFileSync(
+      file,
+      'GONOPROXY=github.com/my-org\nGONOSUMDB=github.com/My_Org\n'
+    )
+    const { vars } = run(
+      { private: 'git.my-corp.test/Team-A' },
+      { GOENV: file }
+    )
+    expect(vars.GONOPROXY).toBe('github.com/my-org,git.my-corp.test/Team-A')
+    expect(vars.GONOSUMDB).toBe('github.com/My_Org,git.my-corp.test/Team-A')
   })
 
   it('overrides GONOSUMDB=none left in the job', () => {
