@@ -109,9 +109,10 @@ function generator(seed: number) {
   }
 }
 
-describe('pattern matching against Go (path.Match, module.MatchPrefixPatterns)', () => {
-  const SEED = 20261129
-  const PAIRS = 6000
+const SEED = 20261129
+const PAIRS = 20000
+
+describe(`pattern matching against Go: ${PAIRS} pairs, seed ${SEED}`, () => {
   const next = generator(SEED)
   const questions = Array.from({ length: PAIRS }, next)
   let answers: ReturnType<typeof askGo>
@@ -128,19 +129,23 @@ describe('pattern matching against Go (path.Match, module.MatchPrefixPatterns)',
     expect(malformed).toBeGreaterThan(PAIRS / 20)
   })
 
+  // Mismatches are listed with both answers (replay: SEED and the index).
   it('matchesAnyPattern agrees with MatchPrefixPatterns on every pair', () => {
-    const wrong = questions.filter(
-      (q, i) =>
-        matchesAnyPattern(q.globs.split(','), q.target) !== answers[i].match
-    )
+    const wrong = questions.flatMap((q, i) => {
+      const ts = matchesAnyPattern(q.globs.split(','), q.target)
+      return ts === answers[i].match
+        ? []
+        : [{ i, ...q, go: answers[i].match, ts }]
+    })
     expect(wrong.slice(0, 5)).toEqual([])
   })
 
   it('pathMatch agrees with path.Match, malformed patterns included', () => {
-    const wrong = questions.filter((q, i) => {
+    const wrong = questions.flatMap((q, i) => {
       const got = pathMatch(q.globs, q.target)
-      const [matched, bad] = answers[i].pathMatch
-      return (got === true) !== matched || (got === undefined) !== bad
+      const ts = [got === true, got === undefined]
+      const go = answers[i].pathMatch
+      return ts[0] === go[0] && ts[1] === go[1] ? [] : [{ i, ...q, go, ts }]
     })
     expect(wrong.slice(0, 5)).toEqual([])
   })
