@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 import type { CacheMode } from './cache-inputs.js'
+import { goFields } from './go-fields.js'
+import { goBoolFlag, goFlagName } from './goflags.js'
 
 export interface CacheKeys {
   key: string
@@ -62,11 +64,14 @@ export function buildCacheKeys(p: BuildCacheKeyParts): CacheKeys {
   return { key: job + day, restoreKeys: [job, toolchain] }
 }
 
-/** GOFLAGS with -modcacherw added, or undefined when it is already there. */
+/**
+ * GOFLAGS with -modcacherw in force, or undefined when go already reads it
+ * as true. A `-modcacherw=false` (or an unparsable value) is replaced.
+ */
 export function withModCacheRw(goflags: string): string | undefined {
-  const flags = goflags.trim().split(/\s+/).filter(Boolean)
-  if (flags.some((f) => /^--?modcacherw(=|$)/.test(f))) return undefined
-  return [...flags, '-modcacherw'].join(' ')
+  if (goBoolFlag(goflags, 'modcacherw') === true) return undefined
+  const others = goFields(goflags).filter((w) => goFlagName(w) !== 'modcacherw')
+  return [...others, '-modcacherw'].join(' ')
 }
 
 export interface CachePathSpec {

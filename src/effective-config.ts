@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { getExecOutput } from '@actions/exec'
 import type { EnvEntry } from './env-plan.js'
+import { readGoEnvFile } from './go-env-file.js'
+import { goBoolFlag, goFlagValue } from './goflags.js'
 
 export interface EffectiveFinding {
   name: string
@@ -51,27 +52,6 @@ export async function readGoEnv(
   }
 }
 
-/** Parses a GOENV file (`go env -w` writes KEY=VALUE lines). */
-export function parseGoEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Z][A-Z0-9_]*)=(.*)$/.exec(line)
-    if (m) out[m[1]] = m[2].trim()
-  }
-  return out
-}
-
-export async function readGoEnvFile(
-  path: string | undefined
-): Promise<Record<string, string>> {
-  if (!path || path === 'off') return {}
-  try {
-    return parseGoEnvFile(await readFile(path, 'utf8'))
-  } catch {
-    return {}
-  }
-}
-
 /**
  * Compares what was exported with what go will really use, and names what
  * else steers it: a GOENV file (`go env -w`), GOFLAGS that bypass the proxy,
@@ -111,8 +91,8 @@ export function compareEffective(
       })
     }
   }
-  const flags = (goenv.GOFLAGS ?? '').split(/\s+/).filter(Boolean)
-  if (flags.includes('-mod=vendor')) {
+  const flags = goenv.GOFLAGS ?? ''
+  if (goFlagValue(flags, 'mod') === 'vendor') {
     findings.push({
       name: 'GOFLAGS',
       effective: goenv.GOFLAGS,
@@ -120,7 +100,7 @@ export function compareEffective(
         'GOFLAGS has -mod=vendor: go builds from vendor/ and does not use GOPROXY at all'
     })
   }
-  if (flags.some((f) => f === '-insecure' || f.startsWith('-insecure='))) {
+  if (goBoolFlag(flags, 'insecure') === true) {
     findings.push({
       name: 'GOFLAGS',
       effective: goenv.GOFLAGS,
@@ -128,13 +108,15 @@ export function compareEffective(
         'GOFLAGS has -insecure, which makes go get fail since Go 1.17; use the insecure input (GOINSECURE)'
     })
   }
+  findings.push(...droppedPatterns(goenv, goenvFile, jobEnv))
   for (const [name, value] of byName) {
     const job = jobEnv[name]
     if (
       job !== undefined &&
       job !== '' &&
       !includesAll(value, job) &&
-      WATCHED.includes(name)
+      WATCHED.includes(name) &&
+      !PATTERN_VARS.includes(name)
     ) {
       findings.push({
         name,
@@ -145,6 +127,43 @@ export function compareEffective(
     }
   }
   return findings
+}
+
+// Pattern lists the job may already have (environment or GOENV file).
+const PATTERN_VARS = ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOINSECURE']
+
+/**
+ * Patterns the job had (its environment, else the GOENV file, as go reads
+ * them) that the value go now uses leaves out: modules matching them would
+ * newly reach mirrors, the checksum database or the network insecurely.
+ */
+function droppedPatterns(
+  goenv: Record<string, string>,
+  goenvFile: Record<string, string>,
+  jobEnv: Record<string, string | undefined>
+): EffectiveFinding[] {
+  const items = (v: string) =>
+    v
+      .split(',')
+      .map((p) => p.trim().replace(/\/$/, ''))
+      .filter((p) => p !== '')
+  const out: EffectiveFinding[] = []
+  for (const name of PATTERN_VARS) {
+    const fromEnv = jobEnv[name] ?? ''
+    const had = fromEnv !== '' ? fromEnv : (goenvFile[name] ?? '')
+    const now = new Set(items(goenv[name] ?? ''))
+    // "none" matches nothing: leaving it out sends nothing anywhere new.
+    const lost = items(had).filter((p) => p !== 'none' && !now.has(p))
+    if (lost.length === 0) continue
+    const where =
+      fromEnv !== '' ? 'the job environment' : `the GOENV file (${goenv.GOENV})`
+    out.push({
+      name,
+      effective: goenv[name],
+      message: `go now uses ${name}=${goenv[name] ?? ''}, which leaves out ${lost.join(',')} from ${where}`
+    })
+  }
+  return out
 }
 
 // The action extends GOFLAGS and the pattern lists rather than replacing them;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { goFields } from './go-fields.js'
 import { compareVersions, type ModuleVersion } from './module-path.js'
 
 export interface GoSumEntry extends ModuleVersion {
@@ -8,25 +9,59 @@ export interface GoSumEntry extends ModuleVersion {
   modHash?: string
 }
 
-/** Parses go.sum / go.work.sum text into one entry per module version. */
+// go once wrote this hash (a tree holding an empty go.mod) for non-modules;
+// it drops such lines when reading go.sum (modfetch emptyGoModHash).
+const EMPTY_GO_MOD_HASH = 'h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY='
+
+/** A go.sum line that makes go stop with "malformed go.sum". */
+export interface MalformedGoSumLine {
+  /** 1-based, as go reports it. */
+  line: number
+  fields: number
+}
+
+// Non-blank lines split as modfetch.readGoSum does: on "\n", then strings.Fields.
+function goSumLines(text: string): { line: number; fields: string[] }[] {
+  return text
+    .split('\n')
+    .map((l, i) => ({ line: i + 1, fields: goFields(l) }))
+    .filter((l) => l.fields.length > 0)
+}
+
+/**
+ * Parses go.sum / go.work.sum text into one entry per module version with
+ * the hashes go checks downloads against: of several lines for the same
+ * file, only the first h1: line counts (go reports a SECURITY ERROR when
+ * that one differs, whatever follows it).
+ */
 export function parseGoSum(text: string): GoSumEntry[] {
   const byKey = new Map<string, GoSumEntry>()
-  for (const line of text.split(/\r?\n/)) {
-    const f = line.trim().split(/\s+/)
-    if (f.length !== 3 || !f[2].startsWith('h1:')) continue
-    const [path, ver, hash] = f
+  for (const { fields } of goSumLines(text)) {
+    if (fields.length !== 3) continue
+    const [path, ver, hash] = fields
+    if (!hash.startsWith('h1:') || hash === EMPTY_GO_MOD_HASH) continue
     const isMod = ver.endsWith('/go.mod')
     const version = isMod ? ver.slice(0, -'/go.mod'.length) : ver
     const key = `${path}@${version}`
     const e = byKey.get(key) ?? { path, version }
-    if (isMod) e.modHash = hash
-    else e.zipHash = hash
+    if (isMod) e.modHash ??= hash
+    else e.zipHash ??= hash
     byKey.set(key, e)
   }
   return [...byKey.values()]
 }
 
-/** Merges entries from several go.sum files, keeping every hash seen. */
+/** Lines go refuses (any field count but 3; `go mod tidy` alone skips them). */
+export function malformedGoSumLines(text: string): MalformedGoSumLine[] {
+  return goSumLines(text)
+    .filter((l) => l.fields.length !== 3)
+    .map((l) => ({ line: l.line, fields: l.fields.length }))
+}
+
+/**
+ * Merges entries from several go.sum files in the order go consults them:
+ * a hash from an earlier file wins, a later file only fills gaps.
+ */
 export function mergeGoSums(lists: GoSumEntry[][]): GoSumEntry[] {
   const byKey = new Map<string, GoSumEntry>()
   for (const list of lists) {
@@ -34,10 +69,10 @@ export function mergeGoSums(lists: GoSumEntry[][]): GoSumEntry[] {
       const key = `${e.path}@${e.version}`
       const prev = byKey.get(key)
       byKey.set(key, {
-        ...prev,
         ...e,
-        zipHash: e.zipHash ?? prev?.zipHash,
-        modHash: e.modHash ?? prev?.modHash
+        ...prev,
+        zipHash: prev?.zipHash ?? e.zipHash,
+        modHash: prev?.modHash ?? e.modHash
       })
     }
   }

@@ -1,4 +1,5 @@
 import { InputError, splitList } from './input-values.js'
+import { pathMatch } from './path-match.js'
 
 // Go's module.MatchPrefixPatterns: each glob is matched with path.Match
 // against the same number of leading path elements of the target. Go ignores
@@ -10,80 +11,17 @@ export function matchesAnyPattern(
   for (let glob of patterns) {
     if (glob.endsWith('/')) glob = glob.slice(0, -1)
     if (glob === '') continue
-    const n = glob.split('/').length
     const elems = target.split('/')
+    const n = glob.split('/').length
     if (elems.length < n) continue
-    const re = globToRegExp(glob)
-    if (re?.test(elems.slice(0, n).join('/'))) return true
+    if (pathMatch(glob, elems.slice(0, n).join('/')) === true) return true
   }
   return false
 }
 
-/**
- * Translates a Go path.Match glob to a RegExp, or returns undefined when Go
- * would report ErrBadPattern.
- */
-export function globToRegExp(pattern: string): RegExp | undefined {
-  let out = '^'
-  let i = 0
-  // Mirrors path.Match's getEsc: one possibly escaped class character.
-  const classChar = (): string | undefined => {
-    const c = pattern[i]
-    if (c === undefined || c === '-' || c === ']') return undefined
-    if (c === '\\') {
-      i++
-      if (i >= pattern.length) return undefined
-    }
-    return pattern[i++]
-  }
-  while (i < pattern.length) {
-    const c = pattern[i]
-    if (c === '*') {
-      out += '[^/]*'
-      i++
-    } else if (c === '?') {
-      out += '[^/]'
-      i++
-    } else if (c === '\\') {
-      if (i + 1 >= pattern.length) return undefined
-      out += escapeRe(pattern[i + 1])
-      i += 2
-    } else if (c === '[') {
-      i++
-      let cls = ''
-      if (pattern[i] === '^') {
-        cls += '^/'
-        i++
-      }
-      let ranges = 0
-      for (;;) {
-        if (pattern[i] === ']' && ranges > 0) {
-          i++
-          break
-        }
-        const lo = classChar()
-        if (lo === undefined) return undefined
-        let hi = lo
-        if (pattern[i] === '-') {
-          i++
-          const h = classChar()
-          if (h === undefined || h < lo) return undefined
-          hi = h
-        }
-        cls += lo === hi ? escapeRe(lo) : `${escapeRe(lo)}-${escapeRe(hi)}`
-        ranges++
-      }
-      out += `[${cls}]`
-    } else {
-      out += escapeRe(c)
-      i++
-    }
-  }
-  return new RegExp(out + '$', 'u')
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+/** False where Go's path.Match reports ErrBadPattern for the glob. */
+export function isValidGlob(glob: string): boolean {
+  return pathMatch(glob, '') !== undefined
 }
 
 /**
@@ -116,7 +54,7 @@ function patternProblem(p: string): string | undefined {
   if (p.split('/').some((e) => e === '')) {
     return 'has an empty path element ("//"), so it can never match'
   }
-  if (globToRegExp(p) === undefined) {
+  if (!isValidGlob(p)) {
     return 'is not a valid glob (path.Match syntax: * ? [a-z] \\x)'
   }
   return undefined

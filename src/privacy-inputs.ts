@@ -1,4 +1,5 @@
 import { parseCredentials, type Credential } from './credentials.js'
+import { goGetenv, readJobGoEnvFile, type GoEnvFile } from './go-env-file.js'
 import { InputError, parseAutoBool } from './input-values.js'
 import type { InputGetter } from './inputs.js'
 import { parsePatterns, type PrivatePatterns } from './patterns.js'
@@ -6,14 +7,15 @@ import { parsePatterns, type PrivatePatterns } from './patterns.js'
 export type SumdbSetting = { mode: 'auto' } | { mode: 'fixed'; value: string }
 
 export interface PrivacyInputs extends PrivatePatterns {
-  /** GOPRIVATE: the `private` input together with GOPRIVATE already set in the job. */
+  /** GOPRIVATE: the `private` input together with what the job already has. */
   private: string[]
-  /** GONOPROXY from `no-proxy`, else from the job; may be `none`. */
+  /** GONOPROXY: `no-proxy` together with the job's; may hold `none`. */
   noProxy: string[]
-  /** GONOSUMDB from `no-sumdb`, else from the job. */
+  /** GONOSUMDB: `no-sumdb` together with the job's. */
   noSumdb: string[]
+  /** GOINSECURE: `insecure` together with the job's. */
   insecure: string[]
-  /** Which of noProxy/noSumdb/insecure came from the job environment rather than an input. */
+  /** Which of noProxy/noSumdb/insecure come from the job alone (no input). */
   fromJob: { noProxy: boolean; noSumdb: boolean; insecure: boolean }
   sumdb: SumdbSetting
   credentials: Credential[]
@@ -21,38 +23,39 @@ export interface PrivacyInputs extends PrivatePatterns {
 }
 
 /**
- * Reads the private-module inputs. Patterns the job already exported are
- * folded in, so that the probe and the exported chain honour them too.
+ * Reads the private-module inputs. What the job already has for GOPRIVATE,
+ * GONOPROXY, GONOSUMDB and GOINSECURE (its environment, else the GOENV file,
+ * as go reads them) is merged in: an exported value replaces both, so
+ * anything left out would reach public mirrors or the checksum database.
  */
 export function readPrivacyInputs(
   get: InputGetter,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  goenvFile: GoEnvFile = readJobGoEnvFile(env)
 ): PrivacyInputs {
-  const fromEnv = (name: string): string[] =>
-    parsePatterns(`${name} (set earlier in the job)`, env[name] ?? '')
-  const pick = (input: string, name: string): [string[], boolean] => {
-    const own = parsePatterns(input, get(input))
-    return own.length > 0 ? [own, false] : [fromEnv(name), true]
+  const fromJob = (name: string): string[] => {
+    const { value, from } = goGetenv(name, env, goenvFile)
+    const where =
+      from === 'file'
+        ? `set in the GOENV file ${goenvFile.path}`
+        : 'set earlier in the job'
+    return parsePatterns(`${name} (${where})`, value)
   }
-  const priv = [
-    ...new Set([
-      ...parsePatterns('private', get('private')),
-      ...fromEnv('GOPRIVATE')
-    ])
-  ]
-  const [noProxy, noProxyFromJob] = pick('no-proxy', 'GONOPROXY')
-  if (
-    !noProxyFromJob &&
-    noProxy.includes('none') &&
-    get('private-proxy').trim() === ''
-  ) {
+  // The input's own patterns, and the union with the job's.
+  const merge = (input: string, name: string): [string[], string[]] => {
+    const own = parsePatterns(input, get(input))
+    return [own, [...new Set([...own, ...fromJob(name)])]]
+  }
+  const [, priv] = merge('private', 'GOPRIVATE')
+  const [ownNoProxy, noProxy] = merge('no-proxy', 'GONOPROXY')
+  if (ownNoProxy.includes('none') && get('private-proxy').trim() === '') {
     throw new InputError(
       'no-proxy',
       '"none" sends private modules through GOPROXY, but private-proxy is empty, so they would reach public mirrors; set private-proxy or drop "none"'
     )
   }
-  const [noSumdb, noSumdbFromJob] = pick('no-sumdb', 'GONOSUMDB')
-  const [insecure, insecureFromJob] = pick('insecure', 'GOINSECURE')
+  const [ownNoSumdb, noSumdb] = merge('no-sumdb', 'GONOSUMDB')
+  const [ownInsecure, insecure] = merge('insecure', 'GOINSECURE')
   const credentials = parseCredentials(get('credentials'))
   const gitRewrite =
     parseAutoBool('git-rewrite', get('git-rewrite')) ?? credentials.length > 0
@@ -62,9 +65,9 @@ export function readPrivacyInputs(
     noSumdb,
     insecure,
     fromJob: {
-      noProxy: noProxyFromJob && noProxy.length > 0,
-      noSumdb: noSumdbFromJob && noSumdb.length > 0,
-      insecure: insecureFromJob && insecure.length > 0
+      noProxy: ownNoProxy.length === 0 && noProxy.length > 0,
+      noSumdb: ownNoSumdb.length === 0 && noSumdb.length > 0,
+      insecure: ownInsecure.length === 0 && insecure.length > 0
     },
     sumdb: parseSumdb(get('sumdb')),
     credentials,

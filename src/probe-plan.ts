@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
+import * as core from '@actions/core'
 import {
+  malformedGoSumLines,
   mergeGoSums,
   parseGoSum,
   sampleModules,
@@ -53,15 +55,34 @@ export interface ProbePlan {
   entries: GoSumEntry[]
 }
 
-/** Reads the go.sum files of the module (and go.work workspace) at `dir`. */
+/**
+ * Reads the go.sum files go consults at `dir`, in its order: go.work.sum and
+ * each used module's go.sum in a workspace, else go.sum. Lines that make go
+ * stop ("malformed go.sum") are annotated where they are.
+ */
 export async function readProjectSums(dir: string): Promise<GoSumEntry[]> {
   const root = resolve(dir)
-  const files = [join(root, 'go.sum'), join(root, 'go.work.sum')]
-  const work = await readFile(join(root, 'go.work'), 'utf8').catch(() => '')
-  for (const use of parseGoWorkUses(work)) files.push(join(root, use, 'go.sum'))
+  const work = await readFile(join(root, 'go.work'), 'utf8').catch(
+    () => undefined
+  )
+  const files =
+    work === undefined
+      ? [join(root, 'go.sum')]
+      : [
+          join(root, 'go.work.sum'),
+          ...parseGoWorkUses(work).map((use) => join(root, use, 'go.sum'))
+        ]
   const texts = await Promise.all(
     files.map((f) => readFile(f, 'utf8').catch(() => ''))
   )
+  texts.forEach((text, i) => {
+    for (const m of malformedGoSumLines(text)) {
+      core.warning(
+        `${files[i]}:${m.line}: wrong number of fields ${m.fields}. go stops every command but \`go mod tidy\` with "malformed go.sum" here; the probe ignores the line.`,
+        { title: 'Malformed go.sum', file: files[i], startLine: m.line }
+      )
+    }
+  })
   return mergeGoSums(texts.map(parseGoSum))
 }
 

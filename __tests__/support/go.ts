@@ -9,9 +9,12 @@ export interface RunGoOptions {
   cwd?: string
   /**
    * Must contain GOPROXY, GOMODCACHE and GOFLAGS (GOFLAGS may be ''). Other
-   * variables are passed through; GOTOOLCHAIN=local and GOENV=off always win.
+   * variables are passed through; GOTOOLCHAIN=local and GOENV (see goenv)
+   * always win.
    */
   env: Record<string, string>
+  /** GOENV for tests about the GOENV file ('' lets go find it); default off. */
+  goenv?: string
   timeoutMs?: number
 }
 
@@ -25,7 +28,7 @@ export interface GoResult {
 
 // The build cache never touches the network, so one directory is shared by
 // every test process and kept between runs (compiling the runtime is slow).
-const SHARED_GOCACHE = join(tmpdir(), 'setup-goproxy-test-gocache')
+export const SHARED_GOCACHE = join(tmpdir(), 'setup-goproxy-test-gocache')
 /** A temp directory (removed by cleanupTempDirs from ./temp.js). */
 export function goTempDir(prefix = 'go-test-'): string {
   return tempDir(prefix)
@@ -48,7 +51,7 @@ export function runGo(args: string[], opts: RunGoOptions): Promise<GoResult> {
     GOSUMDB: 'off',
     ...opts.env,
     GOTOOLCHAIN: 'local',
-    GOENV: 'off'
+    GOENV: opts.goenv ?? 'off'
   }
   return new Promise((resolve, reject) => {
     const child = spawn('go', args, {

@@ -77,7 +77,17 @@ describe('GOFLAGS', () => {
   it('never duplicates it', () => {
     expect(withModCacheRw('-modcacherw')).toBeUndefined()
     expect(withModCacheRw('-trimpath --modcacherw=true')).toBeUndefined()
-    expect(withModCacheRw('-modcacherw=false')).toBeUndefined()
+    expect(withModCacheRw('-modcacherw=T -modcacherw=1')).toBeUndefined()
+  })
+  it('replaces a -modcacherw that go reads as false (the last one wins)', () => {
+    expect(withModCacheRw('-modcacherw=false')).toBe('-modcacherw')
+    expect(withModCacheRw('-modcacherw -mod=mod --modcacherw=0')).toBe(
+      '-mod=mod -modcacherw'
+    )
+    expect(withModCacheRw('-modcacherw=yes\t-trimpath')).toBe(
+      '-trimpath -modcacherw'
+    )
+    expect(withModCacheRw('-modcacherwx')).toBe('-modcacherwx -modcacherw')
   })
 })
 

@@ -1,48 +1,6 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import {
-  compareEffective,
-  parseGoEnvFile,
-  readGoEnvFile
-} from '../../src/effective-config.js'
+import { describe, expect, it } from '@jest/globals'
+import { compareEffective } from '../../src/effective-config.js'
 import type { EnvEntry } from '../../src/env-plan.js'
-import { cleanupTempDirs, tempDir } from '../support/temp.js'
-
-afterAll(cleanupTempDirs)
-
-describe('parseGoEnvFile', () => {
-  it('reads KEY=VALUE lines as go env -w writes them', () => {
-    expect(
-      parseGoEnvFile(
-        'GOPROXY=https://goproxy.cn,direct\r\nGOPRIVATE=*.corp.test\n\n# comment\n  GOFLAGS=-mod=mod  \nbad line\nlower=x\nGONOSUMDB=\n'
-      )
-    ).toEqual({
-      GOPROXY: 'https://goproxy.cn,direct',
-      GOPRIVATE: '*.corp.test',
-      GOFLAGS: '-mod=mod',
-      GONOSUMDB: ''
-    })
-  })
-
-  it('keeps "=" inside a value', () => {
-    expect(parseGoEnvFile('GOFLAGS=-ldflags=-s=1\n')).toEqual({
-      GOFLAGS: '-ldflags=-s=1'
-    })
-  })
-})
-
-describe('readGoEnvFile', () => {
-  it('reads a file, and nothing for off, unset or missing', async () => {
-    const f = join(tempDir('goenv-'), 'env')
-    writeFileSync(f, 'GOPROXY=https://m.test\n')
-    expect(await readGoEnvFile(f)).toEqual({ GOPROXY: 'https://m.test' })
-    expect(await readGoEnvFile('off')).toEqual({})
-    expect(await readGoEnvFile(undefined)).toEqual({})
-    expect(await readGoEnvFile(join(f, 'missing'))).toEqual({})
-  })
-})
-
 const GOENV = '/home/runner/.config/go/env'
 const exported: EnvEntry[] = [
   { name: 'GOPROXY', value: 'https://a.test|direct', reason: 'probe' },
@@ -143,19 +101,35 @@ describe('compareEffective', () => {
       }
     ])
     expect(
-      compareEffective([], goenv({ GOFLAGS: '-mod=mod' }), {}, {})
-    ).toEqual([])
+      compareEffective([], goenv({ GOFLAGS: '--mod=vendor' }), {}, {})
+    ).toHaveLength(1)
+    for (const flags of ['-mod=mod', '-mod=vendor -mod=readonly']) {
+      expect(compareEffective([], goenv({ GOFLAGS: flags }), {}, {})).toEqual(
+        []
+      )
+    }
   })
 
-  it('warns about -insecure in GOFLAGS', () => {
-    for (const flags of ['-insecure', '-insecure=true -v']) {
+  it('warns about -insecure in GOFLAGS as go reads it', () => {
+    for (const flags of [
+      '-insecure',
+      '-insecure=true -v',
+      '--insecure',
+      '-insecure=false -insecure=T'
+    ]) {
       const f = compareEffective([], goenv({ GOFLAGS: flags }), {}, {})
       expect(f).toHaveLength(1)
       expect(f[0].message).toMatch(/-insecure.*GOINSECURE/)
     }
-    expect(
-      compareEffective([], goenv({ GOFLAGS: '-insecurex' }), {}, {})
-    ).toEqual([])
+    for (const flags of [
+      '-insecurex',
+      '-insecure=false',
+      '-insecure -insecure=0'
+    ]) {
+      expect(compareEffective([], goenv({ GOFLAGS: flags }), {}, {})).toEqual(
+        []
+      )
+    }
   })
 
   it('notes a job-level env value that differs from the export', () => {
@@ -180,6 +154,64 @@ describe('compareEffective', () => {
       }
     ])
     expect(compareEffective(exported, goenv(), {}, { GOPROXY: '' })).toEqual([])
+  })
+
+  it('reports patterns the job had that the final go env leaves out', () => {
+    const exportedPriv: EnvEntry[] = [
+      { name: 'GOPRIVATE', value: 'git.my-corp.test', reason: 'private' }
+    ]
+    const f = compareEffective(
+      exportedPriv,
+      goenv({
+        GOPRIVATE: 'git.my-corp.test',
+        GONOSUMDB: 'git.my-corp.test'
+      }),
+      { GOPRIVATE: 'github.com/my-org', GONOSUMDB: 'none,sum-skip.test/' },
+      { GOPRIVATE: '' }
+    )
+    expect(f).toEqual([
+      expect.objectContaining({
+        name: 'GONOSUMDB',
+        message: expect.stringMatching(/GOENV file .* sets GONOSUMDB/)
+      }),
+      {
+        name: 'GOPRIVATE',
+        effective: 'git.my-corp.test',
+        message: `go now uses GOPRIVATE=git.my-corp.test, which leaves out github.com/my-org from the GOENV file (${GOENV})`
+      },
+      {
+        name: 'GONOSUMDB',
+        effective: 'git.my-corp.test',
+        message: `go now uses GONOSUMDB=git.my-corp.test, which leaves out sum-skip.test from the GOENV file (${GOENV})`
+      }
+    ])
+  })
+
+  it('is content when the final values include what the job had', () => {
+    const exportedPriv: EnvEntry[] = [
+      {
+        name: 'GOPRIVATE',
+        value: 'git.my-corp.test,github.com/my-org',
+        reason: 'private'
+      }
+    ]
+    expect(
+      compareEffective(
+        exportedPriv,
+        goenv({ GOPRIVATE: 'git.my-corp.test,github.com/my-org' }),
+        { GOPRIVATE: 'github.com/my-org/' },
+        { GOINSECURE: 'none' }
+      )
+    ).toEqual([])
+    const f = compareEffective(
+      exportedPriv,
+      goenv({ GOPRIVATE: 'git.my-corp.test,github.com/my-org' }),
+      {},
+      { GOPRIVATE: 'Env_Org.test' }
+    )
+    expect(f.map((x) => x.message)).toEqual([
+      'go now uses GOPRIVATE=git.my-corp.test,github.com/my-org, which leaves out Env_Org.test from the job environment'
+    ])
   })
 
   it('skips exported names go env does not know', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  malformedGoSumLines,
   mergeGoSums,
   parseGoSum,
   sampleModules,
@@ -52,13 +53,86 @@ describe('parseGoSum', () => {
     })
   })
 
+  it('keeps the first h1 line of a duplicated entry, as go checks it', () => {
+    const mod = (h: string) =>
+      `git.my-corp.test/My_Team/tool-x v1.0.0/go.mod ${h}`
+    expect(
+      parseGoSum([mod('h1:first='), mod('h1:second=')].join('\n'))
+    ).toEqual([
+      {
+        path: 'git.my-corp.test/My_Team/tool-x',
+        version: 'v1.0.0',
+        modHash: 'h1:first='
+      }
+    ])
+    expect(
+      parseGoSum([mod('h2:other='), mod('h1:second=')].join('\n'))[0].modHash
+    ).toBe('h1:second=')
+  })
+
+  it('drops the empty-go.mod hash lines go drops', () => {
+    const text = [
+      'example.test/my-org/x v1.0.0/go.mod h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=',
+      'example.test/my-org/x v1.0.0/go.mod h1:real=',
+      'example.test/my-org/y v1.0.0/go.mod h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY='
+    ].join('\n')
+    expect(parseGoSum(text)).toEqual([
+      { path: 'example.test/my-org/x', version: 'v1.0.0', modHash: 'h1:real=' }
+    ])
+  })
+
+  it("splits fields on Go whitespace, not JavaScript's", () => {
+    // U+FEFF is no space for Go: the path keeps it; U+00A0 separates.
+    expect(parseGoSum('\ufeffx.test/a v1.0.0 h1:A=')[0].path).toBe(
+      '\ufeffx.test/a'
+    )
+    expect(parseGoSum('x.test/a\u00a0v1.0.0 h1:A=')).toEqual([
+      { path: 'x.test/a', version: 'v1.0.0', zipHash: 'h1:A=' }
+    ])
+  })
+
   it('returns nothing for an empty file', () => {
     expect(parseGoSum('')).toEqual([])
     expect(parseGoSum('\n\n')).toEqual([])
   })
 })
 
+describe('malformedGoSumLines', () => {
+  it('names the lines go refuses with their 1-based number and field count', () => {
+    expect(malformedGoSumLines(GO_SUM)).toEqual([
+      { line: 7, fields: 5 },
+      { line: 9, fields: 2 },
+      { line: 10, fields: 4 }
+    ])
+    expect(malformedGoSumLines('x.test/a v1.0.0 h1:A=\r\n\r\n \t\n')).toEqual(
+      []
+    )
+  })
+})
+
 describe('mergeGoSums', () => {
+  it('keeps the hash of the file go consults first', () => {
+    const merged = mergeGoSums([
+      [{ path: 'x.test/a', version: 'v1.0.0', modHash: 'h1:work=' }],
+      [
+        {
+          path: 'x.test/a',
+          version: 'v1.0.0',
+          modHash: 'h1:module=',
+          zipHash: 'h1:z='
+        }
+      ]
+    ])
+    expect(merged).toEqual([
+      {
+        path: 'x.test/a',
+        version: 'v1.0.0',
+        modHash: 'h1:work=',
+        zipHash: 'h1:z='
+      }
+    ])
+  })
+
   it('unions entries and keeps every hash seen', () => {
     const a: GoSumEntry[] = [
       { path: 'x.test/a', version: 'v1.0.0', modHash: 'h1:modA' },

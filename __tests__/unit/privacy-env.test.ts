@@ -1,4 +1,6 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseCredentials } from '../../src/credentials.js'
 import { EnvPlan } from '../../src/env-plan.js'
 import { readPrivacyInputs } from '../../src/privacy-inputs.js'
@@ -7,6 +9,9 @@ import {
   planPrivacyEnv,
   uncoveredPrivateModules
 } from '../../src/privacy-env.js'
+import { cleanupTempDirs, tempDir } from '../support/temp.js'
+
+afterAll(cleanupTempDirs)
 
 function run(
   inputs: Record<string, string>,
@@ -24,20 +29,20 @@ function run(
 
 describe('planPrivacyEnv', () => {
   it('exports only GOPRIVATE when go derives the rest', () => {
-    const { vars, r } = run({ private: 'git.corp.test,*.int.test' })
+    const { vars, r } = run({ private: 'git.my-corp.test,*.int_x.test' })
     expect(vars).toEqual({
-      GOPRIVATE: 'git.corp.test,*.int.test',
+      GOPRIVATE: 'git.my-corp.test,*.int_x.test',
       GIT_TERMINAL_PROMPT: '0'
     })
     expect(r.routes).toEqual([
       {
-        pattern: 'git.corp.test',
+        pattern: 'git.my-corp.test',
         fetch: 'direct',
         checksumDb: false,
         insecure: false
       },
       {
-        pattern: '*.int.test',
+        pattern: '*.int_x.test',
         fetch: 'direct',
         checksumDb: false,
         insecure: false
@@ -47,7 +52,7 @@ describe('planPrivacyEnv', () => {
 
   it('sends private modules through private-proxy with GONOPROXY=none', () => {
     const { vars, r } = run(
-      { private: 'corp.test', 'private-proxy': 'https://p.test' },
+      { private: 'my-corp.test', 'private-proxy': 'https://p.test' },
       {},
       ['https://p.test']
     )
@@ -60,19 +65,35 @@ describe('planPrivacyEnv', () => {
   })
 
   it('keeps the private patterns in GONOSUMDB when no-sumdb adds some', () => {
-    const { vars } = run({ private: 'corp.test', 'no-sumdb': 'other.test' })
-    expect(vars.GONOSUMDB).toBe('other.test,corp.test')
+    const { vars } = run({ private: 'my-corp.test', 'no-sumdb': 'other.test' })
+    expect(vars.GONOSUMDB).toBe('other.test,my-corp.test')
   })
 
   it('overrides a GONOPROXY=none left in the job without a private proxy', () => {
-    const { vars, r } = run({ private: 'corp.test' }, { GONOPROXY: 'none' })
-    expect(vars.GONOPROXY).toBe('corp.test')
+    const { vars, r } = run({ private: 'my-corp.test' }, { GONOPROXY: 'none' })
+    expect(vars.GONOPROXY).toBe('my-corp.test')
     expect(r.warnings.join()).toMatch(/GONOPROXY=none was set earlier/)
   })
 
+  it('keeps GONOPROXY and GONOSUMDB from a go env -w file and adds the private patterns', () => {
+    // Exported values replace the file's: without the merge, the file's
+    // GONOPROXY would have kept the private input away from direct.
+    const file = join(tempDir('goenv-'), 'env')
+    writeFileSync(
+      file,
+      'GONOPROXY=github.com/my-org\nGONOSUMDB=github.com/My_Org\n'
+    )
+    const { vars } = run(
+      { private: 'git.my-corp.test/Team-A' },
+      { GOENV: file }
+    )
+    expect(vars.GONOPROXY).toBe('github.com/my-org,git.my-corp.test/Team-A')
+    expect(vars.GONOSUMDB).toBe('github.com/My_Org,git.my-corp.test/Team-A')
+  })
+
   it('overrides GONOSUMDB=none left in the job', () => {
-    const { vars, r } = run({ private: 'corp.test' }, { GONOSUMDB: 'none' })
-    expect(vars.GONOSUMDB).toBe('corp.test')
+    const { vars, r } = run({ private: 'my-corp.test' }, { GONOSUMDB: 'none' })
+    expect(vars.GONOSUMDB).toBe('my-corp.test')
     expect(r.warnings.join()).toMatch(/checksum database/)
   })
 
@@ -93,7 +114,7 @@ describe('planPrivacyEnv', () => {
 
   it('rewrites SSH remotes of credential hosts through GIT_CONFIG_*, extending an existing count', () => {
     const { vars, r } = run(
-      { credentials: 'github.com/acme=t\ngit.corp.test:8443=u:t' },
+      { credentials: 'github.com/acme=t\ngit.my-corp.test:8443=u:t' },
       {
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: 'core.x',
@@ -107,7 +128,7 @@ describe('planPrivacyEnv', () => {
       GIT_CONFIG_KEY_2: 'url.https://github.com/acme/.insteadOf',
       GIT_CONFIG_VALUE_2: 'git@github.com:acme/'
     })
-    expect(r.warnings.join()).toMatch(/git.corp.test:8443 has a port/)
+    expect(r.warnings.join()).toMatch(/git.my-corp.test:8443 has a port/)
     const again = run(
       { credentials: 'github.com/acme=t' },
       { ...vars, GIT_CONFIG_KEY_0: 'core.x', GIT_CONFIG_VALUE_0: 'y' }
@@ -125,30 +146,33 @@ describe('uncoveredPrivateModules', () => {
   it('names required modules on a credential host that no pattern covers', () => {
     const privacy = readPrivacyInputs(
       (n) =>
-        ({ private: 'git.corp.test/team', credentials: 'git.corp.test=t' })[
-          n
-        ] ?? '',
+        ({
+          private: 'git.my-corp.test/team',
+          credentials: 'git.my-corp.test=t'
+        })[n] ?? '',
       {}
     )
     expect(
       uncoveredPrivateModules(privacy, [
-        'git.corp.test/team/a',
-        'git.corp.test/other/b',
+        'git.my-corp.test/team/a',
+        'git.my-corp.test/other/b',
         'golang.org/x/text'
       ])
-    ).toEqual([{ module: 'git.corp.test/other/b', machine: 'git.corp.test' }])
+    ).toEqual([
+      { module: 'git.my-corp.test/other/b', machine: 'git.my-corp.test' }
+    ])
   })
 })
 
 describe('pathCredentialWarnings', () => {
   it('warns once per host with a path, naming the host and lines, never the token', () => {
     const creds = parseCredentials(
-      'git.corp.test/team=tok-a\ngit.corp.test/other=u:tok-b\nplain.test=tok-c\nproxy.test/go=tok-d\nproxy.test=tok-e'
+      'git.my-corp.test/team=tok-a\ngit.my-corp.test/other=u:tok-b\nplain.test=tok-c\nproxy.test/go=tok-d\nproxy.test=tok-e'
     )
     const w = pathCredentialWarnings(creds)
     expect(w).toHaveLength(2)
-    expect(w[0]).toMatch(/lines 1, 2 for git\.corp\.test include a path/)
-    expect(w[0]).toMatch(/add a line for git\.corp\.test alone/)
+    expect(w[0]).toMatch(/lines 1, 2 for git\.my-corp\.test include a path/)
+    expect(w[0]).toMatch(/add a line for git\.my-corp\.test alone/)
     expect(w[1]).toMatch(/line 4 for proxy\.test includes a path/)
     expect(w[1]).toMatch(/host-level entry of line 5/)
     expect(w.join()).not.toMatch(/tok-/)

@@ -12,9 +12,9 @@ describe('parsePatterns', () => {
     expect(
       parsePatterns(
         'private',
-        ' example.com/org/ ,\n*.corp.example.com\nexample.com/org'
+        ' example.com/my-org/ ,\n*.my-corp.example.com\nexample.com/my-org'
       )
-    ).toEqual(['example.com/org', '*.corp.example.com'])
+    ).toEqual(['example.com/my-org', '*.my-corp.example.com'])
   })
 
   it('keeps the "none" idiom and escaped globs', () => {
@@ -26,9 +26,9 @@ describe('parsePatterns', () => {
 
   it.each([
     ['github.com/[', 'not a valid glob'],
-    ['github.com/[z-a]', 'not a valid glob'],
+    ['git.my-corp.com/[a-', 'not a valid glob'],
     ['github.com/org\\', 'not a valid glob'],
-    ['github.com/myorg//', 'empty path element'],
+    ['github.com/my-org//', 'empty path element'],
     ['a//b', 'empty path element'],
     ['/abs', 'must not start'],
     ['https://github.com/org', 'is a URL'],
@@ -44,15 +44,16 @@ describe('parsePatterns', () => {
 
 describe('isPrivateModule', () => {
   const privacy = {
-    private: ['*.corp.example.com'],
+    private: ['*.my-corp.example.com'],
     noProxy: ['none'],
-    noSumdb: ['github.com/acme']
+    noSumdb: ['github.com/Acme_Inc']
   }
   it.each([
-    ['git.corp.example.com/team/repo', true],
-    ['corp.example.com/x', false],
-    ['github.com/acme/tool/v2', true],
-    ['github.com/acmeinc/tool', false],
+    ['git.my-corp.example.com/team/repo', true],
+    ['my-corp.example.com/x', false],
+    ['github.com/Acme_Inc/tool-x/v2', true],
+    ['github.com/Acme_Inc-2/tool', false],
+    ['github.com/acme_inc/tool', false],
     ['golang.org/x/text', false],
     ['none', true]
   ])('%s -> %s', (path, want) => {
@@ -96,13 +97,66 @@ describe('readPrivacyInputs', () => {
     expect(off.gitRewrite).toBe(false)
   })
 
-  it('prefers the input over the job value for no-proxy', () => {
+  it('merges the input with the job value for no-proxy', () => {
     const p = readPrivacyInputs(
       getter({ 'no-proxy': 'none', 'private-proxy': 'https://p.test' }),
-      { GONOPROXY: 'a.test' }
+      { GONOPROXY: 'a-b.test' }
     )
-    expect(p.noProxy).toEqual(['none'])
+    expect(p.noProxy).toEqual(['none', 'a-b.test'])
     expect(p.fromJob.noProxy).toBe(false)
+  })
+
+  const FILE = '/home/runner/.config/go/env'
+  const goenvFile = (values: Record<string, string>) => ({ path: FILE, values })
+
+  it('merges patterns set with go env -w (the GOENV file) with the inputs', () => {
+    const p = readPrivacyInputs(
+      getter({
+        private: 'git.my-corp.test/My_Team',
+        'no-sumdb': 'sum-skip.test',
+        insecure: '*.lan-a.test'
+      }),
+      {},
+      goenvFile({
+        GOPRIVATE: 'github.com/my-org',
+        GONOSUMDB: 'github.com/Other_Org',
+        GOINSECURE: '*.lan-b.test'
+      })
+    )
+    expect(p.private).toEqual(['git.my-corp.test/My_Team', 'github.com/my-org'])
+    expect(p.noSumdb).toEqual(['sum-skip.test', 'github.com/Other_Org'])
+    expect(p.insecure).toEqual(['*.lan-a.test', '*.lan-b.test'])
+    expect(p.fromJob).toEqual({
+      noProxy: false,
+      noSumdb: false,
+      insecure: false
+    })
+    expect(isPrivateModule(p, 'github.com/my-org/tool-x')).toBe(true)
+  })
+
+  it('reads the GOENV file only where the environment is empty, as go does', () => {
+    const p = readPrivacyInputs(
+      getter({}),
+      { GOPRIVATE: 'env-org.test', GONOPROXY: '' },
+      goenvFile({ GOPRIVATE: 'file-org.test', GONOPROXY: 'file-direct.test' })
+    )
+    expect(p.private).toEqual(['env-org.test'])
+    expect(p.noProxy).toEqual(['file-direct.test'])
+    expect(p.fromJob.noProxy).toBe(true)
+  })
+
+  it('names the GOENV file when a pattern there is malformed', () => {
+    expect(() =>
+      readPrivacyInputs(getter({}), {}, goenvFile({ GONOSUMDB: 'x.test/[' }))
+    ).toThrow(`GONOSUMDB (set in the GOENV file ${FILE})`)
+  })
+
+  it('does not blame the input for a "none" that came from the job', () => {
+    const p = readPrivacyInputs(
+      getter({ private: 'a.test', 'no-proxy': 'b.test' }),
+      { GONOPROXY: 'none' }
+    )
+    expect(p.noProxy).toEqual(['b.test', 'none'])
   })
 
   it('refuses no-proxy "none" without a private proxy', () => {

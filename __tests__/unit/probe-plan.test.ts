@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it, jest } from '@jest/globals'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GoSumEntry } from '../../src/gosum.js'
@@ -11,6 +11,7 @@ import {
   readProjectSums
 } from '../../src/probe-plan.js'
 import { parseGoWorkUses } from '../../src/go-mod-files.js'
+import { isPrivateModule } from '../../src/patterns.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 
 afterAll(cleanupTempDirs)
@@ -67,7 +68,16 @@ function e(path: string, version: string, zip = true): GoSumEntry {
   }
 }
 
-const isCorp = (p: string) => p.startsWith('corp.example/')
+// The real matcher, with the shapes real patterns have.
+const isCorp = (p: string) =>
+  isPrivateModule(
+    {
+      private: ['corp.my-org.example', '*.My_Corp.test'],
+      noProxy: ['none'],
+      noSumdb: ['x.test/sum-skip']
+    },
+    p
+  )
 
 describe('planProbe', () => {
   const sums = [
@@ -75,8 +85,8 @@ describe('planProbe', () => {
     e('x.test/b', 'v1.2.0'),
     e('x.test/c', 'v0.3.0'),
     e('x.test/d', 'v2.0.0', false),
-    e('corp.example/secret', 'v1.0.0'),
-    e('corp.example/lib', 'v0.1.0')
+    e('corp.my-org.example/secret', 'v1.0.0'),
+    e('corp.my-org.example/lib', 'v0.1.0')
   ]
 
   it('samples public modules from go.sum', () => {
@@ -113,7 +123,9 @@ describe('planProbe', () => {
       [
         { path: 'x.test/b', version: 'v1.2.0' },
         { path: 'x.test/b', version: 'v1.3.0' },
-        { path: 'corp.example/secret', version: 'v1.0.0' }
+        { path: 'corp.my-org.example/secret', version: 'v1.0.0' },
+        { path: 'x.test/sum-skip/Tool_X', version: 'v1.0.0' },
+        { path: 'git.My_Corp.test/x', version: 'v1.0.0' }
       ],
       isCorp,
       'seed'
@@ -134,7 +146,10 @@ describe('planProbe', () => {
 
   it('falls back to the built-in set when every go.sum module is private', () => {
     const plan = planProbe(
-      [e('corp.example/a', 'v1.0.0'), e('corp.example/b', 'v1.0.0')],
+      [
+        e('corp.my-org.example/a', 'v1.0.0'),
+        e('corp.my-org.example/b', 'v1.0.0')
+      ],
       [],
       isCorp,
       'seed'
@@ -225,6 +240,41 @@ describe('readProjectSums', () => {
       zipHash: 'h1:B=',
       modHash: 'h1:BM='
     })
+  })
+
+  it('annotates lines go refuses, at their file and line', async () => {
+    const mod = tempDir('mod-')
+    writeFileSync(
+      join(mod, 'go.sum'),
+      'x.test/my-org/a v1.0.0 h1:A=\nx.test/my-org/a v1.0.0/go.mod h1:M= extra\n'
+    )
+    const out: string[] = []
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        out.push(String(chunk))
+        return true
+      })
+    try {
+      expect(await readProjectSums(mod)).toEqual([
+        { path: 'x.test/my-org/a', version: 'v1.0.0', zipHash: 'h1:A=' }
+      ])
+    } finally {
+      spy.mockRestore()
+    }
+    const warning = out.find((l) => l.startsWith('::warning'))
+    expect(warning).toContain(`file=${join(mod, 'go.sum')}`)
+    expect(warning).toContain('line=2')
+    expect(warning).toMatch(/wrong number of fields 4.*malformed go\.sum/)
+  })
+
+  it('reads go.work.sum only in a workspace, as go does', async () => {
+    const mod = tempDir('mod-')
+    writeFileSync(join(mod, 'go.sum'), 'x.test/a v1.0.0 h1:A=\n')
+    writeFileSync(join(mod, 'go.work.sum'), 'x.test/stale v1.0.0 h1:S=\n')
+    expect((await readProjectSums(mod)).map((e) => e.path)).toEqual([
+      'x.test/a'
+    ])
   })
 
   it('reads a single module, and nothing from an empty directory', async () => {
