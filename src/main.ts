@@ -22,9 +22,9 @@ import { selectMirrors } from './select-mirrors.js'
 import { renderSummary } from './summary.js'
 
 async function run(): Promise<void> {
-  const inputs = readInputs((name) => core.getInput(name))
-  maskSecrets(inputs.privacy)
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const inputs = readInputs((name) => core.getInput(name), workspace)
+  maskSecrets(inputs.privacy)
   if (inputs.download.mergeReports.length > 0) {
     await runMergeReports(workspace, inputs.download.mergeReports)
     return
