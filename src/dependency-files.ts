@@ -213,11 +213,19 @@ export async function searchFiles(
   return out
 }
 
-/** The warning for a capped search; `input` is what the user can narrow. */
+// What to narrow, with an example, per input that selects files.
+const NARROW = {
+  'cache-dependency-path':
+    'Set `cache-dependency-path` to the go.sum files that matter (for example `go.sum` or `tools/go.sum`), or point `working-directory` at the module.',
+  'merge-reports':
+    'Narrow `merge-reports` to the downloaded report files (for example `reports/*/*.json`).'
+}
+
+/** The warning for a capped search, saying how to narrow `input`. */
 export function searchLimitWarning(
   search: FileSearch,
   root: string,
-  input: string,
+  input: keyof typeof NARROW,
   limits: SearchLimits = SEARCH_LIMITS
 ): string | undefined {
   if (!search.stoppedAt) return undefined
@@ -227,7 +235,7 @@ export function searchLimitWarning(
       : `${limits.maxEntries} directory entries`
   return (
     `The search for files under ${root} stopped after ${what}; only the ${search.files.length} file(s) found so far are used. ` +
-    `Set \`${input}\` to the files that matter (for example \`go.sum\` or \`tools/go.sum\`), or point working-directory at the module.`
+    NARROW[input]
   )
 }
 

@@ -123,7 +123,9 @@ describe('searchFiles', () => {
     ])
     const w = searchLimitWarning(s, root, 'cache-dependency-path', limits)
     expect(w).toContain(`under ${root} stopped after 5 matching files`)
-    expect(w).toContain('Set `cache-dependency-path` to the files that matter')
+    expect(w).toContain(
+      'only the 5 file(s) found so far are used. Set `cache-dependency-path` to the go.sum files that matter'
+    )
   })
 
   it('stops at the entry cap', async () => {
