@@ -7,8 +7,7 @@ import { dirname, join, relative } from 'node:path'
 import {
   findDependencyFiles,
   searchFiles,
-  searchLimitWarning,
-  SEARCH_LIMITS
+  searchLimitWarning
 } from '../../src/dependency-files.js'
 import { findModuleRoots } from '../../src/download-roots.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
@@ -141,10 +140,6 @@ describe('searchFiles', () => {
     expect(
       searchLimitWarning(await searchFiles(root, SUMS), root, 'merge-reports')
     ).toBeUndefined()
-  })
-
-  it('defaults to caps that bound a walk of a whole disk', () => {
-    expect(SEARCH_LIMITS).toEqual({ maxEntries: 200_000, maxFiles: 256 })
   })
 })
 
