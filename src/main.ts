@@ -131,7 +131,7 @@ async function setUp(
     env: { ...process.env },
     gomodcache:
       effective.goenv?.GOMODCACHE || defaultModCache(process.env, homedir()),
-    skip: keptOff && 'GOPROXY=off in the job env'
+    skip: keptOff ? 'GOPROXY=off in the job env' : undefined
   })
   report.downloads = downloads.downloads
   report.downloadsSkipped = downloads.skipped

@@ -34,7 +34,9 @@ export function renderSummary(report: RunReport): string {
 export function renderHeadlineText(r: RunReport): string {
   const parts = [
     r.chain ? `GOPROXY=${r.chain.goproxy}` : 'no GOPROXY chain',
-    r.chain ? `first mirror ${r.chain.firstMirror}` : ''
+    r.chain && r.chain.firstMirror !== 'off'
+      ? `first mirror ${r.chain.firstMirror}`
+      : ''
   ]
   if (r.downloadsSkipped) parts.push(`prefetch skipped: ${r.downloadsSkipped}`)
   else if (r.downloads) {
