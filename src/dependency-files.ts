@@ -1,51 +1,110 @@
-import { readdir } from 'node:fs/promises'
+// The search for go.sum / go.work.sum files (and merge-reports' report
+// files). working-directory may be anything, `/` included, so the walk is
+// bounded: it never enters a Go installation, a module cache, a pseudo
+// filesystem or a directory go itself ignores, and it stops at a cap.
+import * as core from '@actions/core'
+import { readdir, stat } from 'node:fs/promises'
 import * as path from 'node:path'
 
-// Directories that never hold a go.sum that matters to the build: VCS
-// metadata, vendored or JS dependencies, and what the go command itself
-// ignores (testdata, names starting with "." or "_").
-const SKIP_DEFAULT = (name: string) =>
-  name === 'node_modules' ||
-  name === 'vendor' ||
-  name === 'testdata' ||
-  name.startsWith('.') ||
-  name.startsWith('_')
-const SKIP_PATTERN = (name: string) =>
-  name === '.git' || name === 'node_modules'
-
-/**
- * The go.sum / go.work.sum files that key the module cache, as absolute
- * paths, sorted. Without patterns: every such file under workingDirectory.
- * Patterns are globs relative to the workspace (`*`, `?`, `[…]`, `**` for any
- * number of directories, a leading `!` excludes).
- */
-export async function findDependencyFiles(
-  workspace: string,
-  workingDirectory: string,
-  patterns: readonly string[]
-): Promise<string[]> {
-  if (patterns.length === 0) {
-    const root = path.resolve(workspace, workingDirectory)
-    return (await walk(root, SKIP_DEFAULT)).filter((f) =>
-      ['go.sum', 'go.work.sum'].includes(path.basename(f))
-    )
-  }
-  const include = patterns.filter((p) => !p.startsWith('!')).map(globRe)
-  const exclude = patterns
-    .filter((p) => p.startsWith('!'))
-    .map((p) => globRe(p.slice(1)))
-  const ws = path.resolve(workspace)
-  return (await walk(ws, SKIP_PATTERN)).filter((f) => {
-    const rel = path.relative(ws, f).split(path.sep).join('/')
-    return (
-      include.some((re) => re.test(rel)) && !exclude.some((re) => re.test(rel))
-    )
-  })
+export interface SearchLimits {
+  /** Directory entries read (files and directories): bounds the time. */
+  maxEntries: number
+  /** Matching files: bounds the cache key and the go runs of the prefetch. */
+  maxFiles: number
 }
 
-/** A workspace-relative glob as a RegExp over `/`-separated relative paths. */
+// 200,000 entries read in about two seconds here and are ten times a large
+// Go monorepo without vendor/ (kubernetes); 256 go.sum files are more than
+// any repository keeps outside SDK monorepos, and each one may cost a
+// `go mod download` run.
+export const SEARCH_LIMITS: SearchLimits = {
+  maxEntries: 200_000,
+  maxFiles: 256
+}
+
+export interface FileSearch {
+  /** Absolute paths, sorted. */
+  files: string[]
+  /** Which cap stopped the walk, if one did. */
+  stoppedAt?: 'entries' | 'files'
+  /** Go installations and module caches the walk did not enter. */
+  skipped: string[]
+}
+
+// Kernel state, never a project.
+const PSEUDO_FS = new Set(['/proc', '/sys', '/dev'])
+
+/**
+ * Directories a wildcard never enters (a pattern must name them): VCS and
+ * tool metadata, vendored and JS dependencies, and what the go command
+ * itself ignores (testdata, names starting with "." or "_").
+ */
+export function isIgnoredDir(name: string): boolean {
+  return (
+    name === 'node_modules' ||
+    name === 'vendor' ||
+    name === 'testdata' ||
+    name.startsWith('.') ||
+    name.startsWith('_')
+  )
+}
+
+type Segment = '**' | { literal: boolean; re: RegExp }
+
+interface Glob {
+  segs: Segment[]
+}
+
+/** Pattern positions after some path parts; `**` may match nothing. */
+type States = Set<number>
+
+function compileGlob(pattern: string): Glob {
+  const segs: Segment[] = normalize(pattern)
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .map((s) =>
+      s === '**'
+        ? '**'
+        : {
+            literal: !/[*?[]/.test(s),
+            re: globRe(s.replace(/\*\*+/g, '*'))
+          }
+    )
+  return { segs }
+}
+
+function normalize(pattern: string): string {
+  return pattern.trim().replace(/\\/g, '/').replace(/^\.\//, '')
+}
+
+function closure(g: Glob, states: States): States {
+  for (const i of states) if (g.segs[i] === '**') states.add(i + 1)
+  return states
+}
+
+const start = (g: Glob): States => closure(g, new Set([0]))
+
+/** The states after one more path element. Wildcards skip ignored dirs. */
+function step(g: Glob, states: States, name: string, dir: boolean): States {
+  const next = new Set<number>()
+  const ignored = dir && isIgnoredDir(name)
+  for (const i of states) {
+    const s = g.segs[i]
+    if (s === undefined) continue
+    if (s === '**') {
+      if (!ignored) next.add(i)
+    } else if (s.re.test(name) && (s.literal || !ignored)) next.add(i + 1)
+  }
+  return closure(g, next)
+}
+
+const canGoDeeper = (g: Glob, states: States) =>
+  [...states].some((i) => i < g.segs.length)
+const isMatch = (g: Glob, states: States) => states.has(g.segs.length)
+
+/** One glob segment (`*`, `?`, `[…]`; `**` spans segments) as a RegExp. */
 export function globRe(pattern: string): RegExp {
-  const p = pattern.trim().replace(/\\/g, '/').replace(/^\.\//, '')
+  const p = normalize(pattern)
   let re = ''
   for (let i = 0; i < p.length; i++) {
     const c = p[i]
@@ -73,25 +132,143 @@ export function globRe(pattern: string): RegExp {
   return new RegExp('^' + re + '$')
 }
 
-async function walk(
+async function isDir(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false
+}
+
+/**
+ * A Go installation (what cmd/go's isGOROOT checks: `pkg/tool`) or a module
+ * cache (`cache/download`), recognised by content so that every toolchain
+ * and cache on a runner is skipped, not only the active one.
+ */
+async function isGoTree(dir: string, names: Set<string>): Promise<boolean> {
+  if (names.has('pkg') && names.has('src'))
+    if (await isDir(path.join(dir, 'pkg', 'tool'))) return true
+  return names.has('cache') && isDir(path.join(dir, 'cache', 'download'))
+}
+
+/**
+ * Files under `root` matching any include pattern (relative, `/`-separated
+ * globs; a leading `!` excludes) within the limits. Directories are read in
+ * name order, so a capped search is the same on every run.
+ */
+export async function searchFiles(
   root: string,
-  skip: (name: string) => boolean
-): Promise<string[]> {
-  const out: string[] = []
-  const visit = async (dir: string): Promise<void> => {
-    let entries
+  patterns: readonly string[],
+  limits: SearchLimits = SEARCH_LIMITS
+): Promise<FileSearch> {
+  const include = patterns.filter((p) => !p.startsWith('!')).map(compileGlob)
+  const exclude = patterns
+    .filter((p) => p.startsWith('!'))
+    .map((p) => compileGlob(p.slice(1)))
+  const out: FileSearch = { files: [], skipped: [] }
+  let entries = 0
+  const visit = async (
+    dir: string,
+    inc: States[],
+    exc: States[]
+  ): Promise<void> => {
+    if (PSEUDO_FS.has(dir)) return
+    let list
     try {
-      entries = await readdir(dir, { withFileTypes: true })
+      list = await readdir(dir, { withFileTypes: true })
     } catch {
       return
     }
-    for (const e of entries) {
-      const full = path.join(dir, e.name)
-      if (e.isDirectory()) {
-        if (!skip(e.name)) await visit(full)
-      } else if (e.isFile()) out.push(full)
+    entries += list.length
+    if (entries > limits.maxEntries) {
+      out.stoppedAt = 'entries'
+      return
+    }
+    if (await isGoTree(dir, new Set(list.map((e) => e.name)))) {
+      out.skipped.push(dir)
+      return
+    }
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const e of list) {
+      if (out.stoppedAt) return
+      const isDirectory = e.isDirectory()
+      if (!isDirectory && !e.isFile()) continue
+      const nextInc = include.map((g, i) =>
+        step(g, inc[i], e.name, isDirectory)
+      )
+      const nextExc = exclude.map((g, i) => step(g, exc[i], e.name, false))
+      if (isDirectory) {
+        if (include.some((g, i) => canGoDeeper(g, nextInc[i])))
+          await visit(path.join(dir, e.name), nextInc, nextExc)
+      } else if (
+        include.some((g, i) => isMatch(g, nextInc[i])) &&
+        !exclude.some((g, i) => isMatch(g, nextExc[i]))
+      ) {
+        if (out.files.length === limits.maxFiles) {
+          out.stoppedAt = 'files'
+          return
+        }
+        out.files.push(path.join(dir, e.name))
+      }
     }
   }
-  await visit(root)
-  return out.sort()
+  await visit(path.resolve(root), include.map(start), exclude.map(start))
+  out.files.sort()
+  return out
+}
+
+// What to narrow, with an example, per input that selects files.
+const NARROW = {
+  'cache-dependency-path':
+    'Set `cache-dependency-path` to the go.sum files that matter (for example `go.sum` or `tools/go.sum`), or point `working-directory` at the module.',
+  'merge-reports':
+    'Narrow `merge-reports` to the downloaded report files (for example `reports/*/*.json`).'
+}
+
+/** The warning for a capped search, saying how to narrow `input`. */
+export function searchLimitWarning(
+  search: FileSearch,
+  root: string,
+  input: keyof typeof NARROW,
+  limits: SearchLimits = SEARCH_LIMITS
+): string | undefined {
+  if (!search.stoppedAt) return undefined
+  const what =
+    search.stoppedAt === 'files'
+      ? `${limits.maxFiles} matching files`
+      : `${limits.maxEntries} directory entries`
+  return (
+    `The search for files under ${root} stopped after ${what}; only the ${search.files.length} file(s) found so far are used. ` +
+    NARROW[input]
+  )
+}
+
+// One search per run: the cache key and the prefetch use the same files,
+// and a capped search warns once.
+const searches = new Map<string, Promise<string[]>>()
+
+/**
+ * The go.sum / go.work.sum files that key the module cache, as absolute
+ * paths, sorted. Without patterns: every such file under workingDirectory.
+ * Patterns are globs relative to the workspace (`*`, `?`, `[…]`, `**` for any
+ * number of directories, a leading `!` excludes).
+ */
+export function findDependencyFiles(
+  workspace: string,
+  workingDirectory: string,
+  patterns: readonly string[]
+): Promise<string[]> {
+  const root =
+    patterns.length === 0
+      ? path.resolve(workspace, workingDirectory)
+      : path.resolve(workspace)
+  const globs =
+    patterns.length === 0 ? ['**/go.sum', '**/go.work.sum'] : patterns
+  const key = JSON.stringify([root, globs])
+  let search = searches.get(key)
+  if (!search) {
+    search = searchFiles(root, globs).then((s) => {
+      const w = searchLimitWarning(s, root, 'cache-dependency-path')
+      if (w) core.warning(w)
+      return s.files
+    })
+    searches.set(key, search)
+  }
+  return search
 }

@@ -48,7 +48,9 @@ export function failureAnnotation(
   level: 'error' | 'warning'
 ): Annotation {
   const parts = [
-    `${moduleLabel(f)} could not be downloaded (${f.kind}): ${f.message}`
+    f.module
+      ? `${moduleLabel(f)} could not be downloaded (${f.kind}): ${f.message}`
+      : `go mod download failed (${f.kind}): ${f.message}`
   ]
   if (f.badSource) parts.push(`The bad bits came from ${f.badSource}.`)
   if (f.tried.length > 0) parts.push(`Tried: ${triedText(f)}.`)
@@ -67,6 +69,8 @@ function locate(
   f: DownloadFailure,
   read: FileReader
 ): { file?: string; startLine?: number } {
+  // The message names the go.sum line; no go.mod line is to blame.
+  if (f.kind === 'malformed-go-sum') return {}
   const root = f.root === '.' ? '' : f.root.replace(/\\/g, '/') + '/'
   const goMods = [`${root}go.mod`]
   const work = read(`${root}go.work`)

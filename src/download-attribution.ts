@@ -37,6 +37,8 @@ export interface RequestRecord {
   seconds?: number
   /** Still open when the run was stopped. */
   inFlight?: boolean
+  /** Still open when go exited on an error of its own: no answer to judge. */
+  abandoned?: boolean
 }
 
 /** Everything one `go mod download` run in one module root produced. */
@@ -175,6 +177,13 @@ export class RunCollector {
     otherOutput?: string[]
   }): RootRun {
     Object.assign(this.run, r, { otherOutput: r.otherOutput ?? [] })
+    // Only the deadline makes an open request a mirror's silence.
+    if (!r.timedOut)
+      for (const req of this.run.requests)
+        if (req.inFlight) {
+          delete req.inFlight
+          req.abandoned = true
+        }
     return this.run
   }
 }
@@ -284,6 +293,7 @@ const FILE_KINDS = ['info', 'mod', 'zip'] as const
 
 export function describeAnswer(r: RequestRecord): string {
   if (r.inFlight) return 'no answer'
+  if (r.abandoned) return 'cut short when go exited'
   if (r.status !== undefined)
     return `${r.status}${r.statusText ? ' ' + r.statusText : ''}`
   return shortError(r.error ?? 'error')
@@ -300,6 +310,7 @@ export function shortError(e: string): string {
 
 function answerKey(r: RequestRecord): string {
   if (r.inFlight) return 'no answer'
+  if (r.abandoned) return 'cut short'
   if (r.status !== undefined) return String(r.status)
   return shortError(r.error ?? 'error')
 }
@@ -633,7 +644,7 @@ function sourceStats(
     const k = answerKey(r)
     s.answers[k] = (s.answers[k] ?? 0) + 1
     if (isNotFound(r)) s.notFound++
-    else if (!isOk(r)) s.errors++
+    else if (!isOk(r) && !r.abandoned) s.errors++
   }
   for (const m of modules) {
     if (m.status === 'downloaded' || m.status === 'cached')
@@ -668,7 +679,7 @@ function sourceWarnings(
   const out: SourceWarning[] = []
   const bySource = new Map<string, RequestRecord[]>()
   for (const r of requests) {
-    if (r.source === DIRECT_SOURCE) continue
+    if (r.source === DIRECT_SOURCE || r.abandoned) continue
     const list = bySource.get(r.source) ?? []
     list.push(r)
     bySource.set(r.source, list)

@@ -48,6 +48,8 @@ const MODULE_PREFIX = /^(\S+?)@(v[^\s:]+): ([\s\S]*)$/
 const CHECKSUM =
   /^(?:go: )?verifying (\S+?)@(v[^\s:/]+)(\/go\.mod)?: checksum mismatch$/
 const TOOLCHAIN_DOWNLOAD = /^go: downloading (go\d\S*) \(/
+// go prints the file and line on the line after this one.
+const MALFORMED_GO_SUM = /^(?:go: )?malformed go\.(?:work\.)?sum:$/
 
 /** One `# get` line, or undefined for any other line. */
 export function parseGetLine(
@@ -78,6 +80,7 @@ export class StderrParser {
   private partial = ''
   private pending: string[] | undefined
   private inSecurityBlurb = false
+  private malformedGoSum = false
   /** Lines that matched no known form, for the report's raw tail. */
   readonly otherLines: string[] = []
 
@@ -102,6 +105,14 @@ export class StderrParser {
       return
     }
     this.flush()
+    if (this.malformedGoSum) {
+      this.malformedGoSum = false
+      return this.emit({ type: 'error', message: `malformed go.sum: ${line}` })
+    }
+    if (MALFORMED_GO_SUM.test(line)) {
+      this.malformedGoSum = true
+      return
+    }
     const get = parseGetLine(line)
     if (get) return this.emit(get)
     const vcs = VCS_LINE.exec(line)
@@ -357,6 +368,7 @@ function safeDecode(s: string): string {
 }
 
 export type FailureClass =
+  | 'malformed-go-sum'
   | 'missing'
   | 'auth'
   | 'rate-limited'
@@ -387,6 +399,8 @@ export function classifyFailure(
   module?: string
 ): FailureClass {
   const m = message
+  // go stops before any download: no mirror is involved.
+  if (/^malformed go\.sum: /.test(m)) return 'malformed-go-sum'
   if (
     module === 'golang.org/toolchain' ||
     /toolchain not available|switching to go|\bdownload go\d/.test(m)
@@ -440,6 +454,8 @@ export function classifyFailure(
 
 /** One-line advice per failure class, for the summary and annotations. */
 export const FAILURE_HINTS: Record<FailureClass, string> = {
+  'malformed-go-sum':
+    'go refuses the whole go.sum when one line is not `module version h1:hash`, before it downloads anything: fix or delete that line (a merge conflict or a hand edit), run `go mod tidy` and commit go.sum.',
   missing:
     'No source in the chain has this version: check that the version exists (tag pushed, not retracted), or list a private module in `private` so that go fetches it from its origin.',
   auth: 'A source refused the request (401/403): give the host a token in `credentials` (from secrets), or list the module in `private` so that it is never asked of a public mirror.',

@@ -15,7 +15,7 @@ import {
 } from './download-annotations.js'
 import type { DownloadInputs } from './download-inputs.js'
 import { findModuleRoots } from './download-roots.js'
-import { cacheFileSize, runDownloads } from './download-run.js'
+import { cacheFileSize, goOnPath, runDownloads } from './download-run.js'
 import type { RunReport } from './report.js'
 
 export interface DownloadPhaseParams {
@@ -28,13 +28,21 @@ export interface DownloadPhaseParams {
   /** The environment with everything the action exported. */
   env: Record<string, string | undefined>
   gomodcache: string
+  /** Why the prefetch must not run (GOPROXY=off kept), if it must not. */
+  skip?: string
 }
 
-/** Runs the prefetch; undefined when it is off or there is nothing to fetch. */
+export interface DownloadPhaseResult {
+  downloads?: DownloadsReport
+  /** Why a prefetch that was due did not run, for the summary. */
+  skipped?: string
+}
+
+/** Runs the prefetch; no downloads when it is off or there is nothing to fetch. */
 export async function runDownloadPhase(
   p: DownloadPhaseParams
-): Promise<DownloadsReport | undefined> {
-  if (p.inputs.download === false) return undefined
+): Promise<DownloadPhaseResult> {
+  if (p.inputs.download === false) return {}
   const roots = findModuleRoots(
     path.resolve(p.workspace, p.workingDirectory),
     p.dependencyFiles
@@ -43,7 +51,16 @@ export async function runDownloadPhase(
     const msg = `No go.mod or go.work in ${p.workingDirectory} or next to the selected go.sum files: nothing to download.`
     if (p.inputs.download === true) core.warning(msg)
     else core.info(msg)
-    return undefined
+    return {}
+  }
+  if (p.skip) return { skipped: p.skip }
+  if (!(await goOnPath(p.env))) {
+    const skipped =
+      'go is not on PATH; use actions/setup-go (or install Go) before this step'
+    core.warning(
+      `The module prefetch was skipped: ${skipped}. GOPROXY and the other settings were still exported.`
+    )
+    return { skipped }
   }
   const runs = await core.group(
     `Downloading modules in ${roots.length} module root(s) (go mod download -x -json)`,
@@ -68,7 +85,7 @@ export async function runDownloadPhase(
       `${report.modules.filter((m) => m.status === 'cached').length} from the cache, ` +
       `${report.failures.length} failure(s).`
   )
-  return report
+  return { downloads: report }
 }
 
 /**

@@ -4,7 +4,8 @@
 // accepts a connection and stalls would hang the step: on the deadline the
 // whole process group (go and its git children) is killed.
 import { spawn, spawnSync } from 'node:child_process'
-import { statSync } from 'node:fs'
+import { constants, statSync } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
 import * as path from 'node:path'
 import { runParsers, type RootRun } from './download-attribution.js'
 
@@ -110,4 +111,32 @@ export function cacheFileSize(file: string): number | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Whether `go` resolves on the PATH of `env`, as spawn would look it up:
+ * without it every run fails with a bare "spawn go ENOENT".
+ */
+export async function goOnPath(
+  env: Record<string, string | undefined>
+): Promise<boolean> {
+  // A copy of process.env on Windows keeps the spelling `Path`.
+  const lookup = (name: string) =>
+    Object.entries(env).find(([k]) => k.toUpperCase() === name)?.[1] ?? ''
+  const exts =
+    process.platform === 'win32'
+      ? (lookup('PATHEXT') || '.EXE').split(';').filter(Boolean)
+      : ['']
+  for (const dir of lookup('PATH').split(path.delimiter)) {
+    if (dir === '') continue
+    for (const ext of exts) {
+      const file = path.join(dir, 'go' + ext)
+      const ok = await access(file, constants.X_OK).then(
+        async () => (await stat(file)).isFile(),
+        () => false
+      )
+      if (ok) return true
+    }
+  }
+  return false
 }

@@ -45,16 +45,22 @@ export function parseAutoBool(
   return parseBool(input, value)
 }
 
+// Plain decimals only: Number() also reads "0x3", "0b11", "1e1", " 3",
+// "3.", "+3" and "Infinity", which no one means as a timeout.
+const DECIMAL = /^-?\d+(?:\.\d+)?$/
+
 export function parseNumber(
   input: string,
   value: string,
   opts: { min?: number; max?: number; integer?: boolean } = {}
 ): number {
-  const v = value.trim()
-  const n = v === '' ? NaN : Number(v)
-  if (!Number.isFinite(n)) {
-    throw new InputError(input, `expected a number, got "${value}"`)
+  if (!DECIMAL.test(value)) {
+    throw new InputError(
+      input,
+      `expected a decimal number such as 3 or 2.5, got "${value}"`
+    )
   }
+  const n = Number(value)
   if (opts.integer && !Number.isInteger(n)) {
     throw new InputError(input, `expected a whole number, got "${value}"`)
   }

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs'
+import * as path from 'node:path'
 import {
   InputError,
   parseBool,
@@ -25,6 +27,7 @@ export interface SelectionInputs {
 }
 
 export interface ProjectInputs {
+  /** Absolute; an existing directory. */
   workingDirectory: string
   cacheDependencyPath: string[]
   summary: boolean
@@ -38,12 +41,18 @@ export interface Inputs {
   download: DownloadInputs
 }
 
-/** Reads and validates every input before the action changes anything. */
-export function readInputs(get: InputGetter): Inputs {
+/**
+ * Reads and validates every input before the action changes anything.
+ * working-directory is resolved against the workspace.
+ */
+export function readInputs(get: InputGetter, workspace: string): Inputs {
   return {
     selection: readSelectionInputs(get),
     project: {
-      workingDirectory: get('working-directory').trim() || '.',
+      workingDirectory: readWorkingDirectory(
+        workspace,
+        get('working-directory')
+      ),
       cacheDependencyPath: splitLines(get('cache-dependency-path')),
       summary: parseBool('summary', get('summary') || 'true')
     },
@@ -105,4 +114,28 @@ export function readSelectionInputs(get: InputGetter): SelectionInputs {
 
 function unique(xs: string[]): string[] {
   return [...new Set(xs)]
+}
+
+/**
+ * The working directory as an absolute path. It may lie outside the
+ * workspace (a checkout under RUNNER_TEMP), but it must be a directory:
+ * anything else would silently probe and prefetch nothing of the project.
+ */
+export function readWorkingDirectory(workspace: string, value: string): string {
+  const dir = path.resolve(workspace, value.trim() || '.')
+  let isDirectory: boolean
+  try {
+    isDirectory = statSync(dir).isDirectory()
+  } catch {
+    throw new InputError(
+      'working-directory',
+      `"${value}" does not exist (resolved to ${dir})`
+    )
+  }
+  if (!isDirectory)
+    throw new InputError(
+      'working-directory',
+      `"${value}" is not a directory (resolved to ${dir})`
+    )
+  return dir
 }

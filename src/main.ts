@@ -11,6 +11,7 @@ import {
 } from './download-phase.js'
 import { checkEffectiveConfig } from './effective-config.js'
 import { EnvPlan } from './env-plan.js'
+import { keptOffChain } from './goproxy-off.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { isPrivateModule } from './patterns.js'
 import { planPrivacyEnv } from './privacy-env.js'
@@ -19,12 +20,13 @@ import { REPORT_SCHEMA, type RunReport } from './report.js'
 import { runMergeReports } from './report-merge.js'
 import { runnerContext, type RunnerContext } from './runner-context.js'
 import { selectMirrors } from './select-mirrors.js'
-import { renderSummary } from './summary.js'
+import { writeJobSummary } from './job-summary.js'
+import { renderHeadlineText, renderSummary } from './summary.js'
 
 async function run(): Promise<void> {
-  const inputs = readInputs((name) => core.getInput(name))
-  maskSecrets(inputs.privacy)
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const inputs = readInputs((name) => core.getInput(name), workspace)
+  maskSecrets(inputs.privacy)
   if (inputs.download.mergeReports.length > 0) {
     await runMergeReports(workspace, inputs.download.mergeReports)
     return
@@ -44,8 +46,8 @@ async function run(): Promise<void> {
     await setUp(inputs, ctx, report, jobEnv, cacheRestore, workspace)
   } finally {
     // Also after a failure past input validation: the probe table explains it.
-    if (inputs.project.summary && report.probe) {
-      await core.summary.addRaw(renderSummary(report)).write()
+    if (inputs.project.summary && (report.probe || report.chain)) {
+      await writeJobSummary(renderSummary(report), renderHeadlineText(report))
     }
   }
   finishDownloads(report, inputs.download, workspace)
@@ -65,8 +67,16 @@ async function setUp(
   const isPrivate = (path: string): boolean =>
     isPrivateModule(inputs.privacy, path)
 
-  const chain = await selectMirrors(sel, inputs.project, isPrivate, ctx, report)
-  plan.set('GOPROXY', chain.goproxy, 'ranked mirror chain')
+  const keptOff = keptOffChain(jobEnv.GOPROXY)
+  if (keptOff) report.chain = keptOff
+  const chain =
+    keptOff ??
+    (await selectMirrors(sel, inputs.project, isPrivate, ctx, report))
+  plan.set(
+    'GOPROXY',
+    chain.goproxy,
+    keptOff ? 'kept: the job env sets GOPROXY=off' : 'ranked mirror chain'
+  )
   const privacyPlan = planPrivacyEnv(
     inputs.privacy,
     { privateProxies: sel.privateProxies, env: jobEnv },
@@ -79,7 +89,9 @@ async function setUp(
     inputs.privacy,
     { url: firstProbe?.url, sumdbSupported: firstProbe?.sumdbSupported },
     plan,
-    sel.privateProxies
+    sel.privateProxies,
+    // GOPROXY=off asks for no network: no reachability check either.
+    keptOff ? () => Promise.resolve({}) : undefined
   )
   const cache = await cacheRestore
   report.cache = cache?.report
@@ -107,7 +119,7 @@ async function setUp(
   report.effective = effective.findings
   for (const f of effective.findings) core.warning(`${f.name}: ${f.message}`)
 
-  report.downloads = await runDownloadPhase({
+  const downloads = await runDownloadPhase({
     inputs: inputs.download,
     workspace,
     workingDirectory: inputs.project.workingDirectory,
@@ -118,8 +130,11 @@ async function setUp(
     ),
     env: { ...process.env },
     gomodcache:
-      effective.goenv?.GOMODCACHE || defaultModCache(process.env, homedir())
+      effective.goenv?.GOMODCACHE || defaultModCache(process.env, homedir()),
+    skip: keptOff ? 'GOPROXY=off in the job env' : undefined
   })
+  report.downloads = downloads.downloads
+  report.downloadsSkipped = downloads.skipped
   await writeReportFile(report)
 }
 

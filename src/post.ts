@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { renderSaveSection } from './cache-report.js'
 import { saveCaches } from './cache-save.js'
 import { parseBool } from './input-values.js'
+import { writeJobSummary } from './job-summary.js'
 import { restoreCredentials } from './privacy-setup.js'
 
 async function run(): Promise<void> {
@@ -16,7 +17,7 @@ async function run(): Promise<void> {
     section !== '' &&
     parseBool('summary', core.getInput('summary') || 'true')
   )
-    await core.summary.addRaw(section).write()
+    await writeJobSummary(section, 'the Go cache save results are above')
   if (restoreError !== undefined) throw restoreError
 }
 

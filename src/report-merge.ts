@@ -5,9 +5,10 @@ import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { formatMs } from './chain.js'
-import { findDependencyFiles } from './dependency-files.js'
+import { searchFiles, searchLimitWarning } from './dependency-files.js'
 import { moduleLabel } from './download-annotations.js'
 import { sourceLabel } from './download-summary.js'
+import { writeJobSummary } from './job-summary.js'
 import type { RunReport } from './report.js'
 
 export interface Leg {
@@ -101,7 +102,10 @@ export async function runMergeReports(
   workspace: string,
   patterns: string[]
 ): Promise<Leg[]> {
-  const files = await findDependencyFiles(workspace, '.', patterns)
+  const search = await searchFiles(workspace, patterns)
+  const limit = searchLimitWarning(search, workspace, 'merge-reports')
+  if (limit) core.warning(limit)
+  const files = search.files
   if (files.length === 0)
     throw new Error(
       `merge-reports matched no file (patterns: ${patterns.join(', ')})`
@@ -112,7 +116,8 @@ export async function runMergeReports(
       name: legName(f),
       report: parseLegReport(f, await readFile(f, 'utf8'))
     })
-  await core.summary.addRaw(renderCrossLegTable(legs)).write()
+  const table = renderCrossLegTable(legs)
+  await writeJobSummary(table, `the cross-leg table follows.\n${table}`)
   core.info(`Merged ${legs.length} report(s): ${files.join(', ')}`)
   return legs
 }

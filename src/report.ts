@@ -31,5 +31,7 @@ export interface RunReport {
   effective?: EffectiveFinding[]
   cache?: CacheReport
   downloads?: DownloadsReport
+  /** Why the prefetch did not run when it would have (go not on PATH, GOPROXY=off). */
+  downloadsSkipped?: string
   privacy?: PrivacyReport
 }

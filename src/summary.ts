@@ -14,6 +14,7 @@ type Section = (r: RunReport) => string
 const SECTIONS: Section[] = [
   renderHeadline,
   renderDownloadHeadline,
+  renderDownloadsSkipped,
   renderProbeTable,
   renderChain,
   renderDownloadSection,
@@ -27,6 +28,26 @@ export function renderSummary(report: RunReport): string {
     .filter(Boolean)
     .join('\n\n')
     .concat('\n')
+}
+
+/** The summary's gist as one log line, for runners without a job summary. */
+export function renderHeadlineText(r: RunReport): string {
+  const parts = [
+    r.chain ? `GOPROXY=${r.chain.goproxy}` : 'no GOPROXY chain',
+    r.chain && r.chain.firstMirror !== 'off'
+      ? `first mirror ${r.chain.firstMirror}`
+      : ''
+  ]
+  if (r.downloadsSkipped) parts.push(`prefetch skipped: ${r.downloadsSkipped}`)
+  else if (r.downloads) {
+    const fetched = r.downloads.modules.filter(
+      (m) => m.status === 'downloaded'
+    ).length
+    parts.push(
+      `${fetched} module version(s) fetched, ${r.downloads.failures.length} failure(s)`
+    )
+  }
+  return parts.filter(Boolean).join('; ')
 }
 
 /** Escapes text for a Markdown table cell. */
@@ -52,11 +73,19 @@ function renderHeadline(r: RunReport): string {
     const firstText =
       r.chain.firstMirror === 'direct'
         ? 'no usable mirror: public modules come from their origins'
-        : `first mirror **${r.chain.firstMirror}**${first?.expectedMs !== undefined ? ` (expected ${formatMs(first.expectedMs)} for this project's downloads)` : ''}`
+        : r.chain.firstMirror === 'off'
+          ? 'module downloads are off, as the job env says: no mirror probed'
+          : `first mirror **${r.chain.firstMirror}**${first?.expectedMs !== undefined ? ` (expected ${formatMs(first.expectedMs)} for this project's downloads)` : ''}`
     lines.push([firstText, probed].filter(Boolean).join(' · '))
     for (const w of r.chain.warnings) lines.push(`> [!WARNING]\n> ${w}`)
   }
   return lines.join('\n\n')
+}
+
+function renderDownloadsSkipped(r: RunReport): string {
+  return r.downloadsSkipped
+    ? `⚠️ **Downloads:** the module prefetch was skipped: ${r.downloadsSkipped}.`
+    : ''
 }
 
 function ms(v: number | undefined): string {

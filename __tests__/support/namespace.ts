@@ -144,3 +144,70 @@ export function randomLoopback(): string {
   const b = () => 1 + Math.floor(Math.random() * 254)
   return `127.${b()}.${b()}.${b()}`
 }
+
+// Runs inside a new mount namespace: builds a root of the machine's system
+// directories (read-only bind mounts) plus the test's own directories at
+// their usual paths, and runs the command chrooted there. A walk of `/` then
+// meets a real Go installation and system tree, and nothing of other jobs.
+const FAKE_ROOT_LAUNCHER = `const { execFileSync, spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const [root, keepJson, cmd, ...args] = process.argv.slice(2)
+const mount = (...a) => execFileSync('mount', a, { stdio: 'inherit' })
+mount('-t', 'tmpfs', 'tmpfs', root)
+for (const d of ['bin', 'sbin', 'lib', 'lib64', 'lib32', 'usr', 'etc', 'dev', 'proc']) {
+  let st
+  try { st = fs.lstatSync('/' + d) } catch { continue }
+  if (st.isSymbolicLink()) {
+    fs.symlinkSync(fs.readlinkSync('/' + d), root + '/' + d)
+    continue
+  }
+  fs.mkdirSync(root + '/' + d)
+  mount('--rbind', '/' + d, root + '/' + d)
+  // The machine's own files stay as they are, whatever runs in there.
+  if (d !== 'dev' && d !== 'proc') mount('-o', 'remount,bind,ro', root + '/' + d)
+}
+for (const k of JSON.parse(keepJson)) {
+  fs.mkdirSync(root + k, { recursive: true })
+  mount('--bind', k, root + k)
+}
+fs.mkdirSync(root + '/tmp', { recursive: true, mode: 0o1777 })
+// chroot changes to the new /; the step runs in the workspace, as before.
+const inRoot = "process.chdir(process.argv[1]); const r = require('node:child_process').spawnSync(process.argv[2], process.argv.slice(3), { stdio: 'inherit' }); process.exit(r.status ?? 1)"
+const r = spawnSync('chroot', [root, process.execPath, '-e', inRoot, process.cwd(), cmd, ...args], { stdio: 'inherit' })
+if (r.error) throw r.error
+process.exit(r.status ?? 1)
+`
+
+/**
+ * A `dist/` whose main and post run the real bundles chrooted in a root
+ * made of the system directories plus `keep` (absolute directories, seen at
+ * their own paths): a machine whose disk holds only the OS and this test.
+ */
+export function fakeRootDist(realDist: string, keep: string[]): string {
+  const dir = tempDir('fake-root-')
+  const root = join(dir, 'root')
+  mkdirSync(root)
+  const launcher = join(dir, 'launcher.cjs')
+  writeFileSync(launcher, FAKE_ROOT_LAUNCHER)
+  const out = join(dir, 'dist')
+  for (const entry of ['main', 'post']) {
+    mkdirSync(join(out, entry), { recursive: true })
+    writeFileSync(join(out, entry, 'package.json'), '{"type":"commonjs"}\n')
+    const args = [
+      '-m',
+      '--',
+      process.execPath,
+      launcher,
+      root,
+      JSON.stringify([realDist, ...keep]),
+      process.execPath,
+      join(realDist, entry, 'index.js')
+    ]
+    writeFileSync(
+      join(out, entry, 'index.js'),
+      `const r = require('node:child_process').spawnSync('unshare', ${JSON.stringify(args)}, { stdio: 'inherit' })\n` +
+        `process.exit(r.status ?? 1)\n`
+    )
+  }
+  return out
+}

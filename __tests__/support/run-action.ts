@@ -72,6 +72,8 @@ export interface StepOptions {
   actionYml?: string
   /** Kill the step (SIGKILL) after this long; default 120 s. */
   timeoutMs?: number
+  /** A runner without job summaries (GHES < 3.6): no GITHUB_STEP_SUMMARY. */
+  noStepSummary?: boolean
 }
 
 export interface StepResult {
@@ -235,6 +237,8 @@ export async function runActionStep(
     GITHUB_STEP_SUMMARY: join(fcDir, `step_summary_${randomUUID()}`)
   }
   for (const f of Object.values(files)) writeFileSync(f, '')
+  const fileCommands: Partial<typeof files> = { ...files }
+  if (opts.noStepSummary) delete fileCommands.GITHUB_STEP_SUMMARY
 
   const inputs: Record<string, string> = {
     ...readActionDefaults(opts.actionYml),
@@ -273,7 +277,7 @@ export async function runActionStep(
     ...callerEnv,
     // Latest GITHUB_PATH addition first, as the runner prepends each one.
     PATH: [...(opts.path ?? [])].reverse().concat(basePath).join(':'),
-    ...files
+    ...fileCommands
   }
   for (const [name, value] of Object.entries(inputs))
     env[inputEnvName(name)] = value

@@ -569,3 +569,65 @@ describe.each(VERSIONS)('recorded output of %s', (version) => {
     expect(run.otherOutput).toEqual([])
   })
 })
+
+describe('a malformed go.sum', () => {
+  // What go 1.26.8 prints when a go.sum line has the wrong number of
+  // fields, here while two .mod requests of the same run were still open.
+  const STDERR = [
+    '# get https://goproxy.example-corp.test/github.com/!foo-!bar/baz_qux/@v/v1.2.0.mod',
+    '# get https://goproxy.example-corp.test/golang.org/x/text/@v/v0.14.0.mod',
+    '# get https://goproxy.example-corp.test/golang.org/x/text/@v/v0.14.0.mod: 200 OK (0.012s)',
+    'malformed go.sum:',
+    '/home/runner/work/svc-A_1/go.sum:3: wrong number of fields 4',
+    ''
+  ].join('\n')
+
+  function run() {
+    const p = runParsers('.', 'https://goproxy.example-corp.test,direct')
+    p.stderr.push(STDERR)
+    return p.finish({ exitCode: 1, timedOut: false, durationMs: 40 })
+  }
+
+  test('names the file and line and blames no mirror', () => {
+    const report = analyzeDownloads([run()], {
+      goproxy: 'https://goproxy.example-corp.test,direct',
+      timeoutSec: 600
+    })
+    expect(report.failures).toHaveLength(1)
+    expect(report.failures[0]).toMatchObject({
+      kind: 'malformed-go-sum',
+      message:
+        'malformed go.sum: /home/runner/work/svc-A_1/go.sum:3: wrong number of fields 4'
+    })
+    expect(report.failures[0].hint).toContain('go mod tidy')
+    expect(report.warnings).toEqual([])
+    const mirror = report.sources.find(
+      (s) => s.source === 'https://goproxy.example-corp.test'
+    )
+    expect(mirror).toMatchObject({ errors: 0, requests: 2 })
+  })
+
+  test('a run stopped by the deadline still counts open requests as unanswered', () => {
+    const p = runParsers('.', 'https://goproxy.example-corp.test,direct')
+    p.stderr.push(STDERR.split('\n').slice(0, 3).join('\n') + '\n')
+    const timedOut = p.finish({
+      exitCode: null,
+      timedOut: true,
+      durationMs: 40
+    })
+    const report = analyzeDownloads([timedOut], {
+      goproxy: 'https://goproxy.example-corp.test,direct',
+      timeoutSec: 1
+    })
+    expect(report.warnings.map((w) => w.kind)).toEqual(['unresponsive'])
+  })
+
+  test.each([
+    'malformed go.sum: /w/go.sum:1: wrong number of fields 2',
+    'malformed go.sum: C:\\w\\go.work.sum:7: wrong number of fields 1'
+  ])('classifies %p before any mirror answer', (message) => {
+    expect(
+      classifyFailure(message, [{ status: 502 }, { inFlight: true }])
+    ).toBe('malformed-go-sum')
+  })
+})

@@ -62,19 +62,31 @@ describe('parseBool / parseAutoBool', () => {
 
 describe('parseNumber', () => {
   it('parses numbers within bounds', () => {
-    expect(parseNumber('probe-timeout', ' 2.5 ')).toBe(2.5)
+    expect(parseNumber('probe-timeout', '2.5')).toBe(2.5)
+    expect(parseNumber('probe-timeout', '0.1')).toBe(0.1)
+    expect(parseNumber('download-timeout', '600')).toBe(600)
     expect(
       parseNumber('max-mirrors', '3', { min: 1, max: 20, integer: true })
     ).toBe(3)
-    expect(parseNumber('n', '1e1')).toBe(10)
   })
 
   it.each([
-    ['', /expected a number, got ""/],
-    ['abc', /expected a number, got "abc"/],
-    ['10s', /expected a number, got "10s"/],
-    ['Infinity', /expected a number/],
-    ['NaN', /expected a number/]
+    ['', /expected a decimal number such as 3 or 2.5, got ""/],
+    ['abc', /got "abc"/],
+    ['10s', /got "10s"/],
+    ['Infinity', /got "Infinity"/],
+    ['NaN', /got "NaN"/],
+    // Number() reads all of these; none is a plain decimal.
+    ['0x3', /got "0x3"/],
+    ['0b11', /got "0b11"/],
+    ['0o7', /got "0o7"/],
+    ['1e1', /got "1e1"/],
+    [' 3', /got " 3"/],
+    ['3 ', /got "3 "/],
+    ['3.', /got "3\."/],
+    ['.5', /got "\.5"/],
+    ['+3', /got "\+3"/],
+    ['1_000', /got "1_000"/]
   ])('rejects %p', (value, message) => {
     expect(() => parseNumber('probe-timeout', value)).toThrow(message)
     expect(() => parseNumber('probe-timeout', value)).toThrow(

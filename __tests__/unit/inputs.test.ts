@@ -1,6 +1,9 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { InputError } from '../../src/input-values.js'
-import { readSelectionInputs } from '../../src/inputs.js'
+import { readSelectionInputs, readWorkingDirectory } from '../../src/inputs.js'
+import { cleanupTempDirs, tempDir } from '../support/temp.js'
 
 function getter(values: Record<string, string>) {
   return (name: string) => values[name] ?? ''
@@ -104,5 +107,34 @@ describe('readSelectionInputs', () => {
       expect(err.message).not.toContain('hunter2')
       expect(err.message).toMatch(/credentials/)
     }
+  })
+})
+
+describe('readWorkingDirectory', () => {
+  const workspace = tempDir('ws-')
+  mkdirSync(join(workspace, 'svc-A_1'))
+  writeFileSync(join(workspace, 'go.mod'), 'module example.com/x\n')
+
+  afterAll(() => cleanupTempDirs())
+
+  it('resolves against the workspace, also outside it', () => {
+    expect(readWorkingDirectory(workspace, '')).toBe(workspace)
+    expect(readWorkingDirectory(workspace, ' svc-A_1 ')).toBe(
+      join(workspace, 'svc-A_1')
+    )
+    expect(readWorkingDirectory(workspace, '..')).toBe(dirname(workspace))
+    expect(readWorkingDirectory(workspace, '/')).toBe('/')
+  })
+
+  it.each([
+    ['missing', 'does not exist'],
+    ['svc-a_1', 'does not exist'],
+    ['go.mod', 'is not a directory']
+  ])('refuses %p naming the input and the value', (value, why) => {
+    const read = () => readWorkingDirectory(workspace, value)
+    expect(read).toThrow(InputError)
+    expect(read).toThrow(
+      `Input "working-directory": "${value}" ${why} (resolved to ${join(workspace, value)})`
+    )
   })
 })
