@@ -87,6 +87,7 @@ describe.each([
     const pending = t.request('/example.test/@v/list')
     const settled = settleTime(pending)
     await waitFor(() => t.connecting === phase)
+    expect(t.connecting).toBe(phase)
     stop.abort(new Error('probe deadline'))
     // Without the abort the request would wait ~2 min (SYN retries) or
     // forever (TLS); the margin only absorbs a busy machine.
