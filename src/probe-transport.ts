@@ -59,7 +59,8 @@ export function openTransport(base: URL, signal: AbortSignal): Transport {
     : directTransport(
         base,
         signal,
-        (connect) => new Client(base.origin, opts(connect))
+        (connect) => new Client(base.origin, opts(connect)),
+        true
       )
 }
 
@@ -76,7 +77,8 @@ export function openSidePool(
   return directTransport(
     base,
     signal,
-    (connect) => new Pool(base.origin, { ...opts(connect), connections })
+    (connect) => new Pool(base.origin, { ...opts(connect), connections }),
+    false
   )
 }
 
@@ -109,7 +111,8 @@ function opts(connect: Connector) {
 function directTransport(
   base: URL,
   signal: AbortSignal,
-  make: (connect: Connector) => Dispatcher
+  make: (connect: Connector) => Dispatcher,
+  timed: boolean
 ): Transport {
   const timings: ConnectTimings = {}
   const sockets = new Set<net.Socket>()
@@ -126,7 +129,8 @@ function directTransport(
         if (net.isIP(hostname)) return hostname
         const t0 = performance.now()
         const { address } = await lookup(hostname)
-        if (hostname === base.hostname) timings.dnsMs ??= performance.now() - t0
+        if (timed && hostname === base.hostname)
+          timings.dnsMs ??= performance.now() - t0
         return address
       })()
       addresses.set(hostname, address)
@@ -137,7 +141,8 @@ function directTransport(
     const hostname = o.hostname.replace(/^\[|\]$/g, '')
     const https = o.protocol === 'https:'
     const port = Number(o.port || (https ? 443 : 80))
-    const measured = hostname === base.hostname.replace(/^\[|\]$/g, '')
+    // Only the mirror's own connection is timed, not redirect targets.
+    const measured = timed && hostname === base.hostname.replace(/^\[|\]$/g, '')
     const mine: net.Socket[] = []
     let settled = false
     const done = (...args: [null, net.Socket] | [Error, null]): void => {

@@ -209,3 +209,17 @@ describe('gzip answers', () => {
     expect(n).toBeLessThan(4 << 20)
   })
 })
+
+it('times only the measured connection, never a side pool', async () => {
+  const base = await httpServer((_req, res) => res.end('ok'))
+  const signal = new AbortController().signal
+  const measured = openTransport(new URL(base), signal)
+  const side = openSidePool(new URL(base), 2, signal)
+  cleanups.push(
+    () => measured.close(),
+    () => side.close()
+  )
+  for (const t of [measured, side]) await readBody((await t.request('/x')).body)
+  expect(measured.timings.connectMs).toBeGreaterThanOrEqual(0)
+  expect(side.timings).toEqual({})
+})
