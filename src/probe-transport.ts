@@ -29,7 +29,7 @@ export interface TransportResponse {
  *
  * Everything a transport does ends when its signal aborts, whatever the
  * sockets do: a connect whose SYNs are dropped or a TLS handshake that never
- * gets an answer is destroyed, and pending requests reject with the reason.
+ * gets an answer is destroyed, and pending requests reject at once.
  */
 export interface Transport {
   readonly timings: ConnectTimings

@@ -223,3 +223,24 @@ it('times only the measured connection, never a side pool', async () => {
   expect(measured.timings.connectMs).toBeGreaterThanOrEqual(0)
   expect(side.timings).toEqual({})
 })
+
+it('behind a proxy that never answers, an abort rejects the pending request at once', async () => {
+  const proxy = await listener(silentListener)
+  const saved = process.env.HTTP_PROXY
+  process.env.HTTP_PROXY = proxy.url('http')
+  try {
+    const stop = new AbortController()
+    const t = openTransport(new URL('http://mirror.example.test'), stop.signal)
+    cleanups.push(() => t.close())
+    const pending = t.request('/x')
+    const settled = settleTime(pending)
+    await waitFor(() => proxy.open === 1)
+    expect(proxy.open).toBe(1)
+    stop.abort(new Error('probe deadline'))
+    // undici's proxy agent rejects with its own error, not the reason.
+    expect(await settled).toBeLessThan(5000)
+  } finally {
+    if (saved === undefined) delete process.env.HTTP_PROXY
+    else process.env.HTTP_PROXY = saved
+  }
+})
