@@ -571,11 +571,11 @@ async function readZip(
   } finally {
     clearTimeout(box)
   }
-  // Stopped with the probe: what arrived is in l.reading, nothing to judge.
-  if (signal.aborted) return undefined
   const head = Buffer.concat(chunks)
   const bytes = afterFirstBytes + (chunks[0]?.length ?? 0)
   if (!complete && head.length < ZIP_MAGIC_BYTES) {
+    // Stopped with the probe before anything could be judged.
+    if (signal.aborted) return undefined
     // Cut by the time box before a zip header could even be read: go would
     // wait as long for every zip of this mirror.
     const ms = performance.now() - t0
