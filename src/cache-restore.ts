@@ -16,6 +16,7 @@ import type { CacheEntryReport, CacheReport } from './cache-report.js'
 import {
   CacheTimeoutError,
   describeError,
+  LOOKUP_TIMEOUT_MS,
   lookupEntry,
   restoreEntry,
   sameKey,
@@ -45,6 +46,13 @@ export interface CacheRestoreResult {
 
 type Env = Record<string, string | undefined>
 
+interface Deadlines {
+  /** Finding the entry. */
+  lookupMs: number
+  /** Its download and extraction, once found. */
+  restoreMs: number
+}
+
 interface Target {
   kind: 'modules' | 'build'
   dir: string
@@ -65,11 +73,15 @@ export async function restoreCaches(
   project: { workingDirectory: string; cacheDependencyPath: string[] },
   env: Env = process.env,
   now: Date = new Date(),
-  restoreTimeoutMs = RESTORE_TIMEOUT_MS
+  restoreTimeoutMs = RESTORE_TIMEOUT_MS,
+  lookupTimeoutMs = LOOKUP_TIMEOUT_MS
 ): Promise<CacheRestoreResult | undefined> {
   if (!inputs.enabled) return undefined
   try {
-    return await restore(inputs, project, env, now, restoreTimeoutMs)
+    return await restore(inputs, project, env, now, {
+      restoreMs: restoreTimeoutMs,
+      lookupMs: lookupTimeoutMs
+    })
   } catch (e) {
     core.warning(`The Go caches were not restored: ${describeError(e)}`)
     return undefined
@@ -81,7 +93,7 @@ async function restore(
   project: { workingDirectory: string; cacheDependencyPath: string[] },
   env: Env,
   now: Date,
-  restoreTimeoutMs: number
+  deadlines: Deadlines
 ): Promise<CacheRestoreResult> {
   // The same home @actions/glob expands `~` with.
   const home = homedir()
@@ -157,7 +169,7 @@ async function restore(
         `The cache service is not available in this job; the ${t.kind} cache is neither restored nor saved.`
       )
     } else {
-      await restoreOne(t, state, entry, report, restoreTimeoutMs)
+      await restoreOne(t, state, entry, report, deadlines)
     }
     if (entry.hit !== 'skipped') {
       const st = await t.stats()
@@ -192,7 +204,7 @@ async function restoreOne(
   state: CacheEntryState,
   entry: CacheEntryReport,
   report: CacheReport,
-  restoreTimeoutMs: number
+  deadlines: Deadlines
 ): Promise<void> {
   let staging: string | undefined
   try {
@@ -200,7 +212,8 @@ async function restoreOne(
       state.spec,
       t.keys.key,
       t.keys.restoreKeys,
-      t.crossOs
+      t.crossOs,
+      deadlines.lookupMs
     )
     if (matched === undefined) return
     // The archive is extracted beside its place and moved in only once
@@ -212,7 +225,7 @@ async function restoreOne(
       state.spec,
       matched,
       t.crossOs,
-      restoreTimeoutMs,
+      deadlines.restoreMs,
       staging
     )
     if (restored === undefined) {

@@ -35,13 +35,15 @@ const TIMEOUT_CODES = new Set([
   'ABORT_ERR'
 ])
 
-/** Classifies a transport error thrown by undici, net, tls or dns. */
+/** Classifies a transport error thrown by undici, net, tls, dns or the probe's redirect rules. */
 export function classifyError(err: unknown): FailureKind {
   const codes = errorCodes(err)
   if (codes.some((c) => DNS_CODES.has(c))) return 'dns'
   if (codes.includes('ECONNREFUSED')) return 'refused'
   if (codes.some((c) => TIMEOUT_CODES.has(c))) return 'timeout'
   if (codes.some(isTlsCode)) return 'tls'
+  // A redirect go would refuse (to plain http, or past 10 hops).
+  if (codes.includes('ERR_PROBE_REDIRECT')) return 'bad-response'
   // Read the name directly: errors from another realm fail instanceof.
   const name = (err as { name?: unknown } | null)?.name
   if (name === 'AbortError' || name === 'TimeoutError') return 'timeout'

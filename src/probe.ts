@@ -15,9 +15,9 @@ import {
 import type { MirrorProbe, ProbeFailure } from './probe-result.js'
 import { expectedMs, lowerBoundMs, median, type Workload } from './rank.js'
 import {
-  closeRedirectAgent,
   openSidePool,
   openTransport,
+  type ConnectPhase,
   type Transport
 } from './probe-transport.js'
 
@@ -51,6 +51,10 @@ const THROUGHPUT_BYTES = 4 << 20
 // which then wants the projection to lose by a factor of 1 + this / the
 // reading's length: 2 at first, less the longer the rate has held.
 const PROJECTION_MIN_MS = 250
+// go refuses a larger zip (cmd/go/internal/modfetch/codehost MaxZipFile).
+const MAX_ZIP_BYTES = 500 << 20
+// The zip local-file-header signature, the least to tell a zip by.
+const ZIP_MAGIC_BYTES = 4
 // A request open this long (and 4× the mirror's median) when the probe ends is a stall.
 const STALL_MS = 1000
 
@@ -60,6 +64,9 @@ interface Live {
   openSince?: number
   /** How long the request open when the probe stopped had been waiting. */
   openAtStopMs?: number
+  /** The measured connection, and where its setup was when the probe stopped. */
+  measured?: Transport
+  connectingAtStop?: ConnectPhase
   /** Zip bytes (after each first byte) and their time so far. */
   reading?: { bytes: number; ms: number }
   done: boolean
@@ -86,6 +93,7 @@ export async function probeMirrors(
     const now = performance.now()
     for (const l of lives) {
       if (l.openSince !== undefined) l.openAtStopMs = now - l.openSince
+      l.connectingAtStop = l.measured?.connecting
     }
   })
   const timer = setTimeout(
@@ -101,7 +109,6 @@ export async function probeMirrors(
   } finally {
     clearTimeout(timer)
     clearInterval(check)
-    await closeRedirectAgent()
   }
   const elapsed = performance.now() - start
   return lives.map((l) => finish(l, stop.signal.reason, elapsed))
@@ -136,14 +143,11 @@ function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
   const r = l.result
   if (!l.done && !l.fatal) {
     if (l.samples.length === 0) {
-      r.failures.push({
-        kind: 'timeout',
-        request: '/',
-        detail:
-          reason instanceof SettledError
-            ? `no answer in ${Math.round(elapsedMs)} ms, while faster mirrors finished`
-            : `no answer within the probe timeout (${Math.round(elapsedMs)} ms)`
-      })
+      const when =
+        reason instanceof SettledError
+          ? `in ${Math.round(elapsedMs)} ms, while faster mirrors finished`
+          : `within the probe timeout (${Math.round(elapsedMs)} ms)`
+      r.failures.push(unanswered(l.connectingAtStop, when))
     } else if (
       (l.openAtStopMs ?? 0) > Math.max(STALL_MS, 4 * median(l.samples))
     ) {
@@ -165,6 +169,36 @@ function finish(l: Live, reason: unknown, elapsedMs: number): MirrorProbe {
   r.timings.ttfbSamplesMs = l.samples.map((s) => Math.round(s * 10) / 10)
   if (l.samples.length > 0) r.timings.ttfbMs = median(l.samples)
   return r
+}
+
+// What a mirror that never answered was doing: a TLS handshake the server
+// never answers, or SYNs that are dropped, are named as such.
+function unanswered(
+  phase: ConnectPhase | undefined,
+  when: string
+): ProbeFailure {
+  switch (phase) {
+    case 'tls':
+      return {
+        kind: 'tls',
+        request: '/',
+        detail: `the TLS handshake did not finish ${when}: the server accepted the connection and never completed TLS`
+      }
+    case 'connect':
+      return {
+        kind: 'timeout',
+        request: '/',
+        detail: `the TCP connection was not established ${when}: no answer to its SYNs`
+      }
+    case 'dns':
+      return {
+        kind: 'dns',
+        request: '/',
+        detail: `the DNS lookup did not finish ${when}`
+      }
+    default:
+      return { kind: 'timeout', request: '/', detail: `no answer ${when}` }
+  }
 }
 
 /**
@@ -240,7 +274,7 @@ async function checkFreshness(
   modules: GoSumEntry[],
   signal: AbortSignal
 ): Promise<boolean> {
-  const pool = openSidePool(base, SIDE_CONNECTIONS)
+  const pool = openSidePool(base, SIDE_CONNECTIONS, signal)
   const queue = [...modules]
   const worker = async (): Promise<void> => {
     for (let m = queue.shift(); m; m = queue.shift()) {
@@ -274,7 +308,8 @@ async function probeMeasured(
   opts: ProbeOptions,
   signal: AbortSignal
 ): Promise<boolean> {
-  const t = openTransport(base)
+  const t = openTransport(base, signal)
+  l.measured = t
   try {
     for (const m of opts.modules) {
       const stem = `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
@@ -340,7 +375,7 @@ async function request(
   const t0 = performance.now()
   if (timed) l.openSince = t0
   try {
-    const res = await t.request(path, signal)
+    const res = await t.request(path)
     if (sample && timed) l.samples.push(performance.now() - t0)
     Object.assign(l.result.timings, t.timings)
     return res
@@ -484,6 +519,16 @@ async function readZip(
     return fatal ? undefined : 'skip'
   }
   const expected = Number(headerValue(res.headers['content-length']) ?? NaN)
+  if (expected > MAX_ZIP_BYTES) {
+    res.body.destroy()
+    fail(l, {
+      kind: 'bad-response',
+      request: path,
+      status: 200,
+      detail: `a zip of ${expected} bytes, over go's limit of ${MAX_ZIP_BYTES} (go fails it: downloaded zip file too large)`
+    })
+    return undefined
+  }
   const chunks: Buffer[] = []
   let afterFirstBytes = 0
   let first: number | undefined
@@ -528,6 +573,21 @@ async function readZip(
   }
   const head = Buffer.concat(chunks)
   const bytes = afterFirstBytes + (chunks[0]?.length ?? 0)
+  if (!complete && head.length < ZIP_MAGIC_BYTES) {
+    // Stopped with the probe before anything could be judged.
+    if (signal.aborted) return undefined
+    // Cut by the time box before a zip header could even be read: go would
+    // wait as long for every zip of this mirror.
+    const ms = performance.now() - t0
+    fail(l, {
+      kind: 'timeout',
+      request: path,
+      status: 200,
+      detail: `the zip stalled or trickled: ${bytes} bytes in ${Math.round(ms)} ms (${(bytes / (ms / 1000)).toFixed(1)} B/s)`,
+      fatal: true
+    })
+    return undefined
+  }
   const notZip = head.length > 0 ? checkBody('zip', head) : 'empty body'
   const truncated =
     complete &&
@@ -562,7 +622,7 @@ async function measureThroughput(
   boxMs: number,
   signal: AbortSignal
 ): Promise<boolean> {
-  const t = openSidePool(base, 1)
+  const t = openSidePool(base, 1, signal)
   const until = performance.now() + boxMs
   let afterFirstBytes = 0
   let afterFirstMs = 0

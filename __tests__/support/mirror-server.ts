@@ -4,6 +4,7 @@ import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, ServerResponse, Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import {
   escapeModulePath,
   parseModuleVersion,
@@ -61,6 +62,15 @@ export interface MirrorProfile {
   html?: FaultTarget
   /** .zip answered 200 with only the first half of the bytes. */
   truncatedZip?: FaultTarget
+  /**
+   * .zip announced (Content-Length) and sent one byte over go's 500 MiB
+   * limit: the real zip, then zeros for as long as the client reads.
+   */
+  oversizedZip?: FaultTarget
+  /** 302 to the same path under `to` (another mirror's URL). */
+  redirect?: { to: string; target?: FaultTarget }
+  /** Bodies gzip-encoded (Content-Encoding: gzip), whatever the client asked. */
+  gzip?: FaultTarget
   /** Serve HTTPS with a certificate from the test CA (extra SAN names optional). */
   tls?: boolean | { names: string[] }
   /** Status of /sumdb/sum.golang.org/supported (default 404). */
@@ -99,6 +109,36 @@ const CAPTIVE_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Sign in to the network</title></head>' +
   '<body><h1>Welcome</h1><p>Please accept the terms of use to continue.</p>' +
   '<form method="post" action="/login"><button>Accept</button></form></body></html>\n'
+
+// cmd/go/internal/modfetch/codehost.MaxZipFile
+const GO_MAX_ZIP_BYTES = 500 << 20
+
+function sendOversized(
+  res: ServerResponse,
+  record: RequestRecord,
+  signal: AbortSignal,
+  zip: Buffer
+): void {
+  const total = GO_MAX_ZIP_BYTES + 1
+  res.writeHead(200, {
+    'Content-Type': 'application/zip',
+    'Content-Length': total
+  })
+  record.status = 200
+  const zeros = Buffer.alloc(1 << 20)
+  const pump = () => {
+    while (!signal.aborted && record.bytes < total) {
+      const piece =
+        record.bytes < zip.length
+          ? zip.subarray(record.bytes)
+          : zeros.subarray(0, Math.min(zeros.length, total - record.bytes))
+      record.bytes += piece.length
+      if (record.bytes >= total) return void res.end(piece)
+      if (!res.write(piece)) return void res.once('drain', pump)
+    }
+  }
+  pump()
+}
 
 function targets(t: FaultTarget | undefined, path: string): boolean {
   if (t === undefined || t === false) return false
@@ -175,6 +215,10 @@ export async function startMirror(
   ): void {
     const headers: Record<string, string | number> = {
       'Content-Type': contentType
+    }
+    if (targets(profile.gzip, path)) {
+      body = gzipSync(body)
+      headers['Content-Encoding'] = 'gzip'
     }
     const trickle =
       profile.trickle &&
@@ -290,6 +334,13 @@ export async function startMirror(
     )
       return
 
+    const redirect = profile.redirect
+    if (redirect && targets(redirect.target ?? true, path)) {
+      res.writeHead(302, { Location: `${redirect.to}/${path}` })
+      record.status = 302
+      return res.end()
+    }
+
     if (targets(profile.html, path))
       return send(200, CAPTIVE_PAGE, 'text/html; charset=utf-8')
 
@@ -363,6 +414,8 @@ export async function startMirror(
           return send(200, Buffer.concat([file, Buffer.from('// tampered\n')]))
         return send(200, file)
       case 'zip':
+        if (targets(profile.oversizedZip, path))
+          return sendOversized(res, record, signal, file)
         if (targets(profile.truncatedZip, path))
           return send(
             200,

@@ -1,6 +1,8 @@
-// The restore cap, in process with the real @actions/cache against the fake
-// cache service: a download slower than the cap is reported as a failed
-// restore, and its late extraction lands beside the cache, never in it.
+// The restore cap and the lookup deadline, in process with the real
+// @actions/cache against the fake cache service: a download slower than the
+// cap is reported as a failed restore, and its late extraction lands beside
+// the cache, never in it; a service that fails or hangs costs the lookup
+// deadline and nothing more.
 import { afterAll, afterEach, beforeEach, expect, it } from '@jest/globals'
 import {
   existsSync,
@@ -152,3 +154,32 @@ it('a download past the cap is a failed restore whose late extraction never reac
   expect(readdirSync(gomodcache)).toEqual(['cache'])
   expect(readdirSync(dirname(download))).toEqual([staging])
 }, 90_000)
+
+it.each(['hang', 'error500'] as const)(
+  'a cache service fault (%s) costs the lookup deadline given and is a failed restore',
+  async (fault) => {
+    svc.setFault(fault)
+    const t0 = performance.now()
+    const res = await restoreCaches(
+      inputs,
+      project,
+      process.env,
+      new Date(),
+      60_000,
+      1500
+    )
+    // Generous: the point is that the 15 s default did not apply.
+    expect(performance.now() - t0).toBeLessThan(12_000)
+    const entry = res?.report.entries[0]
+    expect(entry).toMatchObject({
+      kind: 'modules',
+      hit: 'failed',
+      detail: 'The cache lookup did not finish within 2 s'
+    })
+    expect(res?.report.warnings).toEqual([
+      'The modules cache could not be restored (The cache lookup did not finish within 2 s); continuing without it.'
+    ])
+    expect(existsSync(zip())).toBe(false)
+    expect(stagingDirs()).toEqual([])
+  }
+)

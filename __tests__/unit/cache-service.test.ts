@@ -26,6 +26,10 @@ import {
   startFakeCacheService,
   type FakeCacheService
 } from '../support/fake-cache-service.js'
+import {
+  silentListener,
+  synDropListener
+} from '../support/hostile-listeners.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 
 const savedEnv = { ...process.env }
@@ -132,6 +136,26 @@ describe('faults', () => {
       svc.requests.filter((r) => r.status === 500).length
     ).toBeGreaterThanOrEqual(2)
   })
+
+  it.each([
+    ['never completes TLS', silentListener, 'https'],
+    ['drops SYNs', synDropListener, 'http']
+  ] as const)(
+    'a service that %s costs the lookup deadline',
+    async (_name, make, scheme) => {
+      const hostile = await make()
+      try {
+        useService('v2')
+        process.env.ACTIONS_RESULTS_URL = hostile.url(scheme) + '/'
+        const spec = cachePathSpec(join(home, 'x'), home)
+        await expect(
+          lookupEntry(spec, 'k', [], true, 1500)
+        ).rejects.toBeInstanceOf(CacheTimeoutError)
+      } finally {
+        await hostile.close()
+      }
+    }
+  )
 
   it('no service listening is a miss', async () => {
     useService('v2')
