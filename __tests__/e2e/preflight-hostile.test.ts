@@ -110,7 +110,8 @@ afterAll(async () => {
 /** A job whose go.mod requires `modules`, with a credential for each host. */
 async function job(
   modules: string[],
-  extra: Record<string, string> = {}
+  extra: Record<string, string> = {},
+  credentialHosts = modules.map((m) => m.split('/')[0])
 ): Promise<JobResult & { seconds: number }> {
   const ctx = createRunnerContext()
   writeFileSync(
@@ -143,7 +144,9 @@ async function job(
     inputs: {
       mirrors: pub.url,
       private: hosts.join(','),
-      credentials: hosts.map((h) => `${h}=${LOGIN}:${SECRET}`).join('\n'),
+      credentials: credentialHosts
+        .map((h) => `${h}=${LOGIN}:${SECRET}`)
+        .join('\n'),
       cache: 'false',
       download: 'false',
       summary: 'true',
@@ -194,6 +197,34 @@ describeNs('credential preflight against hostile go-import pages', () => {
     expect(inject).toHaveLength(1)
     expect(inject[0].message).toContain(`git "--upload-pack=${script}"`)
 
+    for (const s of [r.main, r.post!]) {
+      expect(channelsContaining(s, SECRET_FORMS)).toEqual([])
+    }
+  })
+
+  it('a plain-http private proxy on the credential host gets no credential, and a warning says go sends none either', async () => {
+    recorder.requests.length = 0
+    const host = `127.0.0.2:${recorder.port}`
+    const r = await job(
+      [LEAK],
+      { 'private-proxy': recorder.url, private: 'corp.example.test' },
+      [host]
+    )
+    expect(r.main.code).toBe(0)
+    expect(recorder.requests.filter((q) => q.authorization)).toEqual([])
+    expect(
+      recorder.requests.filter((q) =>
+        SECRET_FORMS.some((s) => q.raw.includes(s))
+      )
+    ).toEqual([])
+    const warnings = r.main.commands.filter(
+      (c) =>
+        c.command === 'warning' &&
+        c.message.includes(`private-proxy ${recorder.url} is plain http`)
+    )
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0].message).toContain(`${host} (credentials line 1)`)
+    expect(warnings[0].message).toMatch(/go never sends credentials over http/)
     for (const s of [r.main, r.post!]) {
       expect(channelsContaining(s, SECRET_FORMS)).toEqual([])
     }
