@@ -23,6 +23,7 @@ import {
 } from '../../src/preflight.js'
 import {
   startSilentServer,
+  startSynDropListener,
   type SilentServer
 } from '../support/stalling-servers.js'
 
@@ -193,6 +194,22 @@ describe('network waits end by their deadline', () => {
     expect(check).toMatchObject({ kind: 'proxy', outcome: 'error' })
     expect(check.message).toMatch(/1500 ms|timeout/i)
     expect(Date.now() - t0).toBeLessThan(1500 + 10_000)
+  })
+
+  it('a connect whose SYNs are dropped fails by the deadline', async () => {
+    const drop = await startSynDropListener()
+    try {
+      const t0 = Date.now()
+      await expect(
+        boundedGet(`https://127.0.0.1:${drop.port}/go/@v/list`, {
+          deadlineMs: 1500,
+          maxBytes: 0
+        })
+      ).rejects.toThrow(/1500 ms|timeout/i)
+      expect(Date.now() - t0).toBeLessThan(1500 + 10_000)
+    } finally {
+      await drop.close()
+    }
   })
 
   it('a body that stops half-way fails by the deadline; an endless one is cut at the cap', async () => {
