@@ -1,4 +1,8 @@
-import { boundedGet } from './bounded-get.js'
+import {
+  boundedGet,
+  DeadlineError,
+  type BoundedResponse
+} from './bounded-get.js'
 import { basicAuth, credentialForUrl, type Credential } from './credentials.js'
 import { lsRemote } from './git-ls-remote.js'
 import { matchGoImport, parseGoImports, repoUrlProblem } from './go-import.js'
@@ -150,6 +154,12 @@ export function classifyGitError(stderr: string): PreflightOutcome {
 
 type Check = Omit<PreflightCheck, 'machine' | 'line' | 'kind' | 'module'>
 
+/** When a check must be done by, and its length for messages. */
+interface Deadline {
+  at: number
+  seconds: number
+}
+
 /** An Authorization header when go would send a credential to `url`. */
 function authFor(
   creds: readonly Credential[],
@@ -164,17 +174,37 @@ function quoted(url: string): string {
   return JSON.stringify(url.length > 200 ? url.slice(0, 200) + '…' : url)
 }
 
+/** A GET within the deadline; a failure names the URL. */
+async function get(
+  url: string,
+  creds: readonly Credential[],
+  deadline: Deadline,
+  maxBytes: number
+): Promise<BoundedResponse> {
+  try {
+    return await boundedGet(url, {
+      headers: authFor(creds, url),
+      deadlineMs: deadline.at - Date.now(),
+      maxBytes
+    })
+  } catch (e) {
+    // undici's own connect timeout may fire a moment before the deadline.
+    const timedOut =
+      e instanceof DeadlineError || /timeout/i.test((e as Error).name)
+    throw new Error(
+      `${url}: ${timedOut ? `no complete answer within ${deadline.seconds} s` : (e as Error).message}`,
+      { cause: e }
+    )
+  }
+}
+
 async function checkList(
   item: PreflightPlanItem,
   url: string,
   creds: readonly Credential[],
-  deadline: number
+  deadline: Deadline
 ): Promise<Check> {
-  const res = await boundedGet(url, {
-    headers: authFor(creds, url),
-    deadlineMs: deadline - Date.now(),
-    maxBytes: 0
-  })
+  const res = await get(url, creds, deadline, 0)
   const outcome = fromStatus(res.status)
   return {
     target: url,
@@ -194,7 +224,7 @@ async function checkRepository(
   item: PreflightPlanItem,
   creds: readonly Credential[],
   env: NodeJS.ProcessEnv,
-  deadline: number
+  deadline: Deadline
 ): Promise<Check> {
   const module = item.module!
   const who = `${item.cred.machine} (credentials line ${item.cred.line})`
@@ -202,11 +232,7 @@ async function checkRepository(
   let repo = 'https://' + module.split('/').slice(0, 3).join('/')
   if (!KNOWN_GIT_HOSTS.has(module.split('/')[0])) {
     const page = goGetUrl(module)
-    const res = await boundedGet(page, {
-      headers: authFor(creds, page),
-      deadlineMs: deadline - Date.now(),
-      maxBytes: MAX_PAGE_BYTES
-    })
+    const res = await get(page, creds, deadline, MAX_PAGE_BYTES)
     const imports = parseGoImports(res.body)
     if (imports.length === 0) {
       const outcome = res.status >= 400 ? fromStatus(res.status) : 'error'
@@ -249,11 +275,10 @@ async function checkRepository(
   }
   if (vcs === 'mod')
     return checkList(item, listUrl(repo, module), creds, deadline)
-  const seconds = Math.round((deadline - Date.now()) / 1000)
-  const r = await lsRemote(repo, env, deadline - Date.now())
+  const r = await lsRemote(repo, env, deadline.at - Date.now())
   const outcome = r.code === 0 ? 'ok' : classifyGitError(r.stderr)
   const detail = r.timedOut
-    ? `git ls-remote ${repo} did not finish within ${seconds} s`
+    ? `git ls-remote ${repo} did not finish within ${deadline.seconds} s`
     : lastLine(r.stderr)
   return {
     target: repo,
@@ -284,7 +309,7 @@ export async function runPreflight(
     if (item.kind === 'skipped') {
       return { ...base, outcome: 'skipped', message: explain(item, 'skipped') }
     }
-    const deadline = Date.now() + timeoutMs
+    const deadline = { at: Date.now() + timeoutMs, seconds: timeoutMs / 1000 }
     try {
       const check =
         item.kind === 'proxy'
