@@ -262,6 +262,12 @@ async function checkRepository(
           )
     }
   }
+  if (vcs === 'git' && /^(git\+)?ssh:\/\/[^-]/i.test(repo)) {
+    return {
+      outcome: 'skipped',
+      message: `${who}: ${module} is fetched over ssh, which does not use these credentials; not checked`
+    }
+  }
   const problem = repoUrlProblem(repo)
   if (problem !== undefined) {
     return {

@@ -52,11 +52,15 @@ const LEAK = 'corp.example.test/Team-A/private_mod'
 const INJECT = 'evil.example.test/team_b/tool'
 const SILENT_GIT = 'silent.example.test/Team-C/lib'
 const STALL = 'stall.example.test/Team-D/lib'
+const SSH = 'ssh.example.test/Team-E/repo'
+const HG = 'hg.example.test/team-f/repo'
 const GIT_HOST = 'git.silent.example.test'
 const PAGE_HOSTS = [
   'corp.example.test',
   'evil.example.test',
-  'silent.example.test'
+  'silent.example.test',
+  'ssh.example.test',
+  'hg.example.test'
 ]
 const STALL_HOSTS = ['stall.example.test', GIT_HOST]
 
@@ -82,7 +86,9 @@ beforeAll(async () => {
   const byModule: Record<string, string> = {
     [LEAK]: `${LEAK} mod ${recorder.url}`,
     [INJECT]: `${INJECT} git --upload-pack=${script}`,
-    [SILENT_GIT]: `${SILENT_GIT} git https://${GIT_HOST}/team-c/lib.git`
+    [SILENT_GIT]: `${SILENT_GIT} git https://${GIT_HOST}/team-c/lib.git`,
+    [SSH]: `${SSH} git ssh://git@ssh.example.test/team-e/repo.git`,
+    [HG]: `${HG} hg https://hg.example.test/team-f/repo`
   }
   pages = await startPageServer({
     address: pageAddress,
@@ -173,7 +179,7 @@ describeNs('credential preflight against hostile go-import pages', () => {
   it('a page naming mod http://127.0.0.2 gets no credential there; one naming --upload-pack runs nothing', async () => {
     pages.requests.length = 0
     recorder.requests.length = 0
-    const r = await job([LEAK, INJECT])
+    const r = await job([LEAK, INJECT, SSH, HG])
     expect(r.main.code).toBe(0)
 
     // The https page on the credential's host got the credential, as go's
@@ -196,6 +202,15 @@ describeNs('credential preflight against hostile go-import pages', () => {
     const inject = errorsFor(r, 'evil.example.test')
     expect(inject).toHaveLength(1)
     expect(inject[0].message).toContain(`git "--upload-pack=${script}"`)
+
+    // Legitimate pages for what the credentials cannot check: not errors.
+    for (const m of [SSH, HG]) {
+      const host = m.split('/')[0]
+      expect(errorsFor(r, host)).toEqual([])
+      expect(r.main.summary).toContain(
+        `| \`${host}\` | git \`${m}\` | not checked |`
+      )
+    }
 
     for (const s of [r.main, r.post!]) {
       expect(channelsContaining(s, SECRET_FORMS)).toEqual([])
