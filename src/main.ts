@@ -112,7 +112,8 @@ async function setUp(
     sel.privateProxies,
     inputs.project.workingDirectory,
     privacyPlan,
-    sumdb
+    sumdb,
+    sel.probeTimeoutMs
   )
 
   const effective = await checkEffectiveConfig(report.env, jobEnv)

@@ -12,6 +12,7 @@ import {
 } from './netrc-file.js'
 import { parseGoModRequires } from './go-mod-files.js'
 import {
+  insecureProxyWarnings,
   planPreflight,
   runPreflight,
   type PreflightCheck
@@ -82,20 +83,25 @@ export async function requiredModules(dir: string): Promise<string[]> {
 }
 
 /**
- * One authenticated request per credential host; failures become error
- * annotations that say which host, which module and what is likely wrong.
- * Also warns about required modules on a credential host that no private
- * pattern covers.
+ * One authenticated request per credential host, each ending within
+ * `timeoutMs`; failures become error annotations that say which host, which
+ * module and what is likely wrong. Also warns about required modules on a
+ * credential host that no private pattern covers, and about plain-http
+ * private proxies that credentials will not reach.
  */
 export async function preflightCredentials(
   privacy: PrivacyInputs,
   privateProxies: readonly string[],
-  required: readonly string[]
+  required: readonly string[],
+  timeoutMs?: number
 ): Promise<{ checks: PreflightCheck[]; warnings: string[] }> {
-  const warnings = uncoveredPrivateModules(privacy, required).map(
-    (u) =>
-      `${u.module} is on ${u.machine}, which needs credentials, but matches no pattern in \`private\`: go would ask public mirrors and the checksum database for it. Add it (or a prefix) to \`private\`.`
-  )
+  const warnings = [
+    ...uncoveredPrivateModules(privacy, required).map(
+      (u) =>
+        `${u.module} is on ${u.machine}, which needs credentials, but matches no pattern in \`private\`: go would ask public mirrors and the checksum database for it. Add it (or a prefix) to \`private\`.`
+    ),
+    ...insecureProxyWarnings(privacy.credentials, privateProxies)
+  ]
   if (privacy.credentials.length === 0) return { checks: [], warnings }
   const items = planPreflight(
     privacy.credentials,
@@ -103,7 +109,12 @@ export async function preflightCredentials(
     [...privacy.private, ...privacy.noProxy, ...privacy.noSumdb],
     required
   )
-  const checks = await runPreflight(items, process.env)
+  const checks = await runPreflight(
+    items,
+    privacy.credentials,
+    process.env,
+    timeoutMs
+  )
   for (const c of checks) {
     if (c.outcome === 'ok' || c.outcome === 'skipped') continue
     core.error(c.message, { title: `Credentials for ${c.machine}` })
@@ -197,13 +208,15 @@ export async function applyPrivacy(
   privateProxies: readonly string[],
   workingDirectory: string,
   planned: PrivacyPlanResult,
-  sumdb: SumdbPlan
+  sumdb: SumdbPlan,
+  preflightTimeoutMs?: number
 ): Promise<PrivacyReport> {
   const creds = await installCredentials(privacy, workingDirectory)
   const pre = await preflightCredentials(
     privacy,
     privateProxies,
-    await requiredModules(workingDirectory)
+    await requiredModules(workingDirectory),
+    preflightTimeoutMs
   )
   const warnings = [...planned.warnings, ...creds.warnings, ...pre.warnings]
   for (const w of warnings) core.warning(w, { title: 'Private modules' })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
@@ -12,11 +12,20 @@ import {
   findExtraheaders,
   parseExtraheaders
 } from '../../src/git-extraheader.js'
+import { boundedGet } from '../../src/bounded-get.js'
+import { lsRemote } from '../../src/git-ls-remote.js'
 import {
   classifyGitError,
+  explain,
+  insecureProxyWarnings,
   planPreflight,
   runPreflight
 } from '../../src/preflight.js'
+import {
+  startSilentServer,
+  startSynDropListener,
+  type SilentServer
+} from '../support/stalling-servers.js'
 
 describe('parseGoModRequires', () => {
   it('reads single and block requires, ignoring comments', () => {
@@ -39,25 +48,83 @@ describe('parseGoModRequires', () => {
 })
 
 describe('planPreflight', () => {
+  const creds = parseCredentials(
+    [
+      'proxy.example.test:8443=u:t1',
+      'git.corp-example.test=t2',
+      'idle.example.test=t3',
+      'plain.example.test=u:t4',
+      'portless.example.test=u:t5'
+    ].join('\n')
+  )
+  const plan = planPreflight(
+    creds,
+    [
+      'https://proxy.example.test:8443/go',
+      'http://plain.example.test:8080',
+      'https://portless.example.test:9443'
+    ],
+    ['corp.example.test', 'git.*'],
+    [
+      'golang.org/x/text',
+      'corp.example.test/Secret_Team/mod',
+      'git.corp-example.test/team-a/lib'
+    ]
+  )
+
   it('checks a private proxy with @v/list and a git host with its repository', () => {
-    const creds = parseCredentials(
-      'proxy.test:8443=u:t\ngit.corp.test=t\nidle.test=t'
-    )
-    const plan = planPreflight(
-      creds,
-      ['https://proxy.test:8443/go'],
-      ['corp.test', 'git.corp.test'],
-      ['golang.org/x/text', 'corp.test/Secret/mod', 'git.corp.test/team/lib']
-    )
-    expect(plan.map((p) => [p.kind, p.module, p.target])).toEqual([
+    expect(plan.slice(0, 3).map((p) => [p.kind, p.module, p.target])).toEqual([
       [
         'proxy',
-        'corp.test/Secret/mod',
-        'https://proxy.test:8443/go/corp.test/!secret/mod/@v/list'
+        'corp.example.test/Secret_Team/mod',
+        'https://proxy.example.test:8443/go/corp.example.test/!secret_!team/mod/@v/list'
       ],
-      ['git', 'git.corp.test/team/lib', undefined],
+      ['git', 'git.corp-example.test/team-a/lib', undefined],
       ['skipped', undefined, undefined]
     ])
+  })
+
+  it('uses a credential only where go would send it: https, same host and port', () => {
+    // go sends nothing over http, and looks up host:port, not the host alone.
+    expect(plan.slice(3).map((p) => [p.cred.machine, p.kind, p.proxy])).toEqual(
+      [
+        ['plain.example.test', 'skipped', undefined],
+        ['portless.example.test', 'skipped', undefined]
+      ]
+    )
+  })
+
+  it('warns about a plain-http private proxy on a credential host, naming both, never the token', () => {
+    const w = insecureProxyWarnings(creds, [
+      'https://proxy.example.test:8443/go',
+      'http://plain.example.test:8080'
+    ])
+    expect(w).toHaveLength(1)
+    expect(w[0]).toContain('private-proxy http://plain.example.test:8080')
+    expect(w[0]).toContain('plain.example.test (credentials line 4)')
+    expect(w[0]).toMatch(/go never sends credentials over http/)
+    expect(w[0]).not.toMatch(/t4/)
+  })
+})
+
+describe('explain', () => {
+  const [cred] = parseCredentials('proxy.example.test:8443=u:wrongtoken')
+  const item = {
+    cred,
+    kind: 'proxy' as const,
+    module: 'corp.example.test/Secret_Team/mod'
+  }
+  it('names host, line and module, never the token', () => {
+    const forbidden = explain(item, 'forbidden')
+    expect(forbidden).toContain('proxy.example.test:8443 (credentials line 1)')
+    expect(forbidden).toMatch(/scope|SSO/)
+    // A private proxy's 404 sends the private path on to the public mirrors.
+    const missing = explain(item, 'not-found', 'HTTP 404')
+    expect(missing).toContain('corp.example.test/Secret_Team/mod')
+    expect(missing).toMatch(/HTTP 404/)
+    expect(missing).toMatch(/public mirrors/)
+    expect(missing).toMatch(/should answer 403/)
+    for (const m of [forbidden, missing]) expect(m).not.toContain('wrongtoken')
   })
 })
 
@@ -82,57 +149,122 @@ describe('classifyGitError', () => {
   })
 })
 
-describe('runPreflight against a proxy', () => {
+describe('network waits end by their deadline', () => {
+  let silent: SilentServer
   let server: Server
   let base: string
+  const seen: (string | undefined)[] = []
   beforeAll(async () => {
+    silent = await startSilentServer()
     server = createServer((req, res) => {
-      const auth = req.headers.authorization ?? ''
-      const want = 'Basic ' + Buffer.from('u:good').toString('base64')
-      res.statusCode =
-        auth === want
-          ? req.url?.includes('missing')
-            ? 404
-            : 200
-          : auth === ''
-            ? 401
-            : 403
-      res.end('v1.0.0\n')
+      seen.push(req.headers.authorization)
+      res.writeHead(200, { 'content-type': 'text/html' })
+      if (req.url === '/stall-body') {
+        res.write('<html><head>')
+        return
+      }
+      // An endless body: the reader must stop at its cap.
+      const more = () => {
+        while (res.write(Buffer.alloc(65536, 'a')));
+        res.once('drain', more)
+      }
+      more()
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
-  afterAll(() => {
+  afterAll(async () => {
+    server.closeAllConnections()
     server.close()
+    await silent.close()
   })
 
-  it('turns statuses into messages naming host, line and module, never the token', async () => {
-    const host = base.slice('http://'.length)
-    const run = async (secret: string, mod: string) => {
-      const creds = parseCredentials(`${host}=u:${secret}`)
-      const plan = planPreflight(creds, [base], ['corp.test'], [mod])
-      return (await runPreflight(plan, {}, 5000))[0]
+  it('a TLS handshake that never completes: the check fails by its deadline', async () => {
+    const host = `127.0.0.1:${silent.port}`
+    const creds = parseCredentials(`${host}=u:t`)
+    const plan = planPreflight(
+      creds,
+      [`https://${host}/go`],
+      ['corp.example.test'],
+      ['corp.example.test/Team-A/mod']
+    )
+    const t0 = Date.now()
+    const [check] = await runPreflight(plan, creds, {}, 1500)
+    expect(silent.connections).toBeGreaterThan(0)
+    expect(check).toMatchObject({ kind: 'proxy', outcome: 'error' })
+    expect(check.message).toContain(
+      `https://${host}/go/corp.example.test/!team-!a/mod/@v/list: no complete answer within 1.5 s`
+    )
+    expect(Date.now() - t0).toBeLessThan(1500 + 10_000)
+  })
+
+  it('a connect whose SYNs are dropped fails by the deadline', async () => {
+    const drop = await startSynDropListener()
+    try {
+      const t0 = Date.now()
+      await expect(
+        boundedGet(`https://127.0.0.1:${drop.port}/go/@v/list`, {
+          deadlineMs: 1500,
+          maxBytes: 0
+        })
+      ).rejects.toThrow(/1500 ms|timeout/i)
+      expect(Date.now() - t0).toBeLessThan(1500 + 10_000)
+    } finally {
+      await drop.close()
     }
-    const ok = await run('good', 'corp.test/a')
-    expect(ok).toMatchObject({
-      outcome: 'ok',
-      status: 200,
-      module: 'corp.test/a'
+  })
+
+  it('a body that stops half-way fails by the deadline; an endless one is cut at the cap', async () => {
+    await expect(
+      boundedGet(`${base}/stall-body`, { deadlineMs: 1000, maxBytes: 1024 })
+    ).rejects.toThrow(/within 1000 ms/)
+    const endless = await boundedGet(`${base}/endless`, {
+      deadlineMs: 10_000,
+      maxBytes: 100_000
     })
-    const bad = await run('wrongtoken', 'corp.test/a')
-    expect(bad.outcome).toBe('forbidden')
-    expect(bad.message).toContain(`${host} (credentials line 1)`)
-    expect(bad.message).toMatch(/scope|SSO/)
-    expect(JSON.stringify(bad)).not.toContain('wrongtoken')
-    const missing = await run('good', 'corp.test/missing')
-    expect(missing.outcome).toBe('not-found')
-    // A private proxy's 404 sends the private path on to the public mirrors.
-    expect(missing.message).toContain('corp.test/missing')
-    expect(missing.message).toMatch(/HTTP 404/)
-    expect(missing.message).toMatch(/public mirrors/)
-    expect(missing.message).toMatch(/should answer 403/)
+    expect(endless).toMatchObject({ status: 200, truncated: true })
+    expect(endless.body.length).toBe(100_000)
+  })
+
+  it('git ls-remote against a server that never answers is killed at the deadline', async () => {
+    const t0 = Date.now()
+    const r = await lsRemote(
+      `https://127.0.0.1:${silent.port}/team-a/lib.git`,
+      gitEnv(),
+      1500
+    )
+    expect(r).toMatchObject({ code: null, timedOut: true })
+    expect(Date.now() - t0).toBeLessThan(1500 + 10_000)
+  })
+
+  it('git ls-remote reads an option-shaped URL as a repository, not an option', async () => {
+    // Without a repository argument git would use the origin of the current
+    // directory; a local one runs --upload-pack through the shell.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ls-remote-'))
+    const env = gitEnv()
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' })
+    git('init', '-q', '--bare', 'origin.git')
+    git('init', '-q', 'work')
+    git('-C', 'work', 'remote', 'add', 'origin', path.join(dir, 'origin.git'))
+    const marker = path.join(dir, 'marker')
+    const cwd = process.cwd()
+    process.chdir(path.join(dir, 'work'))
+    const r = await lsRemote(`--upload-pack=touch ${marker};`, env, 10_000)
+    process.chdir(cwd)
+    expect(r.code).not.toBe(0)
+    expect(existsSync(marker)).toBe(false)
   })
 })
+
+function gitEnv(): NodeJS.ProcessEnv {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'git-home-'))
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1'
+  }
+}
 
 describe('extraheader detection', () => {
   it('parses names only', () => {
