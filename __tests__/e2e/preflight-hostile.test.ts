@@ -30,9 +30,9 @@ import {
   type JobResult
 } from '../support/run-action.js'
 import {
-  startSilentServer,
-  type SilentServer
-} from '../support/stalling-servers.js'
+  silentListener,
+  type SilentListener
+} from '../support/hostile-listeners.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 import { testCertificates } from '../support/tls.js'
 
@@ -69,7 +69,7 @@ const describeNs = canUseHostsNamespace() ? describe : describe.skip
 let ns: HostsNamespace
 let pages: PageServer
 let recorder: PageServer
-let silent: SilentServer
+let silent: SilentListener
 let pub: Mirror
 const script = join(tempDir('inject-'), 'inject.sh')
 const marker = `${script}.ran`
@@ -99,7 +99,7 @@ beforeAll(async () => {
       return content === undefined ? undefined : goImportPage(content)
     }
   })
-  silent = await startSilentServer(stallAddress, 443)
+  silent = await silentListener(stallAddress, 443)
   pub = await startMirror(buildProxyTree(), { sumdbSupported: 200 })
 })
 
@@ -251,7 +251,7 @@ describeNs('credential preflight against hostile go-import pages', () => {
     expect(r.main.code).toBe(0)
     // Probe and preflight each have 3 s; the rest of main takes seconds.
     expect(r.seconds).toBeLessThan(45)
-    expect(silent.connections).toBeGreaterThanOrEqual(2)
+    expect(silent.accepted).toBeGreaterThanOrEqual(2)
     const git = errorsFor(r, 'silent.example.test')
     expect(git).toHaveLength(1)
     expect(git[0].message).toMatch(

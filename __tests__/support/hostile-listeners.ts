@@ -20,9 +20,13 @@ export interface SilentListener extends HostileListener {
   readonly open: number
 }
 
-/** Accepts every connection and never writes or closes it. */
+/**
+ * Accepts every connection and never writes or closes it. It counts them, so
+ * a test can tell "timed out waiting" from "never tried".
+ */
 export async function silentListener(
-  host = '127.0.0.1'
+  host = '127.0.0.1',
+  port = 0
 ): Promise<SilentListener> {
   const sockets = new Set<Socket>()
   let accepted = 0
@@ -36,13 +40,13 @@ export async function silentListener(
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, host, () => resolve())
+    server.listen(port, host, () => resolve())
   })
-  const { port } = server.address() as AddressInfo
+  const bound = (server.address() as AddressInfo).port
   return {
     host,
-    port,
-    url: (scheme) => `${scheme}://${host}:${port}`,
+    port: bound,
+    url: (scheme) => `${scheme}://${host}:${bound}`,
     get accepted() {
       return accepted
     },

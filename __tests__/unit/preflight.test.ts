@@ -22,10 +22,10 @@ import {
   runPreflight
 } from '../../src/preflight.js'
 import {
-  startSilentServer,
-  startSynDropListener,
-  type SilentServer
-} from '../support/stalling-servers.js'
+  silentListener,
+  synDropListener,
+  type SilentListener
+} from '../support/hostile-listeners.js'
 
 describe('parseGoModRequires', () => {
   it('reads single and block requires, ignoring comments', () => {
@@ -150,12 +150,12 @@ describe('classifyGitError', () => {
 })
 
 describe('network waits end by their deadline', () => {
-  let silent: SilentServer
+  let silent: SilentListener
   let server: Server
   let base: string
   const seen: (string | undefined)[] = []
   beforeAll(async () => {
-    silent = await startSilentServer()
+    silent = await silentListener()
     server = createServer((req, res) => {
       seen.push(req.headers.authorization)
       res.writeHead(200, { 'content-type': 'text/html' })
@@ -190,7 +190,7 @@ describe('network waits end by their deadline', () => {
     )
     const t0 = Date.now()
     const [check] = await runPreflight(plan, creds, {}, 1500)
-    expect(silent.connections).toBeGreaterThan(0)
+    expect(silent.accepted).toBeGreaterThan(0)
     expect(check).toMatchObject({ kind: 'proxy', outcome: 'error' })
     expect(check.message).toContain(
       `https://${host}/go/corp.example.test/!team-!a/mod/@v/list: no complete answer within 1.5 s`
@@ -199,7 +199,7 @@ describe('network waits end by their deadline', () => {
   })
 
   it('a connect whose SYNs are dropped fails by the deadline', async () => {
-    const drop = await startSynDropListener()
+    const drop = await synDropListener()
     try {
       const t0 = Date.now()
       await expect(
