@@ -72,15 +72,7 @@ async function setUp(
     { privateProxies: sel.privateProxies, env: jobEnv },
     plan
   )
-  const firstProbe = report.probe?.mirrors.find(
-    (p) => p.url === chain.firstMirror
-  )
-  const sumdb = await planSumdb(
-    inputs.privacy,
-    { url: firstProbe?.url, sumdbSupported: firstProbe?.sumdbSupported },
-    plan,
-    sel.privateProxies
-  )
+  const sumdb = await planSumdb(inputs.privacy, chain.goproxy, plan)
   const cache = await cacheRestore
   report.cache = cache?.report
   planCacheEnv(plan, cache)

@@ -12,7 +12,7 @@ export interface PrivacyReport {
   sumdb?: {
     effective: string
     reason: string
-    /** What the private proxies answered to `/sumdb/<name>/supported`. */
+    /** What the GOPROXY entries answered to `/sumdb/<name>/supported`, in go's order. */
     proxyChecks?: ProxySumdbCheck[]
   }
   preflight: PreflightCheck[]
@@ -28,6 +28,8 @@ const FETCH = {
 const SUMDB_VERDICT = {
   serves: 'checksum lookups go through this proxy',
   passes: 'go asks the next GOPROXY entry',
+  'falls-through':
+    'go asks the next GOPROXY entry ("|"), keeping this error unless a later entry serves the database or the list reaches `direct`',
   breaks: '❌ checksum verification fails for the whole run'
 } as const
 
