@@ -111,14 +111,15 @@ async function privateProxy(status: number): Promise<Mirror> {
 async function job(
   ns: HostsNamespace,
   inputs: Record<string, string>,
-  between?: JobOptions['between']
+  between?: JobOptions['between'],
+  env: Record<string, string> = {}
 ): Promise<JobResult> {
   const ctx = createRunnerContext()
   await writeConsumerModule(ctx.workspace, tree)
   return runActionJob({
     context: ctx,
     inputs: { cache: 'false', download: 'false', summary: 'true', ...inputs },
-    env: { NODE_EXTRA_CA_CERTS: certs.caCertPath },
+    env: { NODE_EXTRA_CA_CERTS: certs.caCertPath, ...env },
     dist: ns.dist(distDir()),
     between
   })
@@ -204,10 +205,12 @@ describeNs('sumdb: auto against loopback endpoints', () => {
     )
   })
 
-  it('a private proxy answering 401 to supported: warned, and real go fails verification', async () => {
+  it('a private proxy answering 401 to supported: the action routes around it, and real go shows why', async () => {
     const priv = await privateProxy(401)
-    let go: Awaited<ReturnType<typeof runGo>> | undefined
+    let broken: Awaited<ReturnType<typeof runGo>> | undefined
+    let routed: Awaited<ReturnType<typeof runGo>> | undefined
     let mirrorSumdbBefore = 0
+    cnRequests.length = 0
     const r = await job(
       onlyCn,
       {
@@ -218,40 +221,81 @@ describeNs('sumdb: auto against loopback endpoints', () => {
       },
       async (main, after) => {
         // A public module missing from go.sum, so go must verify it.
+        const goEnv = (gosumdb: string) => ({
+          ...after.env,
+          PATH: `${onlyCn.binDir}:${process.env.PATH}`,
+          HOME: main.context.home,
+          GOMODCACHE: goTempDir('modcache-'),
+          GOFLAGS: '-mod=mod',
+          GOSUMDB: gosumdb,
+          SSL_CERT_FILE: certs.caCertPath
+        })
+        const args = ['mod', 'download', '-x', 'example.test/beta/v2@v2.0.0']
         mirrorSumdbBefore = sumdbRequests(proxies200)
-        go = await runGo(
-          ['mod', 'download', '-x', 'example.test/beta/v2@v2.0.0'],
-          {
-            cwd: main.context.workspace,
-            env: {
-              ...after.env,
-              PATH: `${onlyCn.binDir}:${process.env.PATH}`,
-              HOME: main.context.home,
-              GOMODCACHE: goTempDir('modcache-'),
-              GOFLAGS: '-mod=mod',
-              GOSUMDB: 'sum.golang.org',
-              SSL_CERT_FILE: certs.caCertPath
-            }
-          }
-        )
+        // What the default would have done: go keeps the proxy's 401 as the
+        // answer for the whole run, never asks the next mirror (which
+        // proxies the database) nor the database, and fails.
+        broken = await runGo(args, {
+          cwd: main.context.workspace,
+          env: goEnv('sum.golang.org')
+        })
+        // What the action exported: the database named with its URL.
+        routed = await runGo(args, {
+          cwd: main.context.workspace,
+          env: goEnv(after.env.GOSUMDB ?? '')
+        })
       }
     )
     expect(r.main.code).toBe(0)
-    const w = warnings(r).find((c) =>
-      c.message.startsWith(`${priv.url}/sumdb/sum.golang.org/supported`)
+    expect(r.main.env.GOSUMDB).toBe(CN)
+    expect(r.main.summary).toContain(
+      `${priv.url}/sumdb/sum.golang.org/supported answered 401, which would fail every verification`
     )
-    expect(w?.message).toMatch(/answered 401.*whole run/)
     expect(r.main.summary).toContain('❌ checksum verification fails')
-    // The warning is right: go stops at the proxy's 401.
-    // The warning is right: go keeps the proxy's 401 as the answer for the
-    // whole run. It never asks the next mirror (which proxies the database)
-    // nor the database itself, so nothing can be verified and go fails.
-    expect(go?.code).not.toBe(0)
-    expect(go?.stderr).toContain(
+    expect(broken?.code).not.toBe(0)
+    expect(broken?.stderr).toContain(
       `# get ${priv.url}/sumdb/sum.golang.org/supported: 401`
     )
     expect(sumdbRequests(proxies200)).toBe(mirrorSumdbBefore)
-    expect(go?.stderr).not.toMatch(/\/lookup\/|\/tile\//)
+    expect(broken?.stderr).not.toMatch(/\/lookup\/|\/tile\//)
+    expect(routed?.stderr).not.toMatch(/\/supported/)
+    expect(routed?.stderr).toContain(
+      `# get https://${CN}/lookup/example.test/beta/v2@v2.0.0`
+    )
+    expect(cnRequests).toContain('GET /lookup/example.test/beta/v2@v2.0.0')
     expect(r.main.stdout.replace(/::add-mask::.*\n/g, '')).not.toContain(SECRET)
+  })
+
+  it('sumdb: off with a Go that may switch toolchains: warned that toolchain downloads fail', async () => {
+    const r = await job(
+      neither,
+      {
+        mirrors: proxies404.url,
+        sumdb: 'off'
+      },
+      undefined,
+      { GOTOOLCHAIN: 'auto' }
+    )
+    expect(
+      warnings(r)
+        .map((w) => w.message)
+        .join('\n')
+    ).toMatch(/GOTOOLCHAIN=auto.*refuses to without the checksum database/)
+  })
+
+  it('sumdb named with its URL: no GOPROXY entry is asked about it', async () => {
+    const priv = await privateProxy(500)
+    const r = await job(onlyCn, {
+      mirrors: proxies404.url,
+      'private-proxy': priv.url,
+      private: 'corp.test',
+      sumdb: CN
+    })
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOSUMDB).toBe(CN)
+    expect(priv.requests.filter((q) => q.path.startsWith('/sumdb/'))).toEqual(
+      []
+    )
+    expect(warnings(r)).toEqual([])
   })
 })
