@@ -92,7 +92,8 @@ async function setUp(
     sel.privateProxies,
     inputs.project.workingDirectory,
     privacyPlan,
-    sumdb
+    sumdb,
+    sel.privateStrict
   )
 
   const effective = await checkEffectiveConfig(report.env, jobEnv)

@@ -180,7 +180,8 @@ export async function applyPrivacy(
   privateProxies: readonly string[],
   workingDirectory: string,
   planned: PrivacyPlanResult,
-  sumdb: SumdbPlan
+  sumdb: SumdbPlan,
+  strict = false
 ): Promise<PrivacyReport> {
   const creds = await installCredentials(privacy, workingDirectory)
   const pre = await preflightCredentials(
@@ -204,6 +205,7 @@ export async function applyPrivacy(
       proxyChecks: sumdb.proxyChecks
     },
     preflight: pre.checks,
+    strict,
     warnings: [...warnings, ...sumdb.warnings]
   }
 }
