@@ -47,6 +47,8 @@ const cnRequests: string[] = []
 let onlyCn: HostsNamespace
 /** Both unreachable. */
 let neither: HostsNamespace
+/** Both answering (one stand-in serves both names). */
+let both: HostsNamespace
 let proxies200: Mirror
 let proxies404: Mirror
 const privates: Mirror[] = []
@@ -57,6 +59,11 @@ beforeAll(async () => {
   // example.test too, so that nothing here ever asks real DNS for it.
   onlyCn = hostsNamespace({
     'sum.golang.org': dead,
+    [CN]: cnAddr,
+    'example.test': dead
+  })
+  both = hostsNamespace({
+    'sum.golang.org': cnAddr,
     [CN]: cnAddr,
     'example.test': dead
   })
@@ -297,5 +304,73 @@ describeNs('sumdb: auto against loopback endpoints', () => {
       []
     )
     expect(warnings(r)).toEqual([])
+  })
+
+  it('a public mirror answering 500 to supported under fallback-on: not-found: routed around, and go goes to sum.golang.org itself', async () => {
+    const sick = await startMirror(tree, { sumdbSupported: 500 })
+    privates.push(sick)
+    let go: Awaited<ReturnType<typeof runGo>> | undefined
+    cnRequests.length = 0
+    const r = await job(
+      both,
+      { mirrors: sick.url, 'fallback-on': 'not-found' },
+      async (main, after) => {
+        go = await runGo(
+          ['mod', 'download', '-x', 'example.test/beta/v2@v2.0.0'],
+          {
+            cwd: main.context.workspace,
+            env: {
+              ...after.env,
+              PATH: `${both.binDir}:${process.env.PATH}`,
+              HOME: main.context.home,
+              GOMODCACHE: goTempDir('modcache-'),
+              GOFLAGS: '-mod=mod',
+              GOSUMDB: after.env.GOSUMDB ?? '',
+              SSL_CERT_FILE: certs.caCertPath
+            }
+          }
+        )
+      }
+    )
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOPROXY).toBe(`${sick.url},direct`)
+    expect(r.main.env.GOSUMDB).toBe('sum.golang.org https://sum.golang.org')
+    expect(r.main.summary).toContain(
+      `${sick.url}/sumdb/sum.golang.org/supported answered 500, which would fail every verification`
+    )
+    const sickSumdb = sick.requests.filter((q) => q.path.startsWith('/sumdb/'))
+    // Only the probe and the action's own walk asked it; go did not.
+    expect(go?.stderr).not.toMatch(/\/supported/)
+    expect(go?.stderr).toContain(
+      '# get https://sum.golang.org/lookup/example.test/beta/v2@v2.0.0'
+    )
+    expect(cnRequests).toContain('GET /lookup/example.test/beta/v2@v2.0.0')
+    expect(sickSumdb.length).toBeGreaterThan(0)
+  })
+
+  it('a private proxy redirecting supported to a proxy that serves it: followed, no false warning', async () => {
+    const moved = await startMirror(privateTree, {
+      onRequest: (ctx) => {
+        if (ctx.path !== 'sumdb/sum.golang.org/supported') return false
+        ctx.res.writeHead(302, {
+          location: `${proxies200.url}/sumdb/sum.golang.org/supported`
+        })
+        ctx.res.end()
+        return true
+      }
+    })
+    privates.push(moved)
+    cnRequests.length = 0
+    const r = await job(onlyCn, {
+      mirrors: proxies404.url,
+      'private-proxy': moved.url,
+      private: 'corp.test'
+    })
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOSUMDB).toBeUndefined()
+    expect(r.main.outputs.gosumdb).toBe('sum.golang.org')
+    expect(r.main.summary).toContain(`sum.golang.org through ${moved.url}`)
+    expect(warnings(r)).toEqual([])
+    expect(cnRequests).toEqual([])
   })
 })
