@@ -22,6 +22,7 @@ import {
 } from '../support/run-action.js'
 import { goTempDir, runGo } from '../support/go.js'
 import { cleanupTempDirs } from '../support/temp.js'
+import { startTlsStall } from '../support/stalling-servers.js'
 import { testCertificates } from '../support/tls.js'
 
 const CN = 'sum.golang.google.cn'
@@ -373,4 +374,26 @@ describeNs('sumdb: auto against loopback endpoints', () => {
     expect(warnings(r)).toEqual([])
     expect(cnRequests).toEqual([])
   })
+
+  it('a private proxy that never completes TLS: the check ends by its deadline and is routed around', async () => {
+    const stall = await startTlsStall()
+    try {
+      const t0 = performance.now()
+      const r = await job(onlyCn, {
+        mirrors: proxies404.url,
+        'private-proxy': stall.url,
+        private: 'corp.test'
+      })
+      expect(r.main.code).toBe(0)
+      expect(stall.accepted()).toBeGreaterThan(0)
+      expect(r.main.env.GOSUMDB).toBe(CN)
+      expect(r.main.summary).toContain(
+        `${stall.url}/sumdb/sum.golang.org/supported failed (no answer within 5000 ms)`
+      )
+      // The check's deadline is 5 s; the margin is for a loaded machine.
+      expect(performance.now() - t0).toBeLessThan(60_000)
+    } finally {
+      await stall.close()
+    }
+  }, 90_000)
 })

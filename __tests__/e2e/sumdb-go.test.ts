@@ -3,6 +3,8 @@
 // its lookups then go, and which GOSUMDB values it accepts at all. go is
 // given HTTPS_PROXY pointing at a closed loopback port, so that its direct
 // lookups (https://<name>/…) fail on this machine instead of resolving names.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseSumdb } from '../../src/privacy-inputs.js'
 import { proxyLinks, walkSumdbRoute } from '../../src/sumdb.js'
 import { goTempDir, parseGetLines, runGo } from '../support/go.js'
@@ -228,4 +230,54 @@ describe('parseSumdb against go', () => {
     }
     expect(mismatches).toEqual([])
   }, 300_000)
+})
+
+describe('GOSUMDB=off and toolchain switches, against go', () => {
+  it('go refuses a toolchain without the checksum database, whatever GONOSUMDB says', async () => {
+    const version = 'v0.0.1-go1.99.0.linux-amd64'
+    const toolchains = await startMirror(
+      buildProxyTree([{ path: 'golang.org/toolchain', versions: [version] }])
+    )
+    try {
+      const dir = goTempDir('toolchain-')
+      writeFileSync(
+        join(dir, 'go.mod'),
+        'module example.test/app\n\ngo 1.99.0\n'
+      )
+      const env = {
+        GOPROXY: toolchains.url,
+        GOMODCACHE: goTempDir('modcache-'),
+        GOFLAGS: '',
+        GOSUMDB: 'off',
+        GONOSUMDB: 'golang.org',
+        GOPRIVATE: '',
+        GONOPROXY: '',
+        HTTPS_PROXY: 'http://127.0.0.1:1',
+        HTTP_PROXY: 'http://127.0.0.1:1'
+      }
+      const off = await runGo(['env', 'GOMODCACHE'], {
+        cwd: dir,
+        env,
+        toolchain: 'auto',
+        timeoutMs: 60_000
+      })
+      expect(off.code).not.toBe(0)
+      expect(off.stderr).toMatch(
+        /golang\.org\/toolchain@v0\.0\.1-go1\.99\.0\.\S+: verifying module: checksum database disabled by GOSUMDB=off/
+      )
+      // GOTOOLCHAIN=local, which the warning names as the way out, never
+      // asks for a toolchain.
+      const before = toolchains.requests.length
+      const local = await runGo(['env', 'GOMODCACHE'], {
+        cwd: dir,
+        env,
+        toolchain: 'local',
+        timeoutMs: 60_000
+      })
+      expect(local.stderr).not.toMatch(/checksum database disabled/)
+      expect(toolchains.requests.length).toBe(before)
+    } finally {
+      await toolchains.close()
+    }
+  }, 120_000)
 })

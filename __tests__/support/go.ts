@@ -13,6 +13,8 @@ export interface RunGoOptions {
    */
   env: Record<string, string>
   timeoutMs?: number
+  /** GOTOOLCHAIN for tests about toolchain switches; otherwise `local`. */
+  toolchain?: string
 }
 
 export interface GoResult {
@@ -47,7 +49,7 @@ export function runGo(args: string[], opts: RunGoOptions): Promise<GoResult> {
     GOCACHE: SHARED_GOCACHE,
     GOSUMDB: 'off',
     ...opts.env,
-    GOTOOLCHAIN: 'local',
+    GOTOOLCHAIN: opts.toolchain ?? 'local',
     GOENV: 'off'
   }
   return new Promise((resolve, reject) => {
