@@ -17,7 +17,7 @@ import {
   type SupportedAnswer
 } from '../../src/sumdb.js'
 import { Agent } from 'undici'
-import { startTlsStall } from '../support/stalling-servers.js'
+import { startSynDrop, startTlsStall } from '../support/stalling-servers.js'
 import { verifierKey } from '../support/sumdb-keys.js'
 import { testCertificates } from '../support/tls.js'
 
@@ -436,6 +436,31 @@ describe('askSupported and checkSumdbRoute', () => {
     } finally {
       await d.destroy()
       await stall.close()
+    }
+  })
+
+  it('ends by its deadline when SYNs are dropped, and so does the database check', async () => {
+    const drop = await startSynDrop()
+    const d = sumdbAgent(500)
+    const t0 = performance.now()
+    try {
+      const a = await askSupported(
+        `${drop.url}/sumdb/sum.golang.org/supported`,
+        () => undefined,
+        500,
+        d
+      )
+      expect(a.error).toMatch(/no answer within 500 ms|connect timeout/i)
+      expect(
+        await checkSumdbReachability(
+          { sumGolangOrg: drop.url, googleCn: drop.url },
+          500
+        )
+      ).toEqual({ sumGolangOrg: 'unreachable', googleCn: 'unreachable' })
+      expect(performance.now() - t0).toBeLessThan(10_000)
+    } finally {
+      await d.destroy()
+      await drop.close()
     }
   })
 })
