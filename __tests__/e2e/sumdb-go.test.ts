@@ -58,7 +58,7 @@ afterAll(async () => {
   cleanupTempDirs()
 })
 
-function goDownload(gosumdb: string, goproxy: string) {
+function goDownload(gosumdb: string, goproxy: string, gonoproxy = '') {
   return runGo(['mod', 'download', '-x', '-json', MODULE], {
     cwd: goTempDir('sumdb-go-'),
     env: {
@@ -67,7 +67,7 @@ function goDownload(gosumdb: string, goproxy: string) {
       GOFLAGS: '-mod=mod',
       GOSUMDB: gosumdb,
       GOPRIVATE: '',
-      GONOPROXY: '',
+      GONOPROXY: gonoproxy,
       GONOSUMDB: '',
       HTTPS_PROXY: 'http://127.0.0.1:1',
       HTTP_PROXY: 'http://127.0.0.1:1'
@@ -116,11 +116,18 @@ describe('the walk of GOPROXY for the checksum database, against go', () => {
         : (KINDS[k] as number)
     const mismatches: string[] = []
     const routes = new Set<string>()
-    for (const goproxy of shapes(36)) {
+    let n = 0
+    for (const goproxy of shapes(120)) {
       const model = await walkSumdbRoute(proxyLinks(goproxy), NAME, (url) =>
         Promise.resolve({ status: answer(kindOf(url)) })
       )
-      const go = await goDownload(KEY, goproxy)
+      // Every other run with GONOPROXY set, which puts go's implicit
+      // "noproxy" entry first in the list it walks.
+      const go = await goDownload(
+        KEY,
+        goproxy,
+        n++ % 2 ? 'git.my-corp.example' : ''
+      )
       const gets = parseGetLines(go.stderr).filter((g) => !g.status && !g.error)
       const asked = gets
         .map((g) => g.url)
