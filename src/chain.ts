@@ -31,10 +31,11 @@ export class NoUsableMirrorError extends Error {}
 /**
  * Builds GOPROXY. Private proxies come first, joined with "," so that their
  * 401/403 stays final; their 404/410 still lets go ask the public mirrors
- * for the path, unless privateStrict leaves the mirrors out. Public mirrors follow in rank order joined with "|" (fall through
- * on any error) or "," (only on 404/410). "direct" closes the list with the
- * same separator: under any-error a mirror's 5xx should not end the build
- * while the origin can still answer.
+ * for the path, unless privateStrict leaves the mirrors out. Public mirrors
+ * follow in rank order joined with "|" (fall through on any error) or ","
+ * (only on 404/410). "direct" closes the list with the same separator:
+ * under any-error a mirror's 5xx should not end the build while the origin
+ * can still answer.
  */
 export function synthesizeChain(input: ChainInput): ChainResult {
   const usable = input.ranking
@@ -44,14 +45,11 @@ export function synthesizeChain(input: ChainInput): ChainResult {
   // list without public mirrors keeps private paths away from them.
   const chosen = input.privateStrict ? [] : usable.slice(0, input.maxMirrors)
   const leftOut = [
-    ...(input.privateStrict ? usable : []).map((r) => ({
+    ...usable.slice(chosen.length).map((r) => ({
       url: r.url,
-      reason:
-        'private-strict: no public mirror in GOPROXY, public modules come through the private proxy'
-    })),
-    ...(input.privateStrict ? [] : usable.slice(input.maxMirrors)).map((r) => ({
-      url: r.url,
-      reason: `ranked ${r.position}, beyond max-mirrors (${input.maxMirrors})`
+      reason: input.privateStrict
+        ? 'private-strict: no public mirror in GOPROXY, public modules come through the private proxy'
+        : `ranked ${r.position}, beyond max-mirrors (${input.maxMirrors})`
     })),
     ...input.ranking
       .filter((r) => r.position === undefined)
