@@ -4,6 +4,11 @@
 // given HTTPS_PROXY pointing at a closed loopback port, so that its direct
 // lookups (https://<name>/…) fail on this machine instead of resolving names.
 import { writeFileSync } from 'node:fs'
+import {
+  createServer as createHttpsServer,
+  type Server as HttpsServer
+} from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { parseSumdb } from '../../src/privacy-inputs.js'
 import { proxyLinks, walkSumdbRoute } from '../../src/sumdb.js'
@@ -11,6 +16,8 @@ import { goTempDir, parseGetLines, runGo } from '../support/go.js'
 import { startMirror, type Mirror } from '../support/mirror-server.js'
 import { buildProxyTree } from '../support/modules.js'
 import { verifierKey } from '../support/sumdb-keys.js'
+import { startSumdbServer, type SumdbServer } from '../support/sumdb-server.js'
+import { testCertificates } from '../support/tls.js'
 import { cleanupTempDirs } from '../support/temp.js'
 
 const tree = buildProxyTree()
@@ -30,11 +37,13 @@ const KINDS = {
 } as const
 type Kind = keyof typeof KINDS
 const mirrors = {} as Record<Kind, Mirror>
+/** The real checksum database the mirrors answering 200 proxy, once started. */
+let db: { name: string; url: string } | undefined
 
 beforeAll(async () => {
   for (const kind of Object.keys(KINDS) as Kind[]) {
     mirrors[kind] = await startMirror(tree, {
-      onRequest: (ctx) => {
+      onRequest: async (ctx) => {
         if (!ctx.path.startsWith('sumdb/')) return false
         const a = KINDS[kind]
         if (typeof a === 'string' && ctx.path.endsWith('/supported')) {
@@ -44,9 +53,19 @@ beforeAll(async () => {
           ctx.res.end()
           return true
         }
-        // A proxy that claims the database but has no lookup: go's lookup
-        // URL is all these tests need.
-        ctx.send(ctx.path.endsWith('/supported') ? Number(a) : 404, 'no\n')
+        if (ctx.path.endsWith('/supported')) {
+          ctx.send(Number(a), 'no\n')
+          return true
+        }
+        // Lookups are served only for the real database; for the others go's
+        // lookup URL is all the tests need.
+        const prefix = db && `sumdb/${db.name}/`
+        if (!prefix || !ctx.path.startsWith(prefix)) {
+          ctx.send(404, 'no\n')
+          return true
+        }
+        const r = await fetch(`${db!.url}/${ctx.path.slice(prefix.length)}`)
+        ctx.send(r.status, Buffer.from(await r.arrayBuffer()))
         return true
       }
     })
@@ -58,7 +77,12 @@ afterAll(async () => {
   cleanupTempDirs()
 })
 
-function goDownload(gosumdb: string, goproxy: string, gonoproxy = '') {
+function goDownload(
+  gosumdb: string,
+  goproxy: string,
+  gonoproxy = '',
+  extra: Record<string, string> = {}
+) {
   return runGo(['mod', 'download', '-x', '-json', MODULE], {
     cwd: goTempDir('sumdb-go-'),
     env: {
@@ -70,7 +94,8 @@ function goDownload(gosumdb: string, goproxy: string, gonoproxy = '') {
       GONOPROXY: gonoproxy,
       GONOSUMDB: '',
       HTTPS_PROXY: 'http://127.0.0.1:1',
-      HTTP_PROXY: 'http://127.0.0.1:1'
+      HTTP_PROXY: 'http://127.0.0.1:1',
+      ...extra
     },
     timeoutMs: 60_000
   })
@@ -287,4 +312,70 @@ describe('GOSUMDB=off and toolchain switches, against go', () => {
       await toolchains.close()
     }
   }, 120_000)
+})
+
+describe('verification with a real checksum database, against go', () => {
+  let sumdb: SumdbServer
+  let front: HttpsServer
+  const certs = testCertificates()
+  beforeAll(async () => {
+    // https://NAME is where go goes when no proxy serves the database: a
+    // loopback front for the Go test server, with the test CA.
+    front = createHttpsServer(
+      { cert: certs.cert, key: certs.key },
+      (req, res) => {
+        fetch(`${sumdb.url}${req.url}`).then(
+          async (r) => {
+            res.writeHead(r.status)
+            res.end(Buffer.from(await r.arrayBuffer()))
+          },
+          () => res.writeHead(502).end()
+        )
+      }
+    )
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r))
+    const name = `127.0.0.1:${(front.address() as AddressInfo).port}`
+    const [path, version] = MODULE.split('@')
+    sumdb = await startSumdbServer(name, tree.goSumLines([{ path, version }]))
+    db = { name, url: sumdb.url }
+  }, 180_000)
+  afterAll(async () => {
+    db = undefined
+    front?.closeAllConnections()
+    await new Promise((r) => (front ? front.close(r) : r(undefined)))
+    await sumdb?.close()
+  })
+
+  it('go verifies exactly when the modelled route is not broken', async () => {
+    const answer = (url: string): number => {
+      const k = (Object.keys(mirrors) as Kind[]).find((m) =>
+        url.startsWith(mirrors[m].url + '/')
+      )!
+      const a = KINDS[k]
+      return typeof a === 'string' ? (KINDS[a] as number) : a
+    }
+    const mismatches: string[] = []
+    const outcomes = new Set<string>()
+    for (const goproxy of shapes(40)) {
+      const model = await walkSumdbRoute(proxyLinks(goproxy), db!.name, (u) =>
+        Promise.resolve({ status: answer(u) })
+      )
+      const go = await goDownload(sumdb.key, goproxy, '', {
+        SSL_CERT_FILE: certs.caCertPath
+      })
+      const verified = go.code === 0
+      outcomes.add(`${model.route.kind} ${verified}`)
+      if (verified !== (model.route.kind !== 'broken')) {
+        mismatches.push(
+          `${goproxy}: model ${model.route.kind}, go exit ${go.code}`
+        )
+      }
+    }
+    expect(mismatches).toEqual([])
+    expect([...outcomes].sort()).toEqual([
+      'broken false',
+      'direct true',
+      'proxy true'
+    ])
+  }, 300_000)
 })
