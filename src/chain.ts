@@ -6,6 +6,8 @@ export interface ChainInput {
   maxMirrors: number
   fallbackOn: 'any-error' | 'not-found'
   directFallback: boolean
+  /** GOPROXY holds no public mirror, so no private path can reach one. */
+  privateStrict?: boolean
 }
 
 export interface ChainEntry {
@@ -28,21 +30,26 @@ export class NoUsableMirrorError extends Error {}
 
 /**
  * Builds GOPROXY. Private proxies come first, joined with "," so that their
- * 401/403 stays final (go must not offer private paths to the public
- * mirrors). Public mirrors follow in rank order joined with "|" (fall through
- * on any error) or "," (only on 404/410). "direct" closes the list with the
- * same separator: under any-error a mirror's 5xx should not end the build
- * while the origin can still answer.
+ * 401/403 stays final; their 404/410 still lets go ask the public mirrors
+ * for the path, unless privateStrict leaves the mirrors out. Public mirrors
+ * follow in rank order joined with "|" (fall through on any error) or ","
+ * (only on 404/410). "direct" closes the list with the same separator:
+ * under any-error a mirror's 5xx should not end the build while the origin
+ * can still answer.
  */
 export function synthesizeChain(input: ChainInput): ChainResult {
   const usable = input.ranking
     .filter((r) => r.position !== undefined)
     .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
-  const chosen = usable.slice(0, input.maxMirrors)
+  // go falls through on a private proxy's 404/410 even after ",", so only a
+  // list without public mirrors keeps private paths away from them.
+  const chosen = input.privateStrict ? [] : usable.slice(0, input.maxMirrors)
   const leftOut = [
-    ...usable.slice(input.maxMirrors).map((r) => ({
+    ...usable.slice(chosen.length).map((r) => ({
       url: r.url,
-      reason: `ranked ${r.position}, beyond max-mirrors (${input.maxMirrors})`
+      reason: input.privateStrict
+        ? 'private-strict: no public mirror in GOPROXY, public modules come through the private proxy'
+        : `ranked ${r.position}, beyond max-mirrors (${input.maxMirrors})`
     })),
     ...input.ranking
       .filter((r) => r.position === undefined)
@@ -52,7 +59,7 @@ export function synthesizeChain(input: ChainInput): ChainResult {
       }))
   ]
   const warnings: string[] = []
-  if (chosen.length === 0) {
+  if (chosen.length === 0 && !input.privateStrict) {
     if (!input.directFallback && input.privateProxies.length === 0) {
       throw new NoUsableMirrorError(
         'No candidate mirror passed its probe and direct-fallback is false: ' +

@@ -22,6 +22,8 @@ export interface SelectionInputs {
   maxMirrors: number
   directFallback: boolean
   fallbackOn: 'any-error' | 'not-found'
+  /** GOPROXY holds only the private proxies (and direct). */
+  privateStrict: boolean
   probeTimeoutMs: number
   probeModules: ModuleVersion[]
 }
@@ -77,6 +79,16 @@ export function readSelectionInputs(get: InputGetter): SelectionInputs {
       normalizeMirrorUrl('private-proxy', m)
     )
   )
+  const privateStrict = parseBool(
+    'private-strict',
+    get('private-strict') || 'false'
+  )
+  if (privateStrict && privateProxies.length === 0) {
+    throw new InputError(
+      'private-strict',
+      '"true" needs private-proxy: without one, private modules are fetched directly and never reach a public mirror anyway'
+    )
+  }
   const probeModules = splitList(get('probe-modules')).map((s) => {
     const m = parseModuleVersion(s)
     if (!m) {
@@ -103,6 +115,7 @@ export function readSelectionInputs(get: InputGetter): SelectionInputs {
       'any-error',
       'not-found'
     ] as const),
+    privateStrict,
     probeTimeoutMs:
       parseNumber('probe-timeout', get('probe-timeout') || '10', {
         min: 0.1,

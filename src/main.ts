@@ -82,14 +82,11 @@ async function setUp(
     { privateProxies: sel.privateProxies, env: jobEnv },
     plan
   )
-  const firstProbe = report.probe?.mirrors.find(
-    (p) => p.url === chain.firstMirror
-  )
   const sumdb = await planSumdb(
     inputs.privacy,
-    { url: firstProbe?.url, sumdbSupported: firstProbe?.sumdbSupported },
+    chain.goproxy,
     plan,
-    sel.privateProxies,
+    jobEnv,
     // GOPROXY=off asks for no network: no reachability check either.
     keptOff ? () => Promise.resolve({}) : undefined
   )
@@ -113,6 +110,7 @@ async function setUp(
     inputs.project.workingDirectory,
     privacyPlan,
     sumdb,
+    sel.privateStrict,
     sel.probeTimeoutMs
   )
 

@@ -3,6 +3,7 @@ import { goGetenv, readJobGoEnvFile, type GoEnvFile } from './go-env-file.js'
 import { InputError, parseAutoBool } from './input-values.js'
 import type { InputGetter } from './inputs.js'
 import { parsePatterns, type PrivatePatterns } from './patterns.js'
+import { sumdbTarget } from './sumdb-value.js'
 
 export type SumdbSetting = { mode: 'auto' } | { mode: 'fixed'; value: string }
 
@@ -75,36 +76,18 @@ export function readPrivacyInputs(
   }
 }
 
-/** Validates a GOSUMDB value the way cmd/go's dbDial splits it. */
+/**
+ * Validates a GOSUMDB value as cmd/go's dbDial does, so that the action
+ * never exports a value go refuses when it first verifies a module.
+ */
 export function parseSumdb(raw: string): SumdbSetting {
   const v = raw.trim()
   if (v === '' || v.toLowerCase() === 'auto') return { mode: 'auto' }
-  if (v === 'off') return { mode: 'fixed', value: 'off' }
-  const fields = v.split(/\s+/)
-  if (fields.length > 2) {
-    throw new InputError(
-      'sumdb',
-      `"${v}" has too many fields; expected NAME[+KEY] [URL]`
-    )
+  const target = sumdbTarget(v)
+  if (target instanceof Error) {
+    // A URL's user information may be a token: never echo it.
+    const shown = v.replace(/\/\/[^/\s]*@/gu, '//***@')
+    throw new InputError('sumdb', `"${shown}" ${target.message}`)
   }
-  const name = fields[0].split('+')[0]
-  if (!/^[a-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/i.test(name)) {
-    throw new InputError('sumdb', `"${name}" is not a checksum database name`)
-  }
-  if (
-    fields[0].includes('+') &&
-    !/^[^+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(fields[0])
-  ) {
-    throw new InputError(
-      'sumdb',
-      `"${fields[0]}" is not of the form NAME+HASH+KEY (a note verifier key)`
-    )
-  }
-  if (fields[1] !== undefined && !/^https?:\/\/[^\s@]+$/.test(fields[1])) {
-    throw new InputError(
-      'sumdb',
-      `"${fields[1]}" is not an http(s) URL without credentials`
-    )
-  }
-  return { mode: 'fixed', value: fields.join(' ') }
+  return { mode: 'fixed', value: v.split(/\s+/u).join(' ') }
 }

@@ -12,11 +12,13 @@ export interface PrivacyReport {
   sumdb?: {
     effective: string
     reason: string
-    /** What the private proxies answered to `/sumdb/<name>/supported`. */
+    /** What the GOPROXY entries answered to `/sumdb/<name>/supported`, in go's order. */
     proxyChecks?: ProxySumdbCheck[]
   }
   preflight: PreflightCheck[]
   warnings: string[]
+  /** private-strict: GOPROXY holds no public mirror. */
+  strict?: boolean
 }
 
 const FETCH = {
@@ -28,6 +30,8 @@ const FETCH = {
 const SUMDB_VERDICT = {
   serves: 'checksum lookups go through this proxy',
   passes: 'go asks the next GOPROXY entry',
+  'falls-through':
+    'go asks the next GOPROXY entry ("|"), keeping this error unless a later entry serves the database or the list reaches `direct`',
   breaks: '❌ checksum verification fails for the whole run'
 } as const
 
@@ -54,8 +58,10 @@ export function renderPrivacySection(report: {
     )
     if (p.routes.some((r) => r.fetch === 'private-proxy')) {
       out.push(
-        'Private modules go to the private proxy, but if it answers 404 or 410 for one, go asks the next GOPROXY entries (the public mirrors) for that private path: ' +
-          'a private proxy should answer 403 for private paths it does not serve.',
+        p.strict
+          ? 'private-strict: GOPROXY holds only the private proxies (and `direct`), so no private path reaches a public mirror; public modules come through the private proxy too.'
+          : 'Private modules go to the private proxy first. Its 401/403 is final, but when it answers 404 or 410 for a private path, go asks the next GOPROXY entries, the public mirrors, for that path: ' +
+              'a private proxy should answer 403 for private paths it does not serve, or set `private-strict: true` to keep public mirrors out of GOPROXY.',
         ''
       )
     }

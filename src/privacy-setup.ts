@@ -25,12 +25,13 @@ import {
 import type { PrivacyReport } from './privacy-report.js'
 import type { EnvPlan } from './env-plan.js'
 import {
-  checkProxySumdb,
   checkSumdbReachability,
+  checkSumdbRoute,
   decideSumdb,
+  intendedSumdb,
   needsReachability,
-  proxySumdbWarning,
-  sumdbName,
+  proxiedSumdbName,
+  toolchainOffWarning,
   type ProxySumdbCheck,
   type SumdbDecision,
   type SumdbFacts
@@ -136,67 +137,49 @@ export async function restoreCredentials(): Promise<void> {
   }
 }
 
-/** The sumdb decision plus what the private proxies answered about it. */
+/** The sumdb decision plus what the GOPROXY entries answered about it. */
 export interface SumdbPlan extends SumdbDecision {
   proxyChecks: ProxySumdbCheck[]
+  /** Every warning of the decision, also given as annotations. */
+  warnings: string[]
 }
 
 /**
- * Resolves `sumdb` (checking the databases only when that can change the
- * result) and records GOSUMDB in the plan when it must be exported. The
- * private proxies come first in GOPROXY, so go asks them about the database
- * first: one that proxies it decides the route, one that answers anything
- * but 200/404/410 breaks verification, which is warned about.
+ * Resolves `sumdb` and records GOSUMDB in the plan when it must be exported.
+ * Where go would ask the GOPROXY entries about the database (a value without
+ * a URL), they are asked in go's order with go's credentials; the databases
+ * themselves are checked only when that can change the result.
  */
 export async function planSumdb(
   privacy: PrivacyInputs,
-  firstMirror: { url?: string; sumdbSupported?: number },
+  goproxy: string,
   plan: EnvPlan,
-  privateProxies: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
   check: () => Promise<
     Pick<SumdbFacts, 'sumGolangOrg' | 'googleCn'>
   > = checkSumdbReachability
 ): Promise<SumdbPlan> {
-  const jobValue = process.env.GOSUMDB || undefined
-  const askProxies = (name: string) =>
-    checkProxySumdb(privateProxies, name, (url) => {
-      const c = credentialForUrl(privacy.credentials, url)
-      return c ? `Basic ${basicAuth(c)}` : undefined
-    })
-  const intended =
-    privacy.sumdb.mode === 'fixed'
-      ? privacy.sumdb.value
-      : (jobValue ?? 'sum.golang.org')
-  let proxyChecks =
-    privateProxies.length > 0 && intended !== 'off'
-      ? await askProxies(sumdbName(intended))
-      : []
-  const served = proxyChecks.find((c) => c.verdict === 'serves')
-  const facts: SumdbFacts = served
-    ? { firstMirror: served.proxy, firstMirrorSupported: 200, jobValue }
-    : {
-        firstMirror: firstMirror.url,
-        firstMirrorSupported: firstMirror.sumdbSupported,
-        jobValue
-      }
+  const jobValue = env.GOSUMDB || undefined
+  const name = proxiedSumdbName(intendedSumdb(privacy.sumdb, jobValue))
+  const walk =
+    name !== undefined
+      ? await checkSumdbRoute(goproxy, name, (url) => {
+          const c = credentialForUrl(privacy.credentials, url)
+          return c ? `Basic ${basicAuth(c)}` : undefined
+        })
+      : undefined
+  const facts: SumdbFacts = { jobValue, route: walk?.route }
   if (needsReachability(privacy.sumdb, facts)) {
     Object.assign(facts, await check())
   }
   const d = decideSumdb(privacy.sumdb, facts)
   if (d.export !== undefined) plan.set('GOSUMDB', d.export, d.reason)
-  if (d.warning) core.warning(d.warning, { title: 'Checksum database' })
-  if (
-    privateProxies.length > 0 &&
-    d.effective !== 'off' &&
-    sumdbName(d.effective) !== sumdbName(intended)
-  ) {
-    proxyChecks = await askProxies(sumdbName(d.effective))
-  }
-  for (const c of proxyChecks) {
-    const w = proxySumdbWarning(c)
-    if (w) core.warning(w, { title: 'Checksum database' })
-  }
-  return { ...d, proxyChecks }
+  const warnings = [
+    d.warning,
+    d.effective === 'off' ? toolchainOffWarning(env.GOTOOLCHAIN) : undefined
+  ].filter((w): w is string => w !== undefined)
+  for (const w of warnings) core.warning(w, { title: 'Checksum database' })
+  return { ...d, proxyChecks: walk?.checks ?? [], warnings }
 }
 
 /**
@@ -209,6 +192,7 @@ export async function applyPrivacy(
   workingDirectory: string,
   planned: PrivacyPlanResult,
   sumdb: SumdbPlan,
+  strict = false,
   preflightTimeoutMs?: number
 ): Promise<PrivacyReport> {
   const creds = await installCredentials(privacy, workingDirectory)
@@ -234,10 +218,7 @@ export async function applyPrivacy(
       proxyChecks: sumdb.proxyChecks
     },
     preflight: pre.checks,
-    warnings: [
-      ...warnings,
-      ...(sumdb.warning ? [sumdb.warning] : []),
-      ...sumdb.proxyChecks.flatMap((c) => proxySumdbWarning(c) ?? [])
-    ]
+    strict,
+    warnings: [...warnings, ...sumdb.warnings]
   }
 }

@@ -70,7 +70,8 @@ export async function selectMirrors(
     ranking: report.ranking,
     maxMirrors: sel.maxMirrors,
     fallbackOn: sel.fallbackOn,
-    directFallback: sel.directFallback
+    directFallback: sel.directFallback,
+    privateStrict: sel.privateStrict
   })
   return report.chain
 }

@@ -22,6 +22,7 @@ import {
 } from '../support/run-action.js'
 import { goTempDir, runGo } from '../support/go.js'
 import { cleanupTempDirs } from '../support/temp.js'
+import { silentListener } from '../support/hostile-listeners.js'
 import { testCertificates } from '../support/tls.js'
 
 const CN = 'sum.golang.google.cn'
@@ -47,6 +48,8 @@ const cnRequests: string[] = []
 let onlyCn: HostsNamespace
 /** Both unreachable. */
 let neither: HostsNamespace
+/** Both answering (one stand-in serves both names). */
+let both: HostsNamespace
 let proxies200: Mirror
 let proxies404: Mirror
 const privates: Mirror[] = []
@@ -57,6 +60,11 @@ beforeAll(async () => {
   // example.test too, so that nothing here ever asks real DNS for it.
   onlyCn = hostsNamespace({
     'sum.golang.org': dead,
+    [CN]: cnAddr,
+    'example.test': dead
+  })
+  both = hostsNamespace({
+    'sum.golang.org': cnAddr,
     [CN]: cnAddr,
     'example.test': dead
   })
@@ -111,14 +119,15 @@ async function privateProxy(status: number): Promise<Mirror> {
 async function job(
   ns: HostsNamespace,
   inputs: Record<string, string>,
-  between?: JobOptions['between']
+  between?: JobOptions['between'],
+  env: Record<string, string> = {}
 ): Promise<JobResult> {
   const ctx = createRunnerContext()
   await writeConsumerModule(ctx.workspace, tree)
   return runActionJob({
     context: ctx,
     inputs: { cache: 'false', download: 'false', summary: 'true', ...inputs },
-    env: { NODE_EXTRA_CA_CERTS: certs.caCertPath },
+    env: { NODE_EXTRA_CA_CERTS: certs.caCertPath, ...env },
     dist: ns.dist(distDir()),
     between
   })
@@ -204,10 +213,12 @@ describeNs('sumdb: auto against loopback endpoints', () => {
     )
   })
 
-  it('a private proxy answering 401 to supported: warned, and real go fails verification', async () => {
+  it('a private proxy answering 401 to supported: the action routes around it, and real go shows why', async () => {
     const priv = await privateProxy(401)
-    let go: Awaited<ReturnType<typeof runGo>> | undefined
+    let broken: Awaited<ReturnType<typeof runGo>> | undefined
+    let routed: Awaited<ReturnType<typeof runGo>> | undefined
     let mirrorSumdbBefore = 0
+    cnRequests.length = 0
     const r = await job(
       onlyCn,
       {
@@ -218,18 +229,104 @@ describeNs('sumdb: auto against loopback endpoints', () => {
       },
       async (main, after) => {
         // A public module missing from go.sum, so go must verify it.
+        const goEnv = (gosumdb: string) => ({
+          ...after.env,
+          PATH: `${onlyCn.binDir}:${process.env.PATH}`,
+          HOME: main.context.home,
+          GOMODCACHE: goTempDir('modcache-'),
+          GOFLAGS: '-mod=mod',
+          GOSUMDB: gosumdb,
+          SSL_CERT_FILE: certs.caCertPath
+        })
+        const args = ['mod', 'download', '-x', 'example.test/beta/v2@v2.0.0']
         mirrorSumdbBefore = sumdbRequests(proxies200)
+        // What the default would have done: go keeps the proxy's 401 as the
+        // answer for the whole run, never asks the next mirror (which
+        // proxies the database) nor the database, and fails.
+        broken = await runGo(args, {
+          cwd: main.context.workspace,
+          env: goEnv('sum.golang.org')
+        })
+        // What the action exported: the database named with its URL.
+        routed = await runGo(args, {
+          cwd: main.context.workspace,
+          env: goEnv(after.env.GOSUMDB ?? '')
+        })
+      }
+    )
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOSUMDB).toBe(CN)
+    expect(r.main.summary).toContain(
+      `${priv.url}/sumdb/sum.golang.org/supported answered 401, which would fail every verification`
+    )
+    expect(r.main.summary).toContain('❌ checksum verification fails')
+    expect(broken?.code).not.toBe(0)
+    expect(broken?.stderr).toContain(
+      `# get ${priv.url}/sumdb/sum.golang.org/supported: 401`
+    )
+    expect(sumdbRequests(proxies200)).toBe(mirrorSumdbBefore)
+    expect(broken?.stderr).not.toMatch(/\/lookup\/|\/tile\//)
+    expect(routed?.stderr).not.toMatch(/\/supported/)
+    expect(routed?.stderr).toContain(
+      `# get https://${CN}/lookup/example.test/beta/v2@v2.0.0`
+    )
+    expect(cnRequests).toContain('GET /lookup/example.test/beta/v2@v2.0.0')
+    expect(r.main.stdout.replace(/::add-mask::.*\n/g, '')).not.toContain(SECRET)
+  })
+
+  it('sumdb: off with a Go that may switch toolchains: warned that toolchain downloads fail', async () => {
+    const r = await job(
+      neither,
+      {
+        mirrors: proxies404.url,
+        sumdb: 'off'
+      },
+      undefined,
+      { GOTOOLCHAIN: 'auto' }
+    )
+    expect(
+      warnings(r)
+        .map((w) => w.message)
+        .join('\n')
+    ).toMatch(/GOTOOLCHAIN=auto.*refuses to without the checksum database/)
+  })
+
+  it('sumdb named with its URL: no GOPROXY entry is asked about it', async () => {
+    const priv = await privateProxy(500)
+    const r = await job(onlyCn, {
+      mirrors: proxies404.url,
+      'private-proxy': priv.url,
+      private: 'corp.test',
+      sumdb: CN
+    })
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOSUMDB).toBe(CN)
+    expect(priv.requests.filter((q) => q.path.startsWith('/sumdb/'))).toEqual(
+      []
+    )
+    expect(warnings(r)).toEqual([])
+  })
+
+  it('a public mirror answering 500 to supported under fallback-on: not-found: routed around, and go goes to sum.golang.org itself', async () => {
+    const sick = await startMirror(tree, { sumdbSupported: 500 })
+    privates.push(sick)
+    let go: Awaited<ReturnType<typeof runGo>> | undefined
+    cnRequests.length = 0
+    const r = await job(
+      both,
+      { mirrors: sick.url, 'fallback-on': 'not-found' },
+      async (main, after) => {
         go = await runGo(
           ['mod', 'download', '-x', 'example.test/beta/v2@v2.0.0'],
           {
             cwd: main.context.workspace,
             env: {
               ...after.env,
-              PATH: `${onlyCn.binDir}:${process.env.PATH}`,
+              PATH: `${both.binDir}:${process.env.PATH}`,
               HOME: main.context.home,
               GOMODCACHE: goTempDir('modcache-'),
               GOFLAGS: '-mod=mod',
-              GOSUMDB: 'sum.golang.org',
+              GOSUMDB: after.env.GOSUMDB ?? '',
               SSL_CERT_FILE: certs.caCertPath
             }
           }
@@ -237,21 +334,66 @@ describeNs('sumdb: auto against loopback endpoints', () => {
       }
     )
     expect(r.main.code).toBe(0)
-    const w = warnings(r).find((c) =>
-      c.message.startsWith(`${priv.url}/sumdb/sum.golang.org/supported`)
+    expect(r.main.env.GOPROXY).toBe(`${sick.url},direct`)
+    expect(r.main.env.GOSUMDB).toBe('sum.golang.org https://sum.golang.org')
+    expect(r.main.summary).toContain(
+      `${sick.url}/sumdb/sum.golang.org/supported answered 500, which would fail every verification`
     )
-    expect(w?.message).toMatch(/answered 401.*whole run/)
-    expect(r.main.summary).toContain('❌ checksum verification fails')
-    // The warning is right: go stops at the proxy's 401.
-    // The warning is right: go keeps the proxy's 401 as the answer for the
-    // whole run. It never asks the next mirror (which proxies the database)
-    // nor the database itself, so nothing can be verified and go fails.
-    expect(go?.code).not.toBe(0)
+    const sickSumdb = sick.requests.filter((q) => q.path.startsWith('/sumdb/'))
+    // Only the probe and the action's own walk asked it; go did not.
+    expect(go?.stderr).not.toMatch(/\/supported/)
     expect(go?.stderr).toContain(
-      `# get ${priv.url}/sumdb/sum.golang.org/supported: 401`
+      '# get https://sum.golang.org/lookup/example.test/beta/v2@v2.0.0'
     )
-    expect(sumdbRequests(proxies200)).toBe(mirrorSumdbBefore)
-    expect(go?.stderr).not.toMatch(/\/lookup\/|\/tile\//)
-    expect(r.main.stdout.replace(/::add-mask::.*\n/g, '')).not.toContain(SECRET)
+    expect(cnRequests).toContain('GET /lookup/example.test/beta/v2@v2.0.0')
+    expect(sickSumdb.length).toBeGreaterThan(0)
   })
+
+  it('a private proxy redirecting supported to a proxy that serves it: followed, no false warning', async () => {
+    const moved = await startMirror(privateTree, {
+      onRequest: (ctx) => {
+        if (ctx.path !== 'sumdb/sum.golang.org/supported') return false
+        ctx.res.writeHead(302, {
+          location: `${proxies200.url}/sumdb/sum.golang.org/supported`
+        })
+        ctx.res.end()
+        return true
+      }
+    })
+    privates.push(moved)
+    cnRequests.length = 0
+    const r = await job(onlyCn, {
+      mirrors: proxies404.url,
+      'private-proxy': moved.url,
+      private: 'corp.test'
+    })
+    expect(r.main.code).toBe(0)
+    expect(r.main.env.GOSUMDB).toBeUndefined()
+    expect(r.main.outputs.gosumdb).toBe('sum.golang.org')
+    expect(r.main.summary).toContain(`sum.golang.org through ${moved.url}`)
+    expect(warnings(r)).toEqual([])
+    expect(cnRequests).toEqual([])
+  })
+
+  it('a private proxy that never completes TLS: the check ends by its deadline and is routed around', async () => {
+    const stall = await silentListener()
+    try {
+      const t0 = performance.now()
+      const r = await job(onlyCn, {
+        mirrors: proxies404.url,
+        'private-proxy': stall.url('https'),
+        private: 'corp.test'
+      })
+      expect(r.main.code).toBe(0)
+      expect(stall.accepted).toBeGreaterThan(0)
+      expect(r.main.env.GOSUMDB).toBe(CN)
+      expect(r.main.summary).toContain(
+        `${stall.url('https')}/sumdb/sum.golang.org/supported failed (no answer within 5000 ms)`
+      )
+      // The check's deadline is 5 s; the margin is for a loaded machine.
+      expect(performance.now() - t0).toBeLessThan(60_000)
+    } finally {
+      await stall.close()
+    }
+  }, 90_000)
 })

@@ -16,6 +16,8 @@ export interface RunGoOptions {
   /** GOENV for tests about the GOENV file ('' lets go find it); default off. */
   goenv?: string
   timeoutMs?: number
+  /** GOTOOLCHAIN for tests about toolchain switches; otherwise `local`. */
+  toolchain?: string
 }
 
 export interface GoResult {
@@ -50,7 +52,7 @@ export function runGo(args: string[], opts: RunGoOptions): Promise<GoResult> {
     GOCACHE: SHARED_GOCACHE,
     GOSUMDB: 'off',
     ...opts.env,
-    GOTOOLCHAIN: 'local',
+    GOTOOLCHAIN: opts.toolchain ?? 'local',
     GOENV: opts.goenv ?? 'off'
   }
   return new Promise((resolve, reject) => {

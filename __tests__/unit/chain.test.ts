@@ -283,3 +283,28 @@ describe('the test model of proxyList', () => {
     ])
   })
 })
+
+describe('private-strict', () => {
+  it('leaves every public mirror out of GOPROXY, with the reason', () => {
+    const c = synthesizeChain(
+      input({
+        privateProxies: ['https://athens.my-corp.test'],
+        privateStrict: true
+      })
+    )
+    expect(c.goproxy).toBe('https://athens.my-corp.test,direct')
+    expect(c.warnings).toEqual([])
+    expect(
+      c.leftOut.filter((l) => /private-strict/.test(l.reason))
+    ).toHaveLength(4)
+    expect(
+      synthesizeChain(
+        input({
+          privateProxies: ['https://athens.my-corp.test'],
+          privateStrict: true,
+          directFallback: false
+        })
+      ).goproxy
+    ).toBe('https://athens.my-corp.test')
+  })
+})

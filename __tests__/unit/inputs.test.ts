@@ -29,9 +29,24 @@ describe('readSelectionInputs', () => {
       maxMirrors: 3,
       directFallback: true,
       fallbackOn: 'any-error',
+      privateStrict: false,
       probeTimeoutMs: 10_000,
       probeModules: []
     })
+  })
+
+  it('private-strict needs a private proxy', () => {
+    const e = errorOf({ ...defaults, 'private-strict': 'true' })
+    expect(e.message).toMatch(/Input "private-strict".*needs private-proxy/)
+    expect(
+      readSelectionInputs(
+        getter({
+          ...defaults,
+          'private-proxy': 'https://athens.my-corp.test',
+          'private-strict': 'true'
+        })
+      ).privateStrict
+    ).toBe(true)
   })
 
   it('normalizes and de-duplicates mirrors and private proxies', () => {
@@ -51,6 +66,7 @@ describe('readSelectionInputs', () => {
     expect(s).toEqual({
       mirrors: ['https://goproxy.cn', 'https://mirrors.aliyun.com/goproxy'],
       privateProxies: ['https://athens.corp.test'],
+      privateStrict: false,
       maxMirrors: 2,
       directFallback: false,
       fallbackOn: 'not-found',
