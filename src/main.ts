@@ -14,7 +14,12 @@ import { EnvPlan } from './env-plan.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { isPrivateModule } from './patterns.js'
 import { planPrivacyEnv } from './privacy-env.js'
-import { applyPrivacy, maskSecrets, planSumdb } from './privacy-setup.js'
+import {
+  applyPrivacy,
+  maskRawCredentials,
+  maskSecrets,
+  planSumdb
+} from './privacy-setup.js'
 import { REPORT_SCHEMA, type RunReport } from './report.js'
 import { runMergeReports } from './report-merge.js'
 import { runnerContext, type RunnerContext } from './runner-context.js'
@@ -22,6 +27,7 @@ import { selectMirrors } from './select-mirrors.js'
 import { renderSummary } from './summary.js'
 
 async function run(): Promise<void> {
+  maskRawCredentials(core.getInput('credentials'))
   const inputs = readInputs((name) => core.getInput(name))
   maskSecrets(inputs.privacy)
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()

@@ -41,7 +41,7 @@ describe('parseGoModRequires', () => {
 describe('planPreflight', () => {
   it('checks a private proxy with @v/list and a git host with its repository', () => {
     const creds = parseCredentials(
-      'proxy.test:8443=u:t\ngit.corp.test=t\nidle.test=t'
+      'proxy.test:8443=u:tok\ngit.corp.test=tok\nidle.test=tok'
     )
     const plan = planPreflight(
       creds,
@@ -170,12 +170,12 @@ describe('extraheader detection', () => {
     expect(JSON.stringify(found)).not.toContain('c2VjcmV0')
     const warn = extraheaderWarnings(
       found,
-      parseCredentials('github.com/acme=t')
+      parseCredentials('github.com/acme=tok')
     )
     expect(warn).toHaveLength(1)
     expect(warn[0]).toMatch(/persist-credentials: false/)
     expect(
-      extraheaderWarnings(found, parseCredentials('gitlab.com=t'))
+      extraheaderWarnings(found, parseCredentials('gitlab.com=tok'))
     ).toEqual([])
   })
 })

@@ -77,7 +77,7 @@ describe('planPrivacyEnv', () => {
   })
 
   it('adds netrc to a GOAUTH without it, and warns about GOAUTH=off', () => {
-    const creds = { credentials: 'a.test=t' }
+    const creds = { credentials: 'a.test=tok' }
     expect(run(creds, { GOAUTH: 'git /w' }).vars.GOAUTH).toBe('git /w;netrc')
     expect(run(creds, { GOAUTH: 'netrc;git /w' }).vars.GOAUTH).toBeUndefined()
     const off = run(creds, { GOAUTH: 'off' })
@@ -93,7 +93,7 @@ describe('planPrivacyEnv', () => {
 
   it('rewrites SSH remotes of credential hosts through GIT_CONFIG_*, extending an existing count', () => {
     const { vars, r } = run(
-      { credentials: 'github.com/acme=t\ngit.corp.test:8443=u:t' },
+      { credentials: 'github.com/acme=tok\ngit.corp.test:8443=u:tok' },
       {
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: 'core.x',
@@ -109,14 +109,14 @@ describe('planPrivacyEnv', () => {
     })
     expect(r.warnings.join()).toMatch(/git.corp.test:8443 has a port/)
     const again = run(
-      { credentials: 'github.com/acme=t' },
+      { credentials: 'github.com/acme=tok' },
       { ...vars, GIT_CONFIG_KEY_0: 'core.x', GIT_CONFIG_VALUE_0: 'y' }
     )
     expect(again.vars.GIT_CONFIG_COUNT).toBeUndefined()
   })
 
   it('does not rewrite when git-rewrite is false', () => {
-    const { vars } = run({ credentials: 'a.test=t', 'git-rewrite': 'false' })
+    const { vars } = run({ credentials: 'a.test=tok', 'git-rewrite': 'false' })
     expect(vars.GIT_CONFIG_COUNT).toBeUndefined()
   })
 })
@@ -125,7 +125,7 @@ describe('uncoveredPrivateModules', () => {
   it('names required modules on a credential host that no pattern covers', () => {
     const privacy = readPrivacyInputs(
       (n) =>
-        ({ private: 'git.corp.test/team', credentials: 'git.corp.test=t' })[
+        ({ private: 'git.corp.test/team', credentials: 'git.corp.test=tok' })[
           n
         ] ?? '',
       {}
@@ -156,7 +156,7 @@ describe('pathCredentialWarnings', () => {
 
   it('says nothing when every line is host-level', () => {
     expect(
-      pathCredentialWarnings(parseCredentials('a.test=t\nb.test:8443=t'))
+      pathCredentialWarnings(parseCredentials('a.test=tok\nb.test:8443=tok'))
     ).toEqual([])
   })
 })
