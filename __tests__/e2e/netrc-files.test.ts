@@ -28,7 +28,9 @@ import {
   startGitServer,
   type GitServer
 } from '../support/git-server.js'
-import { goTempDir, runGo } from '../support/go.js'
+import { goTempDir, parseGetLines, runGo } from '../support/go.js'
+import { credentialForUrl, parseCredentials } from '../../src/credentials.js'
+import { renderEntry } from '../../src/netrc.js'
 import { startMirror, type Mirror } from '../support/mirror-server.js'
 import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
 import {
@@ -343,6 +345,14 @@ describe('git (libcurl) against the netrc the action writes', () => {
   })
   afterAll(() => Promise.all([git?.close(), hashGit?.close()]))
 
+  // No private proxy; a fixed checksum database, so nothing is asked of
+  // the real ones.
+  const gitInputs = (credentials: string) => ({
+    ...inputs(credentials),
+    'private-proxy': '',
+    sumdb: 'sum.golang.org'
+  })
+
   // Asynchronous: the git server answers from this process.
   function lsRemote(
     ctx: RunnerContext,
@@ -378,7 +388,7 @@ describe('git (libcurl) against the netrc the action writes', () => {
     const main = await runActionStep({
       context: ctx,
       runnerTemp,
-      inputs: { ...inputs(credentials), 'private-proxy': '' },
+      inputs: gitInputs(credentials),
       env: baseEnv
     })
     expect(main.code).toBe(0)
@@ -387,7 +397,7 @@ describe('git (libcurl) against the netrc the action writes', () => {
       entry: 'post',
       context: ctx,
       runnerTemp,
-      inputs: { ...inputs(credentials), 'private-proxy': '' },
+      inputs: gitInputs(credentials),
       env: { ...baseEnv, ...main.env },
       state: main.state
     })
@@ -401,10 +411,11 @@ describe('git (libcurl) against the netrc the action writes', () => {
     const credentials = `${hashGit.url.replace('https://', '')}=${LOGIN}:${HASH_SECRET}`
     const main = await runActionStep({
       context: ctx,
-      inputs: { ...inputs(credentials), 'private-proxy': '' },
+      inputs: gitInputs(credentials),
       env: baseEnv
     })
     expect(main.code).toBe(0)
+    expect(warnings(main).join('\n')).not.toMatch(/sum\.golang/)
     expect(warnings(main).join('\n')).toMatch(
       /credentials line 1 \(127\.0\.0\.1:\d+\): the token starts with "#".*git sends an empty password/
     )
@@ -414,5 +425,89 @@ describe('git (libcurl) against the netrc the action writes', () => {
     expect(hashGit.requests.some((r) => r.sentAuth)).toBe(true)
     expect(hashGit.requests.some((r) => r.user !== undefined)).toBe(false)
     expect(channelsContaining(main, [HASH_SECRET])).toEqual([])
+  })
+})
+
+describe('which netrc entry go uses', () => {
+  // Differential: the real go 1.26 against credentialForUrl, on machines and
+  // URLs that differ only in case, path depth and port.
+  it('matches credentialForUrl for every request go makes', async () => {
+    const seen: { url: string; login?: string }[] = []
+    const m = await startMirror(buildProxyTree([]), {
+      tls: true,
+      onRequest: (ctx) => {
+        const auth = ctx.req.headers.authorization
+        seen.push({
+          url: `https://${ctx.req.headers.host}${ctx.req.url}`,
+          login: auth
+            ? Buffer.from(auth.replace(/^Basic /, ''), 'base64')
+                .toString()
+                .split(':')[0]
+            : undefined
+        })
+        ctx.send(500, 'no\n')
+        return true
+      }
+    })
+    try {
+      const base = `localhost:${m.port}`
+      const creds = parseCredentials(
+        [
+          `${base}/Go-Virtual=exact-case:tok-1`,
+          `${base}/go-virtual=lower-case:tok-2`,
+          `${base}/Go-Virtual/team-A=deeper:tok-3`,
+          `${base}=host-only:tok-4`,
+          `localhost:1=other-port:tok-5`
+        ].join('\n')
+      )
+      const home = goTempDir('go-home-')
+      writeFileSync(join(home, '.netrc'), creds.map(renderEntry).join(''), {
+        mode: 0o600
+      })
+      const urls = [
+        'Go-Virtual',
+        'go-virtual',
+        'GO-VIRTUAL',
+        'Go-Virtual/team-A',
+        'Go-Virtual/team-a',
+        'Go-Virtual/team-A-2',
+        'other'
+      ].map((p) => `https://${base}/${p}`)
+      const go = await runGo(
+        ['mod', 'download', '-x', 'corp.test/Mod@v1.0.0'],
+        {
+          env: {
+            HOME: home,
+            GOPROXY: urls.join('|'),
+            GOMODCACHE: goTempDir('modcache-'),
+            GOFLAGS: '',
+            GONOSUMDB: 'corp.test',
+            SSL_CERT_FILE: certs.caCertPath
+          }
+        }
+      )
+      expect(go.code).not.toBe(0)
+      expect(
+        parseGetLines(go.stderr).filter((l) => l.status === 500)
+      ).toHaveLength(urls.length)
+      expect(seen).toHaveLength(urls.length)
+      for (const r of seen) {
+        expect([r.url, r.login]).toEqual([
+          r.url,
+          credentialForUrl(creds, r.url)?.login
+        ])
+      }
+      expect(seen.map((r) => r.login)).toEqual([
+        'exact-case',
+        'lower-case',
+        'host-only',
+        'deeper',
+        'exact-case',
+        'exact-case',
+        'host-only'
+      ])
+    } finally {
+      await m.close()
+    }
   })
 })
