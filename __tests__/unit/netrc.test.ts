@@ -414,6 +414,42 @@ describe('installNetrc / restoreNetrc', () => {
     () => expectLeftAlone(0o666, 65534)
   )
 
+  it('says which file it could not restore, and still restores the others', async () => {
+    const dir = await tmp()
+    const home = path.join(dir, 'home')
+    await fs.mkdir(home)
+    const kept = path.join(dir, 'kept-netrc')
+    await fs.writeFile(kept, 'machine o.test login o password o\n', {
+      mode: 0o600
+    })
+    let manifest = ''
+    await installNetrc(
+      [cred('a.test', 'SeCrEt-t1')],
+      [
+        { path: kept, readBy: 'go (NETRC)', go: true, git: false },
+        { path: path.join(home, '.netrc'), readBy: 'git', go: false, git: true }
+      ],
+      dir,
+      (m) => {
+        manifest = m
+      }
+    )
+    // A later step replaced the home directory with a file.
+    await fs.rm(home, { recursive: true })
+    await fs.writeFile(home, '')
+    const r = await restoreNetrc(manifest)
+    expect(r.failed).toEqual([
+      {
+        path: path.join(home, '.netrc'),
+        error: expect.stringContaining('ENOTDIR')
+      }
+    ])
+    expect(r.restored).toEqual([kept])
+    expect(await fs.readFile(kept, 'utf8')).toBe(
+      'machine o.test login o password o\n'
+    )
+  })
+
   it('a netrc that is a directory: an error naming it, nothing written', async () => {
     const dir = await tmp()
     const file = path.join(dir, 'home', '.netrc')
