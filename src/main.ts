@@ -15,7 +15,12 @@ import { keptOffChain } from './goproxy-off.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { isPrivateModule } from './patterns.js'
 import { planPrivacyEnv } from './privacy-env.js'
-import { applyPrivacy, maskSecrets, planSumdb } from './privacy-setup.js'
+import {
+  applyPrivacy,
+  maskRawCredentials,
+  maskSecrets,
+  planSumdb
+} from './privacy-setup.js'
 import { REPORT_SCHEMA, type RunReport } from './report.js'
 import { runMergeReports } from './report-merge.js'
 import { runnerContext, type RunnerContext } from './runner-context.js'
@@ -24,6 +29,7 @@ import { writeJobSummary } from './job-summary.js'
 import { renderHeadlineText, renderSummary } from './summary.js'
 
 async function run(): Promise<void> {
+  maskRawCredentials(core.getInput('credentials'))
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const inputs = readInputs((name) => core.getInput(name), workspace)
   maskSecrets(inputs.privacy)

@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto'
-import type { Credential } from './credentials.js'
-
 // Netrc has no quoting: tokens are separated by whitespace, entries start at
 // `machine` or `default`, and a `macdef` body runs to the next empty line.
 // Go and libcurl both use the first entry for a machine, so ours go first and
@@ -88,30 +85,53 @@ function lineRange(
   return [start, nl < 0 ? data.length : nl + 1]
 }
 
-/** Renders one entry per line: Go reads keyword/value pairs line by line. */
-export function renderEntries(creds: readonly Credential[]): string[] {
-  return creds.map(
-    (c) => `machine ${c.machine} login ${c.login} password ${c.token}\n`
-  )
+/** A netrc entry the action writes. */
+export interface NetrcEntry {
+  machine: string
+  login: string
+  token: string
+}
+
+/** One entry per line: Go reads keyword/value pairs line by line. */
+export function renderEntry(e: NetrcEntry): string {
+  return `machine ${e.machine} login ${e.login} password ${e.token}\n`
+}
+
+/** Text cut out of a file, and where it was in what remained. */
+export interface Cut {
+  at: number
+  text: string
+}
+
+/**
+ * Cuts every entry for `machines` out of a netrc file (whole lines where an
+ * entry has its lines to itself), returning the rest and what was cut.
+ */
+export function splitNetrc(
+  data: string,
+  machines: ReadonlySet<string>
+): { rest: string; cuts: Cut[] } {
+  const es = entries(data)
+  let rest = ''
+  const cuts: Cut[] = []
+  let pos = 0
+  es.forEach((e, i) => {
+    if (e.machine === undefined || !machines.has(e.machine)) return
+    const [start, end] = lineRange(data, e, es[i + 1])
+    rest += data.slice(pos, start)
+    cuts.push({ at: rest.length, text: data.slice(start, end) })
+    pos = end
+  })
+  return { rest: rest + data.slice(pos), cuts }
 }
 
 /** Puts our entries first and removes any other entry for the same machines. */
 export function mergeNetrc(
   existing: string,
-  creds: readonly Credential[]
+  ours: readonly NetrcEntry[]
 ): string {
-  const ours = new Set(creds.map((c) => c.machine))
-  const es = entries(existing)
-  let rest = ''
-  let pos = 0
-  es.forEach((e, i) => {
-    if (e.machine === undefined || !ours.has(e.machine)) return
-    const [start, end] = lineRange(existing, e, es[i + 1])
-    rest += existing.slice(pos, start)
-    pos = end
-  })
-  rest += existing.slice(pos)
-  return renderEntries(creds).join('') + rest
+  const { rest } = splitNetrc(existing, new Set(ours.map((e) => e.machine)))
+  return ours.map(renderEntry).join('') + rest
 }
 
 /** The machines a netrc file has entries for, in order (for reports and tests). */
@@ -121,20 +141,79 @@ export function netrcMachines(data: string): string[] {
   )
 }
 
-export function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex')
-}
+const OUR_LINE = /^machine (\S+) login (\S+) password \S+\n?$/
 
 /**
- * Removes the lines we wrote, identified by their hashes, from a file that
- * was changed after we wrote it, so the post step never drops other changes.
+ * Removes the lines the action wrote, known by their shape and the machine
+ * and login (the post step does not know the tokens), from a file that may
+ * have been changed since.
  */
 export function removeOurLines(
   data: string,
-  lineHashes: ReadonlySet<string>
+  written: readonly Pick<NetrcEntry, 'machine' | 'login'>[]
 ): string {
+  const ours = new Set(written.map((w) => `${w.machine} ${w.login}`))
   return data
     .split(/(?<=\n)/)
-    .filter((l) => !lineHashes.has(sha256(l.endsWith('\n') ? l : l + '\n')))
+    .filter((l) => {
+      const m = OUR_LINE.exec(l)
+      return !(m && ours.has(`${m[1]} ${m[2]}`))
+    })
     .join('')
+}
+
+/**
+ * The original file with the changes made to it since main kept: `current`
+ * is the file without our lines, `original` the file before main. The
+ * entries main cut out of the original go back where they were, found by
+ * the line that followed them (or else preceded them); unchanged files come
+ * back byte for byte.
+ */
+export function putBackEntries(
+  current: string,
+  original: string,
+  machines: ReadonlySet<string>
+): string {
+  const { rest, cuts } = splitNetrc(original, machines)
+  if (current === rest || current === original) return original
+  const inserts = cuts.map((c) => ({
+    pos: anchorIn(current, rest, c.at),
+    text: c.text
+  }))
+  let out = ''
+  let pos = 0
+  for (const ins of inserts.sort((a, b) => a.pos - b.pos)) {
+    out += current.slice(pos, ins.pos)
+    pos = ins.pos
+    const before = out === '' ? '\n' : out[out.length - 1]
+    const after = current[pos] ?? '\n'
+    out +=
+      (/\s/.test(before) ? '' : '\n') +
+      ins.text +
+      (/\s/.test(ins.text[ins.text.length - 1] ?? '\n') || /\s/.test(after)
+        ? ''
+        : '\n')
+  }
+  return out + current.slice(pos)
+}
+
+/** Where offset `at` of `rest` is in `current`, by the surrounding lines. */
+function anchorIn(current: string, rest: string, at: number): number {
+  const lineStart = rest.lastIndexOf('\n', at - 1) + 1
+  const lineEnd = rest.indexOf('\n', at)
+  const following = rest.slice(lineStart, lineEnd < 0 ? rest.length : lineEnd)
+  const lines = current.split(/(?<=\n)/)
+  let off = 0
+  const starts = lines.map((l) => ((off += l.length), off - l.length))
+  if (following.trim() !== '') {
+    const i = lines.findIndex((l) => l.replace(/\n$/, '') === following)
+    if (i >= 0) return starts[i] + (at - lineStart)
+  }
+  const prevStart = rest.lastIndexOf('\n', lineStart - 2) + 1
+  const preceding = rest.slice(prevStart, Math.max(prevStart, lineStart - 1))
+  if (lineStart > 0 && preceding.trim() !== '') {
+    const i = lines.findIndex((l) => l.replace(/\n$/, '') === preceding)
+    if (i >= 0) return starts[i] + lines[i].length
+  }
+  return lineStart === 0 ? 0 : current.length
 }

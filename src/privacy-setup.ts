@@ -2,7 +2,12 @@ import * as core from '@actions/core'
 import { promises as fs } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { basicAuth, credentialForUrl, secretForms } from './credentials.js'
+import {
+  basicAuth,
+  credentialForUrl,
+  rawCredentialSecrets,
+  secretForms
+} from './credentials.js'
 import { extraheaderWarnings, findExtraheaders } from './git-extraheader.js'
 import {
   installNetrc,
@@ -40,6 +45,17 @@ import {
 // State names for the post step; each use of the action has its own state.
 export const NETRC_STATE = 'privacy-netrc-manifest'
 
+/**
+ * Masks what could be a secret in the raw `credentials` input, even in lines
+ * that will be rejected; call before the inputs are parsed.
+ */
+export function maskRawCredentials(
+  raw: string,
+  setSecret: (s: string) => void = core.setSecret
+): void {
+  rawCredentialSecrets(raw).forEach(setSecret)
+}
+
 /** Masks every form of every secret; call first, before anything is logged. */
 export function maskSecrets(
   privacy: PrivacyInputs,
@@ -50,26 +66,37 @@ export function maskSecrets(
 
 /**
  * Writes the credentials for go and git (backing up what was there) and
- * returns the files and warnings about git configuration that would override
- * them. Call after the environment is exported.
+ * returns the files and warnings about what git or go will not use. When
+ * go's netrc cannot safely take the secret, NETRC points go at a private
+ * copy. Call after the environment is exported.
  */
 export async function installCredentials(
   privacy: PrivacyInputs,
   workingDirectory: string,
   targets: NetrcTarget[] = localNetrcTargets()
-): Promise<{ netrcFiles: NetrcTarget[]; warnings: string[] }> {
+): Promise<{
+  netrcFiles: { path: string; readBy: string }[]
+  warnings: string[]
+}> {
   if (privacy.credentials.length === 0) {
     return { netrcFiles: [], warnings: [] }
   }
   const temp = process.env.RUNNER_TEMP || os.tmpdir()
-  await installNetrc(privacy.credentials, targets, temp, (p) =>
-    core.saveState(NETRC_STATE, p)
+  const installed = await installNetrc(
+    privacy.credentials,
+    targets,
+    temp,
+    (m) => core.saveState(NETRC_STATE, m)
   )
+  if (installed.netrcForGo) core.exportVariable('NETRC', installed.netrcForGo)
   const warnings = extraheaderWarnings(
     await findExtraheaders(workingDirectory),
     privacy.credentials
   )
-  return { netrcFiles: targets, warnings }
+  return {
+    netrcFiles: installed.files,
+    warnings: [...installed.warnings, ...warnings]
+  }
 }
 
 /** Module paths required by the go.mod in `dir`, or [] when there is none. */
@@ -123,7 +150,10 @@ export async function preflightCredentials(
   return { checks, warnings }
 }
 
-/** Post step: puts the netrc files back as they were before main. */
+/**
+ * Post step: puts the netrc files back as they were before main, and says
+ * what could not be put back. Fails when a file may still hold a secret.
+ */
 export async function restoreCredentials(): Promise<void> {
   const manifest = core.getState(NETRC_STATE)
   if (manifest === '') return
@@ -132,7 +162,22 @@ export async function restoreCredentials(): Promise<void> {
   for (const p of r.removed) core.info(`Removed ${p} (it did not exist before)`)
   for (const p of r.edited) {
     core.warning(
-      `${p} was changed after setup-goproxy wrote it; only its own entries were removed.`
+      `${p} was changed after setup-goproxy wrote it: those changes were kept, and only setup-goproxy's own entries were removed (entries it had replaced were put back).`
+    )
+  }
+  for (const l of r.lost) {
+    core.warning(
+      `${l.path}: setup-goproxy removed its own entries, but could not put back the earlier entries for ${l.machines.join(', ')} because its backup under RUNNER_TEMP was deleted before the post step. Add them again if they are still needed.`
+    )
+  }
+  for (const f of r.failed) {
+    core.error(
+      `${f.path} could not be restored (${f.error}); it may still hold the credentials setup-goproxy wrote. Remove their lines by hand.`
+    )
+  }
+  if (r.failed.length > 0) {
+    throw new Error(
+      `netrc files not restored: ${r.failed.map((f) => f.path).join(', ')}`
     )
   }
 }

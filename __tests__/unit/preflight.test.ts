@@ -50,11 +50,11 @@ describe('parseGoModRequires', () => {
 describe('planPreflight', () => {
   const creds = parseCredentials(
     [
-      'proxy.example.test:8443=u:t1',
-      'git.corp-example.test=t2',
-      'idle.example.test=t3',
-      'plain.example.test=u:t4',
-      'portless.example.test=u:t5'
+      'proxy.example.test:8443=u:tok1',
+      'git.corp-example.test=tok2',
+      'idle.example.test=tok3',
+      'plain.example.test=u:tok4',
+      'portless.example.test=u:tok5'
     ].join('\n')
   )
   const plan = planPreflight(
@@ -181,7 +181,7 @@ describe('network waits end by their deadline', () => {
 
   it('a TLS handshake that never completes: the check fails by its deadline', async () => {
     const host = `127.0.0.1:${silent.port}`
-    const creds = parseCredentials(`${host}=u:t`)
+    const creds = parseCredentials(`${host}=u:tok`)
     const plan = planPreflight(
       creds,
       [`https://${host}/go`],
@@ -302,12 +302,12 @@ describe('extraheader detection', () => {
     expect(JSON.stringify(found)).not.toContain('c2VjcmV0')
     const warn = extraheaderWarnings(
       found,
-      parseCredentials('github.com/acme=t')
+      parseCredentials('github.com/acme=tok')
     )
     expect(warn).toHaveLength(1)
     expect(warn[0]).toMatch(/persist-credentials: false/)
     expect(
-      extraheaderWarnings(found, parseCredentials('gitlab.com=t'))
+      extraheaderWarnings(found, parseCredentials('gitlab.com=tok'))
     ).toEqual([])
   })
 })

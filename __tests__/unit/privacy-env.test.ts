@@ -98,7 +98,7 @@ describe('planPrivacyEnv', () => {
   })
 
   it('adds netrc to a GOAUTH without it, and warns about GOAUTH=off', () => {
-    const creds = { credentials: 'a.test=t' }
+    const creds = { credentials: 'a.test=tok' }
     expect(run(creds, { GOAUTH: 'git /w' }).vars.GOAUTH).toBe('git /w;netrc')
     expect(run(creds, { GOAUTH: 'netrc;git /w' }).vars.GOAUTH).toBeUndefined()
     const off = run(creds, { GOAUTH: 'off' })
@@ -114,7 +114,7 @@ describe('planPrivacyEnv', () => {
 
   it('rewrites SSH remotes of credential hosts through GIT_CONFIG_*, extending an existing count', () => {
     const { vars, r } = run(
-      { credentials: 'github.com/acme=t\ngit.my-corp.test:8443=u:t' },
+      { credentials: 'github.com/acme=tok\ngit.my-corp.test:8443=u:tok' },
       {
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: 'core.x',
@@ -130,14 +130,14 @@ describe('planPrivacyEnv', () => {
     })
     expect(r.warnings.join()).toMatch(/git.my-corp.test:8443 has a port/)
     const again = run(
-      { credentials: 'github.com/acme=t' },
+      { credentials: 'github.com/acme=tok' },
       { ...vars, GIT_CONFIG_KEY_0: 'core.x', GIT_CONFIG_VALUE_0: 'y' }
     )
     expect(again.vars.GIT_CONFIG_COUNT).toBeUndefined()
   })
 
   it('does not rewrite when git-rewrite is false', () => {
-    const { vars } = run({ credentials: 'a.test=t', 'git-rewrite': 'false' })
+    const { vars } = run({ credentials: 'a.test=tok', 'git-rewrite': 'false' })
     expect(vars.GIT_CONFIG_COUNT).toBeUndefined()
   })
 })
@@ -148,7 +148,7 @@ describe('uncoveredPrivateModules', () => {
       (n) =>
         ({
           private: 'git.my-corp.test/team',
-          credentials: 'git.my-corp.test=t'
+          credentials: 'git.my-corp.test=tok'
         })[n] ?? '',
       {}
     )
@@ -180,7 +180,7 @@ describe('pathCredentialWarnings', () => {
 
   it('says nothing when every line is host-level', () => {
     expect(
-      pathCredentialWarnings(parseCredentials('a.test=t\nb.test:8443=t'))
+      pathCredentialWarnings(parseCredentials('a.test=tok\nb.test:8443=tok'))
     ).toEqual([])
   })
 })
