@@ -1,32 +1,32 @@
 import { homedir } from 'node:os'
 import * as core from '@actions/core'
-import { defaultModCache } from './cache-go-env.js'
-import { planCacheEnv, restoreCaches } from './cache-restore.js'
-import { markCacheMainCompleted } from './cache-state.js'
-import { findDependencyFiles } from './dependency-files.js'
+import { defaultModCache } from './cache/go-env.js'
+import { planCacheEnv, restoreCaches } from './cache/restore.js'
+import { markCacheMainCompleted } from './cache/state.js'
+import { findDependencyFiles } from './gomod/dependency-files.js'
 import {
   finishDownloads,
   runDownloadPhase,
   writeReportFile
-} from './download-phase.js'
-import { checkEffectiveConfig } from './effective-config.js'
-import { EnvPlan } from './env-plan.js'
-import { keptOffChain } from './goproxy-off.js'
-import { readInputs, type Inputs } from './inputs.js'
-import { isPrivateModule } from './patterns.js'
-import { planPrivacyEnv } from './privacy-env.js'
+} from './download/phase.js'
+import { checkEffectiveConfig } from './env/effective-config.js'
+import { EnvPlan } from './env/env-plan.js'
+import { keptOffChain } from './selection/goproxy-off.js'
+import { readInputs, type Inputs } from './inputs/read-inputs.js'
+import { isPrivateModule } from './privacy/patterns.js'
+import { planPrivacyEnv } from './privacy/plan-env.js'
 import {
   applyPrivacy,
   maskRawCredentials,
   maskSecrets,
   planSumdb
-} from './privacy-setup.js'
-import { REPORT_SCHEMA, type RunReport } from './report.js'
-import { runMergeReports } from './report-merge.js'
-import { runnerContext, type RunnerContext } from './runner-context.js'
-import { selectMirrors } from './select-mirrors.js'
-import { writeJobSummary } from './job-summary.js'
-import { renderHeadlineText, renderSummary } from './summary.js'
+} from './privacy/setup.js'
+import { REPORT_SCHEMA, type RunReport } from './report/report.js'
+import { runMergeReports } from './report/merge.js'
+import { runnerContext, type RunnerContext } from './env/runner-context.js'
+import { selectMirrors } from './selection/select-mirrors.js'
+import { writeJobSummary } from './report/job-summary.js'
+import { renderHeadlineText, renderSummary } from './report/summary.js'
 
 async function run(): Promise<void> {
   maskRawCredentials(core.getInput('credentials'))

@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
-import { renderSaveSection } from './cache-report.js'
-import { saveCaches } from './cache-save.js'
-import { parseBool } from './input-values.js'
-import { writeJobSummary } from './job-summary.js'
-import { restoreCredentials } from './privacy-setup.js'
+import { renderSaveSection } from './cache/report.js'
+import { saveCaches } from './cache/save.js'
+import { parseBool } from './inputs/values.js'
+import { writeJobSummary } from './report/job-summary.js'
+import { restoreCredentials } from './privacy/setup.js'
 
 async function run(): Promise<void> {
   // Credentials are put back first and whatever the cache does.

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { malformedGoSumLines, parseGoSum } from '../../src/gosum.js'
+import { malformedGoSumLines, parseGoSum } from '../../src/gomod/gosum.js'
 import { startMirror, type Mirror } from '../support/mirror-server.js'
 import {
   buildProxyTree,

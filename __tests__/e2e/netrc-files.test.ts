@@ -29,8 +29,11 @@ import {
   type GitServer
 } from '../support/git-server.js'
 import { goTempDir, parseGetLines, runGo } from '../support/go.js'
-import { credentialForUrl, parseCredentials } from '../../src/credentials.js'
-import { renderEntry } from '../../src/netrc.js'
+import {
+  credentialForUrl,
+  parseCredentials
+} from '../../src/privacy/credentials.js'
+import { renderEntry } from '../../src/privacy/netrc.js'
 import { startMirror, type Mirror } from '../support/mirror-server.js'
 import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
 import {

@@ -25,7 +25,7 @@ import {
 } from '../support/run-action.js'
 import { cleanupTempDirs } from '../support/temp.js'
 import { testCertificates } from '../support/tls.js'
-import { hash1 } from '../../src/module-path.js'
+import { hash1 } from '../../src/gomod/module-path.js'
 
 const tree = buildProxyTree()
 const mirrors: Mirror[] = []

@@ -5,7 +5,7 @@ import { zipSync, type Zippable } from 'fflate'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hash1OfSums, hashZipFile } from '../../src/gomod/dirhash.js'
-import { escapeModulePath } from '../../src/module-path.js'
+import { escapeModulePath } from '../../src/gomod/module-path.js'
 import { runGo } from '../support/go.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 

@@ -17,7 +17,7 @@ import {
   type RunnerContext,
   type JobStepState
 } from './run-action.js'
-import type { ModuleVersion } from '../../src/module-path.js'
+import type { ModuleVersion } from '../../src/gomod/module-path.js'
 
 export interface CacheFixture {
   tree: ProxyTree

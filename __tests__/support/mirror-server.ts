@@ -9,7 +9,7 @@ import {
   escapeModulePath,
   parseModuleVersion,
   unescapeModulePath
-} from '../../src/module-path.js'
+} from '../../src/gomod/module-path.js'
 import type { ProxyTree } from './modules.js'
 import { testCertificates } from './tls.js'
 

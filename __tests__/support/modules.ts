@@ -13,7 +13,7 @@ import {
   hash1,
   hashGoMod,
   type ModuleVersion
-} from '../../src/module-path.js'
+} from '../../src/gomod/module-path.js'
 
 export interface ModuleSpec {
   path: string

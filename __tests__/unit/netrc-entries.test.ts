@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseCredentials } from '../../src/credentials.js'
+import { parseCredentials } from '../../src/privacy/credentials.js'
 import {
   gitNetrcWarnings,
   LIBCURL_MAX_LINE,

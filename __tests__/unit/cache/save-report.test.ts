@@ -1,0 +1,84 @@
+// The post step's summary section about the cache save.
+import { describe, expect, it } from '@jest/globals'
+import { renderSaveSection } from '../../../src/cache/report.js'
+import type { SaveResult } from '../../../src/cache/save.js'
+
+const row = (md: string, kind: string) =>
+  md.split('\n').find((l) => l.startsWith(`| ${kind} |`))
+
+describe('renderSaveSection', () => {
+  it('is empty when no cache was considered', () => {
+    expect(renderSaveSection([])).toBe('')
+  })
+
+  it('has one row per cache with result, size and time', () => {
+    const md = renderSaveSection([
+      {
+        kind: 'modules',
+        outcome: 'saved',
+        key: 'p-gomod-download-abc',
+        sizeBytes: 3 * 1024 * 1024,
+        durationMs: 1234
+      },
+      {
+        kind: 'build',
+        outcome: 'exact-hit',
+        key: 'p-gobuild-linux-amd64-go1.26.0-test-20250101',
+        durationMs: 4
+      }
+    ])
+    expect(md.startsWith('### Go cache save\n')).toBe(true)
+    expect(row(md, 'modules')).toBe(
+      '| modules | 💾 saved as `p-gomod-download-abc` | 3.0 MiB | 1.2 s |'
+    )
+    expect(row(md, 'build')).toBe(
+      '| build | ⏭️ skipped: exact hit, `p-gobuild-linux-amd64-go1.26.0-test-20250101` is already stored |  | 0.0 s |'
+    )
+    expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBe(3)
+  })
+
+  it('says why a save was skipped or failed, and keeps the table intact', () => {
+    const results: SaveResult[] = [
+      {
+        kind: 'modules',
+        outcome: 'unchanged',
+        key: 'k1',
+        sizeBytes: 10,
+        durationMs: 0,
+        detail: 'same content as k0'
+      },
+      {
+        kind: 'modules',
+        outcome: 'empty',
+        key: 'k2',
+        durationMs: 0,
+        detail: 'no module in the cache'
+      },
+      {
+        kind: 'modules',
+        outcome: 'not-attempted',
+        key: 'k3',
+        durationMs: 0,
+        detail: 'cache-save is never'
+      },
+      {
+        kind: 'build',
+        outcome: 'failed',
+        key: 'k4',
+        durationMs: 60_000,
+        detail: 'The cache upload did not finish within 60 s | retry\nlater'
+      },
+      { kind: 'build', outcome: 'declined', key: 'k5', durationMs: 10 }
+    ]
+    const rows = renderSaveSection(results)
+      .split('\n')
+      .filter((l) => /^\| (modules|build) \|/.test(l))
+    expect(rows).toEqual([
+      '| modules | ⏭️ skipped: unchanged since the restore: same content as k0 | 10 B | 0.0 s |',
+      '| modules | ⏭️ skipped: nothing to save: no module in the cache |  | 0.0 s |',
+      '| modules | ⏭️ skipped: cache-save is never |  | 0.0 s |',
+      '| build | ⚠️ failed: The cache upload did not finish within 60 s \\| retry later |  | 60.0 s |',
+      expect.stringMatching(/^\| build \| ⚠️ not saved: .*refused/)
+    ])
+  })
+})

@@ -1,0 +1,259 @@
+import { describe, expect, it } from '@jest/globals'
+import { synthesizeChain } from '../../../src/selection/chain.js'
+import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
+import { rankMirrors } from '../../../src/selection/rank.js'
+import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
+import {
+  cell,
+  formatBytes,
+  renderSummary
+} from '../../../src/report/summary.js'
+
+const MiB = 1024 * 1024
+
+function probe(
+  url: string,
+  ttfbMs: number | undefined,
+  bps: number | undefined,
+  failures: ProbeFailure[] = [],
+  extra: Partial<MirrorProbe> = {}
+): MirrorProbe {
+  return {
+    url,
+    timings: {
+      dnsMs: 3.4,
+      connectMs: 12.6,
+      tlsMs: 20,
+      ttfbMs,
+      ttfbSamplesMs: ttfbMs === undefined ? [] : [ttfbMs],
+      throughputBps: bps
+    },
+    found: 3,
+    sampled: 3,
+    missing: [],
+    integrity: { checked: 3, mismatches: [] },
+    failures,
+    sumdbSupported: 200,
+    cutShort: false,
+    ...extra
+  }
+}
+
+function buildReport(): RunReport {
+  const mirrors = [
+    probe('https://fast.test', 30, 20 * MiB),
+    probe('https://second.test/base', 60, 4 * MiB),
+    probe('https://flaky.test', 10, 50 * MiB, [
+      {
+        kind: 'server-error',
+        request: '/golang.org/x/text/@v/v0.17.0.info',
+        status: 502,
+        detail: 'HTTP 502 | bad gateway'
+      }
+    ]),
+    probe(
+      'https://dead.test',
+      undefined,
+      undefined,
+      [
+        {
+          kind: 'refused',
+          request: '/golang.org/x/text/@v/v0.17.0.info',
+          detail: 'connect ECONNREFUSED 127.0.0.1:9'
+        }
+      ],
+      { sumdbSupported: undefined, sumdbError: 'refused' }
+    ),
+    probe('https://limited.test', 40, 2e9, [
+      {
+        kind: 'rate-limited',
+        request: '/golang.org/x/mod/@v/v0.20.0.mod',
+        status: 429,
+        detail: 'HTTP 429',
+        retryAfterSec: 30
+      }
+    ])
+  ]
+  const ranking = rankMirrors(
+    mirrors,
+    { requests: 30, bytes: 3 * MiB, concurrency: 2 },
+    'seed'
+  )
+  const chain = synthesizeChain({
+    privateProxies: ['https://athens.corp.test'],
+    ranking,
+    maxMirrors: 2,
+    fallbackOn: 'any-error',
+    directFallback: true
+  })
+  return {
+    schema: REPORT_SCHEMA,
+    startedAt: '2025-01-01T00:00:00Z',
+    runner: { os: 'Linux', arch: 'X64', job: 'build', runId: '42' },
+    probe: {
+      modules: [
+        { path: 'golang.org/x/text', version: 'v0.17.0' },
+        { path: 'golang.org/x/mod', version: 'v0.20.0' }
+      ],
+      freshnessChecked: 5,
+      source: 'go.sum',
+      durationMs: 1234,
+      mirrors
+    },
+    ranking,
+    chain,
+    env: [
+      { name: 'GOPROXY', value: chain.goproxy, reason: 'ranked | chained' },
+      { name: 'GOPRIVATE', value: '*.corp.test', reason: 'private input' }
+    ],
+    effective: [
+      {
+        name: 'GOPROXY',
+        exported: chain.goproxy,
+        effective: 'https://x.test|direct',
+        message: 'go uses GOPROXY=https://x.test|direct'
+      }
+    ]
+  }
+}
+
+// Pipes that separate cells (not escaped with a backslash).
+const cellPipes = (line: string) => line.match(/(?<!\\)\|/g)?.length ?? 0
+
+describe('renderSummary', () => {
+  const report = buildReport()
+  const md = renderSummary(report)
+  const lines = md.split('\n')
+
+  it('starts with the headline: GOPROXY and the first mirror', () => {
+    expect(lines[0]).toBe('## setup-goproxy')
+    expect(md).toContain(
+      '**GOPROXY** `https://athens.corp.test,https://fast.test|https://second.test/base|direct`'
+    )
+    expect(md).toMatch(
+      /first mirror \*\*https:\/\/fast\.test\*\* \(expected [\d.]+ (ms|s) for this project's downloads\) · 5 mirrors probed in 1\.2 s/
+    )
+    expect(md.endsWith('\n')).toBe(true)
+  })
+
+  it('has one probe table row per mirror, best first, failed last', () => {
+    const header = lines.findIndex((l) => l.startsWith('| # | Mirror |'))
+    expect(header).toBeGreaterThan(0)
+    expect(lines[header + 1]).toBe('|---|---|---|---|---|---|---|---|---|')
+    const rows = lines.slice(header + 2, header + 7)
+    for (const r of rows) expect(cellPipes(r)).toBe(10)
+    expect(rows[0]).toBe(
+      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20.0 MiB/s | ' +
+        `${rows[0].split(' | ')[7]} | 200 |`
+    )
+    expect(rows[1]).toMatch(
+      /^\| 2 \| https:\/\/second\.test\/base \| ✅ healthy \|.*\| 4\.0 MiB\/s \|/
+    )
+    expect(rows[3]).toMatch(
+      /^\| 4 \| https:\/\/limited\.test \| ⚠️ rate-limited: HTTP 429 \|.*\| not limiting \|/
+    )
+    expect(rows[2]).toMatch(
+      /^\| 3 \| https:\/\/flaky\.test \| ⚠️ server-error: HTTP 502 \\\| bad gateway \|/
+    )
+    expect(rows[4]).toBe(
+      '| – | https://dead.test | ❌ refused: connect ECONNREFUSED 127.0.0.1:9 | 3/3 | – | 3 / 13 / 20 | – | – | refused |'
+    )
+    expect(lines[header + 7]).toBe('')
+  })
+
+  it('names the probed modules and their source', () => {
+    expect(md).toContain(
+      'Timed with 2 module versions from go.sum: `golang.org/x/text@v0.17.0`, `golang.org/x/mod@v0.20.0`; 5 more checked for presence'
+    )
+  })
+
+  it('lists every probe failure with Retry-After when given', () => {
+    expect(md).toContain('<details><summary>Probe failures</summary>')
+    expect(md).toContain(
+      '- https://limited.test `/golang.org/x/mod/@v/v0.20.0.mod`: **rate-limited** HTTP 429 (Retry-After 30 s)'
+    )
+    expect(md).toContain(
+      '- https://flaky.test `/golang.org/x/text/@v/v0.17.0.info`: **server-error** HTTP 502 \\| bad gateway'
+    )
+  })
+
+  it('explains the chain and what was left out', () => {
+    const start = lines.indexOf('### Why this chain')
+    expect(start).toBeGreaterThan(0)
+    expect(lines[start + 1]).toMatch(
+      /^1\. `https:\/\/athens\.corp\.test`: private-proxy: first/
+    )
+    expect(lines[start + 2]).toMatch(
+      /^2\. `https:\/\/fast\.test`: rank 1, healthy, 3\/3 sampled versions, expected /
+    )
+    expect(lines[start + 3]).toMatch(
+      /^3\. `https:\/\/second\.test\/base`: rank 2/
+    )
+    expect(lines[start + 4]).toMatch(/^4\. `direct`: direct-fallback/)
+    expect(md).toContain('Left out:')
+    expect(md).toContain(
+      '- `https://flaky.test`: ranked 3, beyond max-mirrors (2)'
+    )
+    expect(md).toContain(
+      '- `https://dead.test`: failed its probe: refused: connect ECONNREFUSED 127.0.0.1:9'
+    )
+  })
+
+  it('escapes pipes in the environment table and the findings', () => {
+    expect(md).toContain(
+      '| GOPROXY | `https://athens.corp.test,https://fast.test\\|https://second.test/base\\|direct` | ranked \\| chained |'
+    )
+    const envRows = lines.filter((l) => l.startsWith('| GO'))
+    for (const r of envRows) expect(cellPipes(r)).toBe(4)
+    expect(md).toContain('**What go will really use differs:**')
+    expect(md).toContain('- GOPROXY: go uses GOPROXY=https://x.test\\|direct')
+  })
+
+  it('warns when no mirror is usable', () => {
+    const dead = buildReport()
+    dead.ranking = rankMirrors(
+      dead.probe!.mirrors.filter((m) => m.url === 'https://dead.test'),
+      { requests: 1, bytes: 1, concurrency: 1 },
+      's'
+    )
+    dead.chain = synthesizeChain({
+      privateProxies: [],
+      ranking: dead.ranking,
+      maxMirrors: 3,
+      fallbackOn: 'any-error',
+      directFallback: true
+    })
+    const out = renderSummary(dead)
+    expect(out).toContain('**GOPROXY** `direct`')
+    expect(out).toContain(
+      'no usable mirror: public modules come from their origins'
+    )
+    expect(out).toMatch(
+      /> \[!WARNING\]\n> No candidate mirror passed its probe/
+    )
+  })
+
+  it('renders only the headline for a report without sections', () => {
+    expect(
+      renderSummary({
+        schema: REPORT_SCHEMA,
+        startedAt: '2025-01-01T00:00:00Z',
+        runner: { os: 'Linux', arch: 'X64', job: 'j', runId: '1' },
+        env: []
+      })
+    ).toBe('## setup-goproxy\n')
+  })
+})
+
+describe('cell / formatBytes', () => {
+  it('escapes pipes and folds newlines', () => {
+    expect(cell('a|b\r\nc\nd')).toBe('a\\|b c d')
+  })
+
+  it('picks a unit', () => {
+    expect(formatBytes(512)).toBe('512 B')
+    expect(formatBytes(2048)).toBe('2 KiB')
+    expect(formatBytes(3 * MiB)).toBe('3.0 MiB')
+    expect(formatBytes(5 * 1024 * MiB)).toBe('5.0 GiB')
+  })
+})

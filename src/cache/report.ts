@@ -1,0 +1,125 @@
+import type { CacheMode, CacheSave } from '../inputs/cache-inputs.js'
+import type { SaveResult } from './save.js'
+
+/**
+ * exact: the primary key; partial: a restore key; miss: nothing stored yet;
+ * unavailable: no cache service in this job; failed: the service erred or
+ * timed out; skipped: nothing to key the cache on (or cache disabled).
+ */
+export type CacheHit =
+  'exact' | 'partial' | 'miss' | 'unavailable' | 'failed' | 'skipped'
+
+export interface CacheEntryReport {
+  kind: 'modules' | 'build'
+  /** The directory restored (GOMODCACHE or GOCACHE). */
+  dir: string
+  key: string
+  matchedKey?: string
+  hit: CacheHit
+  /** Bytes and files on disk in the cached part after the restore. */
+  sizeBytes?: number
+  files?: number
+  /** Module versions present after the restore (module cache only). */
+  versions?: number
+  durationMs: number
+  detail?: string
+}
+
+export interface CacheReport {
+  mode: CacheMode
+  save: CacheSave
+  entries: CacheEntryReport[]
+  warnings: string[]
+  /** The go.sum / go.work.sum files the key was computed from (workspace-relative). */
+  keyFiles: string[]
+}
+
+const HIT_TEXT: Record<CacheHit, string> = {
+  exact: '✅ exact hit',
+  partial: '🟡 partial hit',
+  miss: '⚪ miss',
+  unavailable: '⚪ no cache service',
+  failed: '⚠️ failed',
+  skipped: '⚪ skipped'
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let v = n / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+/** The job summary's cache section (markdown); empty when there is no cache data. */
+export function renderCacheSection(report: { cache?: CacheReport }): string {
+  const c = report.cache
+  if (!c) return ''
+  const lines = [
+    '### Module cache',
+    '',
+    `Mode \`${c.mode}\`, save \`${c.save}\`` +
+      (c.keyFiles.length > 0
+        ? `, keyed on ${c.keyFiles.map((f) => `\`${f}\``).join(', ')}`
+        : ''),
+    '',
+    '| Cache | Result | Size | Time | Key | Restored from |',
+    '|---|---|---:|---:|---|---|'
+  ]
+  for (const e of c.entries) {
+    const size =
+      e.sizeBytes !== undefined
+        ? formatBytes(e.sizeBytes) +
+          (e.versions !== undefined ? ` (${e.versions} versions)` : '')
+        : ''
+    lines.push(
+      `| ${e.kind} | ${HIT_TEXT[e.hit]}${e.detail ? ': ' + cell(e.detail) : ''} | ${size} | ${(e.durationMs / 1000).toFixed(1)} s | \`${cell(e.key)}\` | ${e.matchedKey ? '`' + cell(e.matchedKey) + '`' : ''} |`
+    )
+  }
+  for (const w of c.warnings) lines.push('', `> [!WARNING]\n> ${cell(w)}`)
+  return lines.join('\n') + '\n'
+}
+
+function saveText(r: SaveResult): string {
+  const why = r.detail ? `: ${r.detail}` : ''
+  switch (r.outcome) {
+    case 'saved':
+      return `💾 saved as \`${r.key}\``
+    case 'exact-hit':
+      return `⏭️ skipped: exact hit, \`${r.key}\` is already stored`
+    case 'unchanged':
+      return `⏭️ skipped: unchanged since the restore${why}`
+    case 'empty':
+      return `⏭️ skipped: nothing to save${why}`
+    case 'declined':
+      return '⚠️ not saved: the service refused the entry (another job may be saving this key) or the upload failed; see the log'
+    case 'failed':
+      return `⚠️ failed${why}`
+    case 'not-attempted':
+      return `⏭️ skipped${why}`
+  }
+}
+
+/** The post step's summary section: one row per cache; empty when nothing was considered. */
+export function renderSaveSection(results: readonly SaveResult[]): string {
+  if (results.length === 0) return ''
+  const lines = [
+    '### Go cache save',
+    '',
+    '| Cache | Result | Size | Time |',
+    '|---|---|---:|---:|'
+  ]
+  for (const r of results) {
+    const size = r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : ''
+    lines.push(
+      `| ${r.kind} | ${cell(saveText(r))} | ${size} | ${(r.durationMs / 1000).toFixed(1)} s |`
+    )
+  }
+  return lines.join('\n') + '\n'
+}

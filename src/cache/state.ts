@@ -1,0 +1,53 @@
+// What main hands to post about each restored cache (core.saveState).
+import * as core from '@actions/core'
+import type { CacheMode, CacheSave } from '../inputs/cache-inputs.js'
+import type { CachePathSpec } from './key.js'
+import type { CacheHit } from './report.js'
+
+export interface CacheEntryState {
+  kind: 'modules' | 'build'
+  dir: string
+  spec: CachePathSpec
+  crossOs: boolean
+  key: string
+  matchedKey?: string
+  hit: CacheHit
+  /** Digest of the cached part right after the restore. */
+  digest?: string
+  /** GOMODCACHE held files before the restore (self-hosted, or a second run). */
+  preexisting: boolean
+}
+
+export interface CacheState {
+  mode: CacheMode
+  save: CacheSave
+  /** Absolute paths of the go.sum files the module key was computed from. */
+  keyFiles: string[]
+  entries: CacheEntryState[]
+}
+
+const STATE = 'cache'
+const COMPLETED = 'cache-main-completed'
+
+export function saveCacheState(s: CacheState): void {
+  core.saveState(STATE, JSON.stringify(s))
+}
+
+export function loadCacheState(): CacheState | undefined {
+  const raw = core.getState(STATE)
+  if (raw === '') return undefined
+  try {
+    return JSON.parse(raw) as CacheState
+  } catch {
+    return undefined
+  }
+}
+
+/** Called by main as its last act: post saves only after a completed main. */
+export function markCacheMainCompleted(): void {
+  core.saveState(COMPLETED, 'true')
+}
+
+export function cacheMainCompleted(): boolean {
+  return core.getState(COMPLETED) === 'true'
+}

@@ -1,0 +1,133 @@
+// The downloads phase as main.ts calls it: prefetch in every module root,
+// then annotations, outputs, the report file and fail-on-error.
+import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import * as path from 'node:path'
+import { analyzeDownloads, type DownloadsReport } from './attribution.js'
+import {
+  downloadAnnotations,
+  failedModulesOutput,
+  moduleLabel,
+  workspaceReader
+} from './annotations.js'
+import type { DownloadInputs } from '../inputs/download-inputs.js'
+import { findModuleRoots } from './roots.js'
+import { cacheFileSize, goOnPath, runDownloads } from './run-go.js'
+import type { RunReport } from '../report/report.js'
+
+export interface DownloadPhaseParams {
+  inputs: DownloadInputs
+  workspace: string
+  /** working-directory input, relative to the workspace. */
+  workingDirectory: string
+  /** Absolute go.sum / go.work.sum paths cache-dependency-path selected. */
+  dependencyFiles: string[]
+  /** The environment with everything the action exported. */
+  env: Record<string, string | undefined>
+  gomodcache: string
+  /** Why the prefetch must not run (GOPROXY=off kept), if it must not. */
+  skip?: string
+}
+
+export interface DownloadPhaseResult {
+  downloads?: DownloadsReport
+  /** Why a prefetch that was due did not run, for the summary. */
+  skipped?: string
+}
+
+/** Runs the prefetch; no downloads when it is off or there is nothing to fetch. */
+export async function runDownloadPhase(
+  p: DownloadPhaseParams
+): Promise<DownloadPhaseResult> {
+  if (p.inputs.download === false) return {}
+  const roots = findModuleRoots(
+    path.resolve(p.workspace, p.workingDirectory),
+    p.dependencyFiles
+  )
+  if (roots.length === 0) {
+    const msg = `No go.mod or go.work in ${p.workingDirectory} or next to the selected go.sum files: nothing to download.`
+    if (p.inputs.download === true) core.warning(msg)
+    else core.info(msg)
+    return {}
+  }
+  if (p.skip) return { skipped: p.skip }
+  if (!(await goOnPath(p.env))) {
+    const skipped =
+      'go is not on PATH; use actions/setup-go (or install Go) before this step'
+    core.warning(
+      `The module prefetch was skipped: ${skipped}. GOPROXY and the other settings were still exported.`
+    )
+    return { skipped }
+  }
+  const runs = await core.group(
+    `Downloading modules in ${roots.length} module root(s) (go mod download -x -json)`,
+    () =>
+      runDownloads({
+        roots,
+        workspace: p.workspace,
+        env: p.env,
+        timeoutMs: p.inputs.timeoutMs,
+        log: (line) => core.info(line)
+      })
+  )
+  const report = analyzeDownloads(runs, {
+    goproxy: p.env.GOPROXY ?? '',
+    timeoutSec: p.inputs.timeoutMs / 1000,
+    gomodcache: p.gomodcache,
+    fileSize: cacheFileSize
+  })
+  const fetched = report.modules.filter((m) => m.status === 'downloaded')
+  core.info(
+    `Downloads: ${fetched.length} module version(s) fetched, ` +
+      `${report.modules.filter((m) => m.status === 'cached').length} from the cache, ` +
+      `${report.failures.length} failure(s).`
+  )
+  return { downloads: report }
+}
+
+/**
+ * Annotations, `failed-modules`, and fail-on-error. Call after the summary
+ * is written: setFailed must not keep the summary from the reader.
+ */
+export function finishDownloads(
+  report: RunReport,
+  inputs: DownloadInputs,
+  workspace: string
+): void {
+  const d = report.downloads
+  const annotations = downloadAnnotations(
+    d,
+    report.chain,
+    report.ranking,
+    workspaceReader(workspace),
+    inputs.failOnError
+  )
+  for (const a of annotations) {
+    const props = { title: a.title, file: a.file, startLine: a.startLine }
+    if (a.level === 'error') core.error(a.message, props)
+    else core.warning(a.message, props)
+  }
+  core.setOutput('failed-modules', failedModulesOutput(d))
+  const failures = d?.failures ?? []
+  if (failures.length > 0 && inputs.failOnError) {
+    core.setFailed(
+      `${failures.length} module download(s) failed: ` +
+        failures.map((f) => `${moduleLabel(f)} (${f.kind})`).join(', ')
+    )
+  }
+}
+
+/** Writes the JSON report under RUNNER_TEMP and sets the `report` output. */
+export async function writeReportFile(
+  report: RunReport,
+  dir = process.env.RUNNER_TEMP || process.cwd()
+): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  const file = path.join(
+    dir,
+    `setup-goproxy-report-${Date.now().toString(36)}.json`
+  )
+  await writeFile(file, JSON.stringify(report, null, 2) + '\n')
+  core.setOutput('report', file)
+  return file
+}

@@ -1,0 +1,142 @@
+// Runs `go mod download -x -json` in each module root under the exported
+// environment, parsing its output as it arrives, within one deadline for
+// the whole phase. go has no request timeout of its own, so a mirror that
+// accepts a connection and stalls would hang the step: on the deadline the
+// whole process group (go and its git children) is killed.
+import { spawn, spawnSync } from 'node:child_process'
+import { constants, statSync } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import * as path from 'node:path'
+import { runParsers, type RootRun } from './attribution.js'
+
+export interface DownloadRunOptions {
+  /** Absolute module root directories. */
+  roots: string[]
+  /** Directory the report's root names are relative to. */
+  workspace: string
+  env: Record<string, string | undefined>
+  timeoutMs: number
+  /** Receives every stderr line, for the step log. */
+  log?: (line: string) => void
+  goCommand?: string
+}
+
+export async function runDownloads(
+  opts: DownloadRunOptions
+): Promise<RootRun[]> {
+  const deadline = Date.now() + opts.timeoutMs
+  const runs: RootRun[] = []
+  for (const root of opts.roots) {
+    const rel = path.relative(opts.workspace, root) || '.'
+    runs.push(await runOne(root, rel, deadline - Date.now(), opts))
+  }
+  return runs
+}
+
+function runOne(
+  root: string,
+  rel: string,
+  budgetMs: number,
+  opts: DownloadRunOptions
+): Promise<RootRun> {
+  const goproxy = opts.env.GOPROXY ?? ''
+  const parsers = runParsers(rel, goproxy)
+  const started = Date.now()
+  if (budgetMs <= 0) {
+    return Promise.resolve(
+      parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 })
+    )
+  }
+  return new Promise((resolve) => {
+    const child = spawn(
+      opts.goCommand ?? 'go',
+      ['mod', 'download', '-x', '-json'],
+      {
+        cwd: root,
+        env: opts.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: process.platform !== 'win32'
+      }
+    )
+    let timedOut = false
+    let lineBuf = ''
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
+    child.stdout.on('data', (s: string) => parsers.stdout.push(s))
+    child.stderr.on('data', (s: string) => {
+      parsers.stderr.push(s)
+      if (!opts.log) return
+      const lines = (lineBuf + s).split('\n')
+      lineBuf = lines.pop() ?? ''
+      for (const l of lines) opts.log(l)
+    })
+    const timer = setTimeout(() => {
+      timedOut = true
+      killTree(child.pid)
+    }, budgetMs)
+    let spawnError: string | undefined
+    child.on('error', (err) => {
+      spawnError = err.message
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      if (lineBuf && opts.log) opts.log(lineBuf)
+      if (spawnError) parsers.stderr.push(`go: ${spawnError}\n`)
+      resolve(
+        parsers.finish({
+          exitCode: timedOut ? null : (code ?? null),
+          timedOut,
+          durationMs: Date.now() - started
+        })
+      )
+    })
+  })
+}
+
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return
+  try {
+    if (process.platform === 'win32')
+      spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'])
+    else process.kill(-pid, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Size of a file in the module cache, undefined when absent. */
+export function cacheFileSize(file: string): number | undefined {
+  try {
+    return statSync(file).size
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Whether `go` resolves on the PATH of `env`, as spawn would look it up:
+ * without it every run fails with a bare "spawn go ENOENT".
+ */
+export async function goOnPath(
+  env: Record<string, string | undefined>
+): Promise<boolean> {
+  // A copy of process.env on Windows keeps the spelling `Path`.
+  const lookup = (name: string) =>
+    Object.entries(env).find(([k]) => k.toUpperCase() === name)?.[1] ?? ''
+  const exts =
+    process.platform === 'win32'
+      ? (lookup('PATHEXT') || '.EXE').split(';').filter(Boolean)
+      : ['']
+  for (const dir of lookup('PATH').split(path.delimiter)) {
+    if (dir === '') continue
+    for (const ext of exts) {
+      const file = path.join(dir, 'go' + ext)
+      const ok = await access(file, constants.X_OK).then(
+        async () => (await stat(file)).isFile(),
+        () => false
+      )
+      if (ok) return true
+    }
+  }
+  return false
+}

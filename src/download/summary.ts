@@ -1,0 +1,195 @@
+// Job summary sections of the downloads phase: one headline line, then the
+// per-source table, a chart of where modules came from, warnings, failures
+// with a hint each, and every module folded away.
+import { formatBytes } from '../cache/report.js'
+import { formatMs } from '../selection/chain.js'
+import {
+  CACHE_SOURCE,
+  DIRECT_SOURCE,
+  NO_SOURCE,
+  type DownloadsReport,
+  type SourceStats
+} from './attribution.js'
+import { moduleLabel, triedText } from './annotations.js'
+import type { RunReport } from '../report/report.js'
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+
+/** A mirror URL without its scheme, for prose and chart labels. */
+export function sourceLabel(source: string): string {
+  if (source === CACHE_SOURCE) return 'module cache'
+  if (source === DIRECT_SOURCE) return 'direct (origin)'
+  if (source === NO_SOURCE) return '–'
+  return source.replace(/^https?:\/\//, '')
+}
+
+function fetchedBySource(d: DownloadsReport): Map<string, number> {
+  const by = new Map<string, number>()
+  for (const m of d.modules)
+    if (m.status === 'downloaded') by.set(m.source, (by.get(m.source) ?? 0) + 1)
+  return new Map([...by].sort((a, b) => b[1] - a[1]))
+}
+
+const CACHE_TEXT: Record<string, string> = {
+  exact: 'exact hit',
+  partial: 'partial hit',
+  miss: 'miss',
+  unavailable: 'no cache service',
+  failed: 'failed',
+  skipped: 'skipped'
+}
+
+/** One paragraph: modules fetched, from where, time, cache result, failures. */
+export function renderDownloadHeadline(r: RunReport): string {
+  const d = r.downloads
+  if (!d) return ''
+  const by = fetchedBySource(d)
+  const fetched = [...by.values()].reduce((a, b) => a + b, 0)
+  const cached = d.modules.filter((m) => m.status === 'cached').length
+  const failed = d.failures.length
+  const icon = failed > 0 ? '❌' : d.warnings.length > 0 ? '⚠️' : '✅'
+  const from = [...by]
+    .map(([s, n]) => `${n} from \`${sourceLabel(s)}\``)
+    .join(', ')
+  const parts = [
+    `${icon} **Downloads:** ${fetched} module version${fetched === 1 ? '' : 's'} fetched in ${formatMs(d.durationMs)}${from ? ` (${from})` : ''}`
+  ]
+  const hit = r.cache?.entries.find((e) => e.kind === 'modules')?.hit
+  parts.push(
+    `${cached} already in the module cache` +
+      (hit ? ` (cache ${CACHE_TEXT[hit] ?? hit})` : '')
+  )
+  if (d.toolchains.length > 0)
+    parts.push(`toolchain ${d.toolchains.join(', ')} fetched`)
+  if (failed > 0)
+    parts.push(
+      `**${failed} failed**: ${d.failures.map((f) => `\`${moduleLabel(f)}\` (${f.kind})`).join(', ')}`
+    )
+  if (d.roots.some((x) => x.timedOut))
+    parts.push(`**stopped at download-timeout (${d.timeoutSec} s)**`)
+  return parts.join(' · ')
+}
+
+function answersText(s: SourceStats): string {
+  const other = Object.entries(s.answers)
+    .filter(([k]) => k !== '200')
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ×${n}`)
+  return other.join(', ')
+}
+
+function sourceRole(r: RunReport, source: string): string {
+  if (source === CACHE_SOURCE) return 'cache'
+  const e = r.chain?.entries.find((x) => x.url === source)
+  if (e) return e.role
+  return source === DIRECT_SOURCE ? 'direct' : ''
+}
+
+function renderSourceTable(r: RunReport, d: DownloadsReport): string[] {
+  const lines = [
+    '| Source | Role | Modules | Requests | Bytes | Time to headers | Fall-throughs | Errors | Other answers |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|'
+  ]
+  for (const s of d.sources) {
+    if (s.source === CACHE_SOURCE && s.modules === 0 && s.bytes === 0) continue
+    lines.push(
+      `| ${cell(s.source === CACHE_SOURCE ? 'module cache' : s.source)} | ${sourceRole(r, s.source)} | ${s.modules} | ${s.requests} | ${formatBytes(s.bytes)} | ${s.requests ? `${s.seconds.toFixed(2)} s` : '–'} | ${s.fallThroughs} | ${s.errors} | ${cell(answersText(s))} |`
+    )
+  }
+  return lines
+}
+
+// A pie says at a glance how the work was spread; only worth it with two
+// or more sources.
+function renderChart(d: DownloadsReport): string[] {
+  const by = new Map<string, number>()
+  for (const m of d.modules)
+    if (m.status === 'downloaded' || m.status === 'cached')
+      by.set(m.source, (by.get(m.source) ?? 0) + 1)
+  if (by.size < 2) return []
+  return [
+    '```mermaid',
+    'pie showData title Where module versions came from',
+    ...[...by].map(
+      ([s, n]) => `    "${sourceLabel(s).replace(/"/g, "'")}" : ${n}`
+    ),
+    '```'
+  ]
+}
+
+function renderFailures(d: DownloadsReport): string[] {
+  if (d.failures.length === 0) return []
+  const lines = [
+    '#### Failed downloads',
+    '',
+    '| Module | Problem | What each source answered | What to do |',
+    '|---|---|---|---|'
+  ]
+  for (const f of d.failures) {
+    const answered = [
+      f.badSource ? `bad bits served by ${f.badSource}` : '',
+      triedText(f)
+    ]
+      .filter(Boolean)
+      .join('; ')
+    lines.push(
+      `| \`${cell(moduleLabel(f))}\` | **${f.kind}** | ${cell(answered || f.message)} | ${cell(f.hint)} |`
+    )
+  }
+  lines.push('', '<details><summary>go output for each failure</summary>', '')
+  for (const f of d.failures)
+    lines.push(
+      `**${moduleLabel(f)}** (in \`${f.root}\`)`,
+      '',
+      '```',
+      f.detail,
+      '```',
+      ''
+    )
+  lines.push('</details>')
+  return lines
+}
+
+function renderModules(d: DownloadsReport): string[] {
+  if (d.modules.length === 0) return []
+  const lines = [
+    `<details><summary>All ${d.modules.length} module versions</summary>`,
+    '',
+    '| Module | Version | Status | Source | .info / .mod / .zip from | Fall-throughs | Bytes |',
+    '|---|---|---|---|---|---:|---:|'
+  ]
+  for (const m of d.modules) {
+    const files = (['info', 'mod', 'zip'] as const)
+      .map((k) => {
+        const f = m.files[k]
+        if (!f || f.attempts.length === 0) return '·'
+        return f.servedBy ? sourceLabel(f.servedBy) : '✗'
+      })
+      .join(' / ')
+    lines.push(
+      `| \`${cell(m.path)}\` | ${m.version}${m.query ? ` (${cell(m.query)})` : ''} | ${m.status} | ${cell(sourceLabel(m.source))} | ${cell(files)} | ${m.fallThroughs} | ${formatBytes(m.bytes)} |`
+    )
+  }
+  lines.push('', '</details>')
+  return lines
+}
+
+/** The downloads section: per-source table, chart, warnings, failures, details. */
+export function renderDownloadSection(r: RunReport): string {
+  const d = r.downloads
+  if (!d) return ''
+  const lines = ['### Downloads', '']
+  lines.push(
+    `\`go mod download -x -json\` in ${d.roots.map((x) => `\`${x.dir}\``).join(', ')} with GOPROXY \`${d.goproxy}\`: ${formatMs(d.durationMs)}.`,
+    ''
+  )
+  lines.push(...renderSourceTable(r, d), '')
+  const chart = renderChart(d)
+  if (chart.length > 0) lines.push(...chart, '')
+  for (const w of d.warnings)
+    lines.push(`> [!WARNING]\n> ${cell(w.message)}`, '')
+  const failures = renderFailures(d)
+  if (failures.length > 0) lines.push(...failures, '')
+  lines.push(...renderModules(d))
+  return lines.join('\n')
+}

@@ -1,0 +1,46 @@
+import { InputError, parseBool, parseChoice } from './values.js'
+import type { InputGetter } from './read-inputs.js'
+
+export type CacheMode = 'download' | 'full'
+export type CacheSave = 'auto' | 'never' | 'always'
+
+export interface CacheInputs {
+  enabled: boolean
+  mode: CacheMode
+  build: boolean
+  save: CacheSave
+  keyPrefix: string
+}
+
+/** Reads the cache-* inputs; errors name the input and the value. */
+export function readCacheInputs(get: InputGetter): CacheInputs {
+  const keyPrefix = (get('cache-key-prefix') || 'setup-goproxy').trim()
+  // @actions/cache rejects commas and keys over 512 characters; a prefix
+  // that breaks a key would otherwise only surface as a warning in post.
+  if (keyPrefix === '' || keyPrefix.includes(',') || keyPrefix.length > 200) {
+    throw new InputError(
+      'cache-key-prefix',
+      `"${keyPrefix}" must be 1-200 characters without commas`
+    )
+  }
+  if (/\s/.test(keyPrefix)) {
+    throw new InputError(
+      'cache-key-prefix',
+      `"${keyPrefix}" must not contain whitespace`
+    )
+  }
+  return {
+    enabled: parseBool('cache', get('cache') || 'true'),
+    mode: parseChoice('cache-mode', get('cache-mode') || 'download', [
+      'download',
+      'full'
+    ] as const),
+    build: parseBool('cache-build', get('cache-build') || 'false'),
+    save: parseChoice('cache-save', get('cache-save') || 'auto', [
+      'auto',
+      'never',
+      'always'
+    ] as const),
+    keyPrefix
+  }
+}

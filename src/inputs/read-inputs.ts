@@ -1,0 +1,154 @@
+import { statSync } from 'node:fs'
+import * as path from 'node:path'
+import {
+  InputError,
+  parseBool,
+  parseChoice,
+  parseNumber,
+  splitLines,
+  splitList
+} from './values.js'
+import { normalizeMirrorUrl } from '../selection/mirror-url.js'
+import { readCacheInputs, type CacheInputs } from './cache-inputs.js'
+import { parseModuleVersion, type ModuleVersion } from '../gomod/module-path.js'
+import { readPrivacyInputs, type PrivacyInputs } from './privacy-inputs.js'
+import { readDownloadInputs, type DownloadInputs } from './download-inputs.js'
+
+export type InputGetter = (name: string) => string
+
+export interface SelectionInputs {
+  mirrors: string[]
+  privateProxies: string[]
+  maxMirrors: number
+  directFallback: boolean
+  fallbackOn: 'any-error' | 'not-found'
+  /** GOPROXY holds only the private proxies (and direct). */
+  privateStrict: boolean
+  probeTimeoutMs: number
+  probeModules: ModuleVersion[]
+}
+
+export interface ProjectInputs {
+  /** Absolute; an existing directory. */
+  workingDirectory: string
+  cacheDependencyPath: string[]
+  summary: boolean
+}
+
+export interface Inputs {
+  selection: SelectionInputs
+  project: ProjectInputs
+  privacy: PrivacyInputs
+  cache: CacheInputs
+  download: DownloadInputs
+}
+
+/**
+ * Reads and validates every input before the action changes anything.
+ * working-directory is resolved against the workspace.
+ */
+export function readInputs(get: InputGetter, workspace: string): Inputs {
+  return {
+    selection: readSelectionInputs(get),
+    project: {
+      workingDirectory: readWorkingDirectory(
+        workspace,
+        get('working-directory')
+      ),
+      cacheDependencyPath: splitLines(get('cache-dependency-path')),
+      summary: parseBool('summary', get('summary') || 'true')
+    },
+    privacy: readPrivacyInputs(get),
+    cache: readCacheInputs(get),
+    download: readDownloadInputs(get)
+  }
+}
+
+export function readSelectionInputs(get: InputGetter): SelectionInputs {
+  const mirrors = unique(
+    splitList(get('mirrors')).map((m) => normalizeMirrorUrl('mirrors', m))
+  )
+  if (mirrors.length === 0) {
+    throw new InputError(
+      'mirrors',
+      `no mirror given (value "${get('mirrors')}"); list at least one GOPROXY URL`
+    )
+  }
+  const privateProxies = unique(
+    splitList(get('private-proxy')).map((m) =>
+      normalizeMirrorUrl('private-proxy', m)
+    )
+  )
+  const privateStrict = parseBool(
+    'private-strict',
+    get('private-strict') || 'false'
+  )
+  if (privateStrict && privateProxies.length === 0) {
+    throw new InputError(
+      'private-strict',
+      '"true" needs private-proxy: without one, private modules are fetched directly and never reach a public mirror anyway'
+    )
+  }
+  const probeModules = splitList(get('probe-modules')).map((s) => {
+    const m = parseModuleVersion(s)
+    if (!m) {
+      throw new InputError(
+        'probe-modules',
+        `"${s}" is not of the form module/path@vX.Y.Z`
+      )
+    }
+    return m
+  })
+  return {
+    mirrors,
+    privateProxies,
+    maxMirrors: parseNumber('max-mirrors', get('max-mirrors') || '3', {
+      min: 1,
+      max: 20,
+      integer: true
+    }),
+    directFallback: parseBool(
+      'direct-fallback',
+      get('direct-fallback') || 'true'
+    ),
+    fallbackOn: parseChoice('fallback-on', get('fallback-on') || 'any-error', [
+      'any-error',
+      'not-found'
+    ] as const),
+    privateStrict,
+    probeTimeoutMs:
+      parseNumber('probe-timeout', get('probe-timeout') || '10', {
+        min: 0.1,
+        max: 600
+      }) * 1000,
+    probeModules
+  }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)]
+}
+
+/**
+ * The working directory as an absolute path. It may lie outside the
+ * workspace (a checkout under RUNNER_TEMP), but it must be a directory:
+ * anything else would silently probe and prefetch nothing of the project.
+ */
+export function readWorkingDirectory(workspace: string, value: string): string {
+  const dir = path.resolve(workspace, value.trim() || '.')
+  let isDirectory: boolean
+  try {
+    isDirectory = statSync(dir).isDirectory()
+  } catch {
+    throw new InputError(
+      'working-directory',
+      `"${value}" does not exist (resolved to ${dir})`
+    )
+  }
+  if (!isDirectory)
+    throw new InputError(
+      'working-directory',
+      `"${value}" is not a directory (resolved to ${dir})`
+    )
+  return dir
+}

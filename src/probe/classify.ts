@@ -1,0 +1,149 @@
+import type { FailureKind } from './result.js'
+
+// Bodies of 404/410 that mean "my own upstream failed" rather than "this
+// version does not exist": goproxy/goproxy and Athens phrase it like this.
+const UPSTREAM_FAILURE =
+  /fetch timed out|bad upstream|upstream|timed out|temporarily unavailable|connection (refused|reset)|i\/o timeout|tls handshake|internal error/i
+
+/** Classifies an HTTP status (and the start of its body) of a proxy answer. */
+export function classifyStatus(
+  status: number,
+  body: string
+): FailureKind | undefined {
+  if (status >= 200 && status < 300) return undefined
+  if (status === 401 || status === 403) return 'auth'
+  if (status === 404 || status === 410) {
+    return UPSTREAM_FAILURE.test(body) ? 'upstream' : 'missing'
+  }
+  if (status === 429) return 'rate-limited'
+  if (status >= 500) return 'server-error'
+  return 'bad-response'
+}
+
+const DNS_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NODATA',
+  'EAI_NONAME'
+])
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ABORT_ERR'
+])
+
+/** Classifies a transport error thrown by undici, net, tls, dns or the probe's redirect rules. */
+export function classifyError(err: unknown): FailureKind {
+  const codes = errorCodes(err)
+  if (codes.some((c) => DNS_CODES.has(c))) return 'dns'
+  if (codes.includes('ECONNREFUSED')) return 'refused'
+  if (codes.some((c) => TIMEOUT_CODES.has(c))) return 'timeout'
+  if (codes.some(isTlsCode)) return 'tls'
+  // A redirect go would refuse (to plain http, or past 10 hops).
+  if (codes.includes('ERR_PROBE_REDIRECT')) return 'bad-response'
+  // Read the name directly: errors from another realm fail instanceof.
+  const name = (err as { name?: unknown } | null)?.name
+  if (name === 'AbortError' || name === 'TimeoutError') return 'timeout'
+  return 'network'
+}
+
+function isTlsCode(code: string): boolean {
+  return (
+    code.startsWith('ERR_SSL') ||
+    code.startsWith('ERR_TLS') ||
+    code.includes('CERT') ||
+    code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+    code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' ||
+    code === 'EPROTO'
+  )
+}
+
+/** Error codes along the cause chain, outermost first. */
+export function errorCodes(err: unknown): string[] {
+  const codes: string[] = []
+  let e: unknown = err
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string') codes.push(code)
+    e = (e as { cause?: unknown }).cause
+  }
+  return codes
+}
+
+/** One line describing a transport error, without stack or secrets. */
+export function describeError(err: unknown): string {
+  const parts: string[] = []
+  let e: unknown = err
+  for (let depth = 0; e && depth < 3; depth++) {
+    const msg = e instanceof Error ? e.message : String(e)
+    if (msg && !parts.includes(msg)) parts.push(msg)
+    e = (e as { cause?: unknown }).cause
+  }
+  return parts.join(': ') || 'unknown error'
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into seconds. */
+export function parseRetryAfter(
+  value: string | undefined,
+  now = Date.now()
+): number | undefined {
+  if (!value) return undefined
+  const v = value.trim()
+  if (/^\d+$/.test(v)) return Number(v)
+  const t = Date.parse(v)
+  if (Number.isNaN(t)) return undefined
+  return Math.max(0, Math.round((t - now) / 1000))
+}
+
+/**
+ * Checks that a 200 body is what the protocol promises for the file kind:
+ * .info is JSON naming the version, .mod is a go.mod, .zip starts with a zip
+ * header. Returns a reason when it is not (captive portals answer 200 HTML).
+ */
+export function checkBody(
+  kind: 'info' | 'mod' | 'zip' | 'list',
+  body: Buffer,
+  version?: string
+): string | undefined {
+  const head = body.subarray(0, 256).toString('utf8').trimStart()
+  if (kind !== 'zip' && /^<(!doctype|html|head|body)/i.test(head)) {
+    return 'an HTML page instead of the proxy protocol'
+  }
+  if (kind === 'info') {
+    try {
+      const info = JSON.parse(body.toString('utf8')) as { Version?: unknown }
+      if (typeof info.Version !== 'string') return '.info without a Version'
+      if (version && info.Version !== version) {
+        return `.info for ${info.Version} instead of ${version}`
+      }
+    } catch {
+      return '.info is not JSON'
+    }
+  }
+  if (
+    kind === 'mod' &&
+    !/^(\/\/.*\n|\s)*module\s/m.test(body.toString('utf8'))
+  ) {
+    return '.mod without a module line'
+  }
+  if (kind === 'zip') {
+    if (body.length < 4 || body.readUInt32LE(0) !== 0x04034b50) {
+      return /^</.test(head)
+        ? 'an HTML page instead of a zip'
+        : 'not a zip file'
+    }
+  }
+  return undefined
+}
+
+/** Whether a complete zip ends with an end-of-central-directory record. */
+export function zipLooksComplete(body: Buffer): boolean {
+  const tail = body.subarray(Math.max(0, body.length - 65557))
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) return true
+  }
+  return false
+}

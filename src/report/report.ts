@@ -1,0 +1,37 @@
+import type { CacheReport } from '../cache/report.js'
+import type { DownloadsReport } from '../download/attribution.js'
+import type { EnvEntry } from '../env/env-plan.js'
+import type { MirrorProbe } from '../probe/result.js'
+import type { MirrorRanking } from '../selection/rank.js'
+import type { ChainResult } from '../selection/chain.js'
+import type { EffectiveFinding } from '../env/effective-config.js'
+import type { ModuleVersion } from '../gomod/module-path.js'
+import type { PrivacyReport } from '../privacy/report.js'
+
+export const REPORT_SCHEMA = 'setup-goproxy/report@1'
+
+// The one data model of a run: every phase fills its section, the summary
+// and the `report` output are rendered from it.
+export interface RunReport {
+  schema: typeof REPORT_SCHEMA
+  startedAt: string
+  runner: { os: string; arch: string; job: string; runId: string }
+  probe?: {
+    /** Versions fetched in full (.info, .mod, one .zip) and timed. */
+    modules: ModuleVersion[]
+    /** Further versions only checked for presence. */
+    freshnessChecked: number
+    source: 'go.sum' | 'probe-modules' | 'built-in'
+    durationMs: number
+    mirrors: MirrorProbe[]
+  }
+  ranking?: MirrorRanking[]
+  chain?: ChainResult
+  env: EnvEntry[]
+  effective?: EffectiveFinding[]
+  cache?: CacheReport
+  downloads?: DownloadsReport
+  /** Why the prefetch did not run when it would have (go not on PATH, GOPROXY=off). */
+  downloadsSkipped?: string
+  privacy?: PrivacyReport
+}

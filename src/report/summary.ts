@@ -1,0 +1,173 @@
+import { renderCacheSection } from '../cache/report.js'
+import { formatMs } from '../selection/chain.js'
+import {
+  renderDownloadHeadline,
+  renderDownloadSection
+} from '../download/summary.js'
+import { renderPrivacySection } from '../privacy/report.js'
+import type { MirrorProbe } from '../probe/result.js'
+import type { RunReport } from './report.js'
+
+type Section = (r: RunReport) => string
+
+// Each part of the run renders its own section; empty strings are skipped.
+const SECTIONS: Section[] = [
+  renderHeadline,
+  renderDownloadHeadline,
+  renderDownloadsSkipped,
+  renderProbeTable,
+  renderChain,
+  renderDownloadSection,
+  renderCacheSection,
+  renderPrivacySection,
+  renderEnvironment
+]
+
+export function renderSummary(report: RunReport): string {
+  return SECTIONS.map((s) => s(report).trim())
+    .filter(Boolean)
+    .join('\n\n')
+    .concat('\n')
+}
+
+/** The summary's gist as one log line, for runners without a job summary. */
+export function renderHeadlineText(r: RunReport): string {
+  const parts = [
+    r.chain ? `GOPROXY=${r.chain.goproxy}` : 'no GOPROXY chain',
+    r.chain && r.chain.firstMirror !== 'off'
+      ? `first mirror ${r.chain.firstMirror}`
+      : ''
+  ]
+  if (r.downloadsSkipped) parts.push(`prefetch skipped: ${r.downloadsSkipped}`)
+  else if (r.downloads) {
+    const fetched = r.downloads.modules.filter(
+      (m) => m.status === 'downloaded'
+    ).length
+    parts.push(
+      `${fetched} module version(s) fetched, ${r.downloads.failures.length} failure(s)`
+    )
+  }
+  return parts.filter(Boolean).join('; ')
+}
+
+/** Escapes text for a Markdown table cell. */
+export function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`
+  return `${n} B`
+}
+
+function renderHeadline(r: RunReport): string {
+  const lines = ['## setup-goproxy']
+  if (r.chain) {
+    lines.push(`**GOPROXY** \`${r.chain.goproxy}\``)
+    const first = r.ranking?.find((x) => x.url === r.chain?.firstMirror)
+    const probed = r.probe
+      ? `${r.probe.mirrors.length} mirrors probed in ${formatMs(r.probe.durationMs)}`
+      : ''
+    const firstText =
+      r.chain.firstMirror === 'direct'
+        ? 'no usable mirror: public modules come from their origins'
+        : r.chain.firstMirror === 'off'
+          ? 'module downloads are off, as the job env says: no mirror probed'
+          : `first mirror **${r.chain.firstMirror}**${first?.expectedMs !== undefined ? ` (expected ${formatMs(first.expectedMs)} for this project's downloads)` : ''}`
+    lines.push([firstText, probed].filter(Boolean).join(' · '))
+    for (const w of r.chain.warnings) lines.push(`> [!WARNING]\n> ${w}`)
+  }
+  return lines.join('\n\n')
+}
+
+function renderDownloadsSkipped(r: RunReport): string {
+  return r.downloadsSkipped
+    ? `⚠️ **Downloads:** the module prefetch was skipped: ${r.downloadsSkipped}.`
+    : ''
+}
+
+function ms(v: number | undefined): string {
+  return v === undefined ? '–' : `${Math.round(v)}`
+}
+
+function throughput(p: MirrorProbe): string {
+  const b = p.timings.throughputBps
+  if (b === undefined) return '–'
+  if (b > 1e9) return 'not limiting'
+  return `${formatBytes(b)}/s`
+}
+
+function renderProbeTable(r: RunReport): string {
+  if (!r.probe) return ''
+  const rank = new Map((r.ranking ?? []).map((x) => [x.url, x]))
+  const rows = [...r.probe.mirrors].sort(
+    (a, b) =>
+      (rank.get(a.url)?.position ?? 99) - (rank.get(b.url)?.position ?? 99)
+  )
+  const lines = [
+    '### Mirrors',
+    `Timed with ${r.probe.modules.length} module versions from ${r.probe.source}: ${r.probe.modules.map((m) => `\`${m.path}@${m.version}\``).join(', ')}${r.probe.freshnessChecked > 0 ? `; ${r.probe.freshnessChecked} more checked for presence` : ''}`,
+    '',
+    '| # | Mirror | Verdict | Fresh | TTFB ms (median) | DNS / connect / TLS ms | Throughput | Expected | sumdb |',
+    '|---|---|---|---|---|---|---|---|---|'
+  ]
+  for (const p of rows) {
+    const k = rank.get(p.url)
+    const verdict = k
+      ? k.tier === 'failed'
+        ? `❌ ${cell(k.reasons[0] ?? 'failed')}`
+        : k.tier === 'healthy'
+          ? '✅ healthy'
+          : `⚠️ ${cell(k.reasons[0] ?? 'degraded')}`
+      : ''
+    lines.push(
+      `| ${k?.position ?? '–'} | ${cell(p.url)} | ${verdict} | ${p.found}/${p.sampled} | ${ms(p.timings.ttfbMs)} | ${ms(p.timings.dnsMs)} / ${ms(p.timings.connectMs)} / ${ms(p.timings.tlsMs)} | ${throughput(p)} | ${k?.expectedMs !== undefined ? formatMs(k.expectedMs) : '–'} | ${p.sumdbSupported ?? p.sumdbError ?? '–'} |`
+    )
+  }
+  const failures = r.probe.mirrors.filter((p) => p.failures.length > 0)
+  if (failures.length > 0) {
+    lines.push('', '<details><summary>Probe failures</summary>', '')
+    for (const p of failures) {
+      for (const f of p.failures) {
+        lines.push(
+          `- ${cell(p.url)} \`${cell(f.request)}\`: **${f.kind}** ${cell(f.detail)}${f.retryAfterSec !== undefined ? ` (Retry-After ${f.retryAfterSec} s)` : ''}`
+        )
+      }
+    }
+    lines.push('', '</details>')
+  }
+  return lines.join('\n')
+}
+
+function renderChain(r: RunReport): string {
+  if (!r.chain) return ''
+  const lines = ['### Why this chain']
+  r.chain.entries.forEach((e, i) =>
+    lines.push(`${i + 1}. \`${e.url}\`: ${e.reason}`)
+  )
+  if (r.chain.leftOut.length > 0) {
+    lines.push('', 'Left out:')
+    for (const l of r.chain.leftOut)
+      lines.push(`- \`${l.url}\`: ${cell(l.reason)}`)
+  }
+  return lines.join('\n')
+}
+
+function renderEnvironment(r: RunReport): string {
+  if (r.env.length === 0 && !r.effective?.length) return ''
+  const lines = [
+    '### Exported environment',
+    '',
+    '| Variable | Value | Why |',
+    '|---|---|---|'
+  ]
+  for (const e of r.env)
+    lines.push(`| ${e.name} | \`${cell(e.value)}\` | ${cell(e.reason)} |`)
+  if (r.effective?.length) {
+    lines.push('', '**What go will really use differs:**')
+    for (const f of r.effective) lines.push(`- ${f.name}: ${cell(f.message)}`)
+  }
+  return lines.join('\n')
+}

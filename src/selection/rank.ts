@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto'
+import type { FailureKind, MirrorProbe } from '../probe/result.js'
+
+/** What this project's download will ask of a mirror. */
+export interface Workload {
+  /** HTTP requests go will make (.info/.mod/.zip per module version). */
+  requests: number
+  /** Bytes of the zips it will fetch. */
+  bytes: number
+  /** Requests go keeps in flight at once (GOMAXPROCS). */
+  concurrency: number
+}
+
+export type Tier = 'healthy' | 'degraded' | 'failed'
+
+export interface MirrorRanking {
+  url: string
+  tier: Tier
+  found: number
+  sampled: number
+  /** Sampled versions the mirror answered 404/410 for (a cut-short probe leaves some unasked). */
+  missing: number
+  /** Expected time for this project's downloads through this mirror alone. */
+  expectedMs?: number
+  /** Position among usable mirrors (1 = best); undefined when left out. */
+  position?: number
+  reasons: string[]
+}
+
+// A failure of any of these kinds makes a mirror unusable: go would either
+// stop on it or be served wrong bits.
+const FATAL: ReadonlySet<FailureKind> = new Set([
+  'dns',
+  'refused',
+  'tls',
+  'auth',
+  'bad-response',
+  'checksum'
+])
+
+// Throughput assumed for a mirror whose zip read did not finish in time.
+const UNMEASURED_BPS = 256 * 1024
+
+// go keeps `concurrency` downloads in flight, each on its own connection, and a
+// mirror's bandwidth is mostly a per-connection limit (server throttles, the
+// TCP window over a long path), so both terms divide by the concurrency.
+export function expectedMs(
+  p: Pick<MirrorProbe, 'timings'>,
+  w: Workload,
+  fallbackBps = UNMEASURED_BPS
+): number | undefined {
+  const latency = p.timings.ttfbMs
+  if (latency === undefined) return undefined
+  const bps = p.timings.throughputBps ?? fallbackBps
+  return (
+    (w.requests * latency + (w.bytes / bps) * 1000) / Math.max(1, w.concurrency)
+  )
+}
+
+/**
+ * The least time a mirror still being probed could end up with: its latency
+ * is at least the median so far and at least the wait on the request that is
+ * still open; its bandwidth could be unlimited.
+ */
+export function lowerBoundMs(
+  samples: number[],
+  openForMs: number,
+  w: Workload
+): number {
+  const latency = median(openForMs > 0 ? [...samples, openForMs] : samples)
+  return (w.requests * latency) / Math.max(1, w.concurrency)
+}
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return 0
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
+  const reasons: string[] = []
+  const fatal = p.failures.find((f) => f.fatal || FATAL.has(f.kind))
+  if (fatal) {
+    return { tier: 'failed', reasons: [`${fatal.kind}: ${fatal.detail}`] }
+  }
+  if (p.timings.ttfbMs === undefined) {
+    const f = p.failures[0]
+    return {
+      tier: 'failed',
+      reasons: [f ? `${f.kind}: ${f.detail}` : 'no answer']
+    }
+  }
+  if (p.sampled > 0 && p.found === 0 && !p.cutShort) {
+    const f = p.failures[0]
+    return {
+      tier: 'failed',
+      reasons: [
+        p.missing.length > 0 || !f
+          ? 'has none of the sampled versions'
+          : `served none of the sampled versions: ${f.kind}: ${f.detail}`
+      ]
+    }
+  }
+  const kinds = new Set(p.failures.map((f) => f.kind))
+  for (const k of [
+    'rate-limited',
+    'server-error',
+    'upstream',
+    'timeout',
+    'network'
+  ] as const) {
+    if (kinds.has(k)) {
+      const f = p.failures.find((x) => x.kind === k)
+      reasons.push(`${k}: ${f?.detail ?? ''}`.trim())
+    }
+  }
+  const tier = reasons.length > 0 ? 'degraded' : 'healthy'
+  // Stopped because it could no longer come first, or by the deadline: its
+  // figures are partial, which says nothing about its health.
+  if (p.cutShort) reasons.push('probe stopped before it finished')
+  return { tier, reasons }
+}
+
+const TIER_ORDER: Record<Tier, number> = { healthy: 0, degraded: 1, failed: 2 }
+
+/**
+ * Orders mirrors: healthy before degraded, fresh before stale, then by the
+ * expected time of this project's downloads. Mirrors within `tieMargin` of
+ * each other are ordered by a hash of `tieSeed`, so that the legs of a matrix
+ * spread over equally good mirrors instead of all picking the same one.
+ */
+export function rankMirrors(
+  probes: MirrorProbe[],
+  w: Workload,
+  tieSeed: string,
+  tieMargin = 0.05
+): MirrorRanking[] {
+  // Only usable mirrors say what an unmeasured one may be worth: a trickling
+  // one that failed would make every guess absurd.
+  const measured = probes
+    .filter((p) => tierOf(p).tier !== 'failed')
+    .map((p) => p.timings.throughputBps)
+    .filter((b): b is number => b !== undefined)
+  const fallbackBps =
+    measured.length > 0 ? Math.min(...measured) : UNMEASURED_BPS
+  const rows = probes.map((p) => {
+    const { tier, reasons } = tierOf(p)
+    const exp = tier === 'failed' ? undefined : expectedMs(p, w, fallbackBps)
+    if (tier !== 'failed' && p.timings.throughputBps === undefined) {
+      reasons.push('throughput not measured; assumed the slowest seen')
+    }
+    if (p.missing.length > 0 && tier !== 'failed') {
+      reasons.push(
+        `stale: lacks ${p.missing.length} of ${p.sampled} sampled versions`
+      )
+    }
+    return {
+      url: p.url,
+      tier,
+      found: p.found,
+      sampled: p.sampled,
+      missing: p.missing.length,
+      expectedMs: exp,
+      reasons
+    } as MirrorRanking
+  })
+  const usable = rows.filter((r) => r.tier !== 'failed')
+  usable.sort(
+    (a, b) =>
+      TIER_ORDER[a.tier] - TIER_ORDER[b.tier] ||
+      a.missing - b.missing ||
+      (a.expectedMs ?? Infinity) - (b.expectedMs ?? Infinity)
+  )
+  const ordered = breakNearTies(usable, tieSeed, tieMargin)
+  ordered.forEach((r, i) => (r.position = i + 1))
+  return [...ordered, ...rows.filter((r) => r.tier === 'failed')]
+}
+
+function breakNearTies(
+  rows: MirrorRanking[],
+  seed: string,
+  margin: number
+): MirrorRanking[] {
+  const out: MirrorRanking[] = []
+  let i = 0
+  while (i < rows.length) {
+    const head = rows[i]
+    let j = i + 1
+    while (
+      j < rows.length &&
+      rows[j].tier === head.tier &&
+      rows[j].missing === head.missing &&
+      (rows[j].expectedMs ?? Infinity) <=
+        (head.expectedMs ?? Infinity) * (1 + margin)
+    ) {
+      j++
+    }
+    const group = rows.slice(i, j)
+    if (group.length > 1) {
+      group.sort((a, b) => tieKey(seed, a.url) - tieKey(seed, b.url))
+      for (const r of group)
+        r.reasons.push(
+          `near-tie with ${group.length - 1} other(s), ordered by run/job hash`
+        )
+    }
+    out.push(...group)
+    i = j
+  }
+  return out
+}
+
+function tieKey(seed: string, url: string): number {
+  return createHash('sha256')
+    .update(seed)
+    .update('\0')
+    .update(url)
+    .digest()
+    .readUInt32BE(0)
+}

@@ -1,0 +1,77 @@
+import * as core from '@actions/core'
+import { synthesizeChain } from './chain.js'
+import type { ProjectInputs, SelectionInputs } from '../inputs/read-inputs.js'
+import { probeMirrors } from '../probe/probe-mirrors.js'
+import { estimateWorkload, planProbe, readProjectSums } from '../probe/plan.js'
+import { median, rankMirrors } from './rank.js'
+import type { RunReport } from '../report/report.js'
+import type { RunnerContext } from '../env/runner-context.js'
+
+// Upper bound of the one throughput-measuring zip read per mirror.
+const ZIP_TIME_BOX_MS = 1500
+
+/**
+ * Probes the candidate mirrors with this project's own modules, ranks them
+ * and builds the GOPROXY chain. Fills the probe, ranking and chain sections
+ * of the report; throws NoUsableMirrorError when nothing is usable and
+ * direct-fallback is off.
+ */
+export async function selectMirrors(
+  sel: SelectionInputs,
+  project: ProjectInputs,
+  isPrivate: (path: string) => boolean,
+  ctx: RunnerContext,
+  report: RunReport
+): Promise<NonNullable<RunReport['chain']>> {
+  const sums = await readProjectSums(project.workingDirectory)
+  const plan = planProbe(sums, sel.probeModules, isPrivate, ctx.tieSeed)
+  const t0 = performance.now()
+  const probes = await core.group(
+    `Probing ${sel.mirrors.length} mirrors`,
+    async () => {
+      const res = await probeMirrors(sel.mirrors, {
+        modules: plan.modules,
+        freshness: plan.freshness,
+        deadlineMs: sel.probeTimeoutMs,
+        zipTimeBoxMs: Math.min(ZIP_TIME_BOX_MS, sel.probeTimeoutMs / 2),
+        workload: estimateWorkload(plan.entries, undefined)
+      })
+      for (const p of res) {
+        const failures = p.failures.map((f) => f.kind).join(', ')
+        core.info(
+          `${p.url}: ${p.found}/${p.sampled} found, ttfb ${p.timings.ttfbMs?.toFixed(0) ?? '–'} ms${failures ? `, ${failures}` : ''}`
+        )
+      }
+      return res
+    }
+  )
+  report.probe = {
+    modules: plan.modules.map(({ path, version }) => ({ path, version })),
+    freshnessChecked: plan.freshness.length,
+    source: plan.source,
+    durationMs: performance.now() - t0,
+    mirrors: probes
+  }
+  // Mirrors read the same zips, so any reading gives the typical zip size.
+  const zipSizes = probes
+    .map((p) =>
+      p.timings.zipsRead
+        ? (p.timings.throughputBytes ?? 0) / p.timings.zipsRead
+        : undefined
+    )
+    .filter((b): b is number => b !== undefined)
+  const workload = estimateWorkload(
+    plan.entries,
+    zipSizes.length ? median(zipSizes) : undefined
+  )
+  report.ranking = rankMirrors(probes, workload, ctx.tieSeed)
+  report.chain = synthesizeChain({
+    privateProxies: sel.privateProxies,
+    ranking: report.ranking,
+    maxMirrors: sel.maxMirrors,
+    fallbackOn: sel.fallbackOn,
+    directFallback: sel.directFallback,
+    privateStrict: sel.privateStrict
+  })
+  return report.chain
+}
