@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { renderSaveSection } from './cache/report.js'
+import { renderSaveSection } from './cache/save-section.js'
 import { saveCaches } from './cache/save.js'
 import { parseBool } from './inputs/values.js'
 import { writeJobSummary } from './report/job-summary.js'

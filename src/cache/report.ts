@@ -1,5 +1,5 @@
+import { cell, formatBytes } from '../report/markdown.js'
 import type { CacheMode, CacheSave } from '../inputs/cache-inputs.js'
-import type { SaveResult } from './save.js'
 
 /**
  * exact: the primary key; partial: a restore key; miss: nothing stored yet;
@@ -43,20 +43,6 @@ const HIT_TEXT: Record<CacheHit, string> = {
   skipped: '⚪ skipped'
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let v = n / 1024
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
-}
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
-
 /** The job summary's cache section (markdown); empty when there is no cache data. */
 export function renderCacheSection(report: { cache?: CacheReport }): string {
   const c = report.cache
@@ -83,43 +69,5 @@ export function renderCacheSection(report: { cache?: CacheReport }): string {
     )
   }
   for (const w of c.warnings) lines.push('', `> [!WARNING]\n> ${cell(w)}`)
-  return lines.join('\n') + '\n'
-}
-
-function saveText(r: SaveResult): string {
-  const why = r.detail ? `: ${r.detail}` : ''
-  switch (r.outcome) {
-    case 'saved':
-      return `💾 saved as \`${r.key}\``
-    case 'exact-hit':
-      return `⏭️ skipped: exact hit, \`${r.key}\` is already stored`
-    case 'unchanged':
-      return `⏭️ skipped: unchanged since the restore${why}`
-    case 'empty':
-      return `⏭️ skipped: nothing to save${why}`
-    case 'declined':
-      return '⚠️ not saved: the service refused the entry (another job may be saving this key) or the upload failed; see the log'
-    case 'failed':
-      return `⚠️ failed${why}`
-    case 'not-attempted':
-      return `⏭️ skipped${why}`
-  }
-}
-
-/** The post step's summary section: one row per cache; empty when nothing was considered. */
-export function renderSaveSection(results: readonly SaveResult[]): string {
-  if (results.length === 0) return ''
-  const lines = [
-    '### Go cache save',
-    '',
-    '| Cache | Result | Size | Time |',
-    '|---|---|---:|---:|'
-  ]
-  for (const r of results) {
-    const size = r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : ''
-    lines.push(
-      `| ${r.kind} | ${cell(saveText(r))} | ${size} | ${(r.durationMs / 1000).toFixed(1)} s |`
-    )
-  }
   return lines.join('\n') + '\n'
 }

@@ -1,3 +1,4 @@
+import { describeError } from '../errors.js'
 import * as core from '@actions/core'
 import { readFile, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
@@ -15,7 +16,6 @@ import {
 import type { CacheEntryReport, CacheReport } from './report.js'
 import {
   CacheTimeoutError,
-  describeError,
   LOOKUP_TIMEOUT_MS,
   lookupEntry,
   restoreEntry,

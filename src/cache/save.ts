@@ -1,9 +1,9 @@
+import { describeError } from '../errors.js'
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { mergeGoSums, parseGoSum } from '../gomod/gosum.js'
 import {
   CacheTimeoutError,
-  describeError,
   saveEntry,
   serviceAvailable,
   transferBudgetMs
@@ -21,7 +21,7 @@ import {
   treeStats,
   type TreeStats
 } from './module-cache-files.js'
-import { formatBytes } from './report.js'
+import { formatBytes } from '../report/markdown.js'
 
 export type SaveOutcome =
   | 'saved'

@@ -2,7 +2,6 @@
 // failing service for about half a minute and has no timeout at all on its
 // service requests, so a hung service would otherwise hang the step.
 import * as cache from '@actions/cache'
-import * as core from '@actions/core'
 import type { CachePathSpec } from './key.js'
 
 /** Budget for finding an entry; a healthy service answers in well under a second. */
@@ -123,10 +122,4 @@ export function sameKey(a: string | undefined, b: string): boolean {
     a !== undefined &&
     a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0
   )
-}
-
-export function describeError(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e)
-  core.debug(`cache error: ${e instanceof Error ? (e.stack ?? msg) : msg}`)
-  return msg
 }

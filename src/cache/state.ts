@@ -1,5 +1,5 @@
 // What main hands to post about each restored cache (core.saveState).
-import * as core from '@actions/core'
+import { loadState, saveState } from '../env/state.js'
 import type { CacheMode, CacheSave } from '../inputs/cache-inputs.js'
 import type { CachePathSpec } from './key.js'
 import type { CacheHit } from './report.js'
@@ -26,15 +26,12 @@ export interface CacheState {
   entries: CacheEntryState[]
 }
 
-const STATE = 'cache'
-const COMPLETED = 'cache-main-completed'
-
 export function saveCacheState(s: CacheState): void {
-  core.saveState(STATE, JSON.stringify(s))
+  saveState('cache', JSON.stringify(s))
 }
 
 export function loadCacheState(): CacheState | undefined {
-  const raw = core.getState(STATE)
+  const raw = loadState('cache')
   if (raw === '') return undefined
   try {
     return JSON.parse(raw) as CacheState
@@ -45,9 +42,9 @@ export function loadCacheState(): CacheState | undefined {
 
 /** Called by main as its last act: post saves only after a completed main. */
 export function markCacheMainCompleted(): void {
-  core.saveState(COMPLETED, 'true')
+  saveState('mainCompleted', 'true')
 }
 
 export function cacheMainCompleted(): boolean {
-  return core.getState(COMPLETED) === 'true'
+  return loadState('mainCompleted') === 'true'
 }

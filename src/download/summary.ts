@@ -1,8 +1,7 @@
 // Job summary sections of the downloads phase: one headline line, then the
 // per-source table, a chart of where modules came from, warnings, failures
 // with a hint each, and every module folded away.
-import { formatBytes } from '../cache/report.js'
-import { formatMs } from '../selection/chain.js'
+import { cell, formatBytes, formatMs } from '../report/markdown.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,
@@ -12,8 +11,6 @@ import {
 } from './attribution.js'
 import { moduleLabel, triedText } from './annotations.js'
 import type { RunReport } from '../report/report.js'
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 
 /** A mirror URL without its scheme, for prose and chart labels. */
 export function sourceLabel(source: string): string {

@@ -1,5 +1,5 @@
 import { InputError, parseBool, parseChoice } from './values.js'
-import type { InputGetter } from './read-inputs.js'
+import type { InputGetter } from './values.js'
 
 export type CacheMode = 'download' | 'full'
 export type CacheSave = 'auto' | 'never' | 'always'

@@ -1,5 +1,5 @@
 import { parseAutoBool, parseBool, parseNumber, splitLines } from './values.js'
-import type { InputGetter } from './read-inputs.js'
+import type { InputGetter } from './values.js'
 
 export interface DownloadInputs {
   /** undefined: "auto" (prefetch when a go.mod is found). */

@@ -5,7 +5,7 @@ import {
   type GoEnvFile
 } from '../env/go-env-file.js'
 import { InputError, parseAutoBool } from './values.js'
-import type { InputGetter } from './read-inputs.js'
+import type { InputGetter } from './values.js'
 import { parsePatterns, type PrivatePatterns } from '../privacy/patterns.js'
 import { sumdbTarget } from '../sumdb/gosumdb-value.js'
 

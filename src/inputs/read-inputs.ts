@@ -6,15 +6,14 @@ import {
   parseChoice,
   parseNumber,
   splitLines,
-  splitList
+  splitList,
+  type InputGetter
 } from './values.js'
 import { normalizeMirrorUrl } from '../selection/mirror-url.js'
 import { readCacheInputs, type CacheInputs } from './cache-inputs.js'
 import { parseModuleVersion, type ModuleVersion } from '../gomod/module-path.js'
 import { readPrivacyInputs, type PrivacyInputs } from './privacy-inputs.js'
 import { readDownloadInputs, type DownloadInputs } from './download-inputs.js'
-
-export type InputGetter = (name: string) => string
 
 export interface SelectionInputs {
   mirrors: string[]

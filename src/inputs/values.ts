@@ -1,3 +1,6 @@
+/** Reads one action input by name ('' when unset). */
+export type InputGetter = (name: string) => string
+
 // Parsing of single input values. Every error names the input and the value
 // so that a user can find the line in their workflow; callers that handle
 // secrets pass `secret: true` and the value is never echoed.

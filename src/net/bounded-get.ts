@@ -21,7 +21,9 @@ export interface BoundedGetOptions {
   maxBytes: number
 }
 
-export class DeadlineError extends Error {}
+export class DeadlineError extends Error {
+  name = 'DeadlineError'
+}
 
 export async function boundedGet(
   url: string,

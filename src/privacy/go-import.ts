@@ -13,7 +13,9 @@ export interface GoImport {
   subDir?: string
 }
 
-class SyntaxError extends Error {}
+class GoImportSyntaxError extends Error {
+  name = 'GoImportSyntaxError'
+}
 
 const NAME_BYTE = /[A-Za-z0-9_:.-]/
 const NAME_FIRST = /^[\p{L}\p{Nl}_:]$/u
@@ -47,7 +49,7 @@ class Tokenizer {
   }
   private mustgetc(): number {
     const c = this.getc()
-    if (c === undefined) throw new SyntaxError('unexpected EOF')
+    if (c === undefined) throw new GoImportSyntaxError('unexpected EOF')
     return c
   }
   private ungetc(): void {
@@ -90,7 +92,7 @@ class Tokenizer {
       !NAME_FIRST.test(chars[0]) ||
       !chars.slice(1).every((ch) => NAME_FIRST.test(ch) || NAME_NEXT.test(ch))
     ) {
-      throw new SyntaxError('invalid XML name')
+      throw new GoImportSyntaxError('invalid XML name')
     }
     return s
   }
@@ -113,7 +115,8 @@ class Tokenizer {
     for (;;) {
       const c = this.getc()
       if (c === undefined) {
-        if (cdata) throw new SyntaxError('unexpected EOF in CDATA section')
+        if (cdata)
+          throw new GoImportSyntaxError('unexpected EOF in CDATA section')
         break
       }
       if (quote < 0 && b0 === 0x5d && b1 === 0x5d && c === 0x3e) {
@@ -121,11 +124,11 @@ class Tokenizer {
           out.length -= 2
           break
         }
-        throw new SyntaxError('unescaped ]]> not in CDATA section')
+        throw new GoImportSyntaxError('unescaped ]]> not in CDATA section')
       }
       if (c === 0x3c && !cdata) {
         if (quote >= 0)
-          throw new SyntaxError('unescaped < inside quoted string')
+          throw new GoImportSyntaxError('unescaped < inside quoted string')
         this.ungetc()
         break
       }
@@ -141,10 +144,10 @@ class Tokenizer {
       b1 = c
     }
     const s = decodeUtf8(Buffer.from(out))
-    if (s === undefined) throw new SyntaxError('invalid UTF-8')
+    if (s === undefined) throw new GoImportSyntaxError('invalid UTF-8')
     for (const ch of s) {
       if (!inCharacterRange(ch.codePointAt(0)!)) {
-        throw new SyntaxError('illegal character code')
+        throw new GoImportSyntaxError('illegal character code')
       }
     }
     return s
@@ -207,7 +210,7 @@ class Tokenizer {
 
   private skipUntil(terminator: string): void {
     const at = this.b.indexOf(terminator, this.i, 'latin1')
-    if (at < 0) throw new SyntaxError('unexpected EOF')
+    if (at < 0) throw new GoImportSyntaxError('unexpected EOF')
     this.i = at + terminator.length
   }
 
@@ -228,29 +231,34 @@ class Tokenizer {
     const c = this.mustgetc()
     if (c === 0x2f) {
       const local = this.nsname()
-      if (local === undefined) throw new SyntaxError('expected element name')
+      if (local === undefined)
+        throw new GoImportSyntaxError('expected element name')
       this.space()
-      if (this.mustgetc() !== 0x3e) throw new SyntaxError('invalid end tag')
+      if (this.mustgetc() !== 0x3e)
+        throw new GoImportSyntaxError('invalid end tag')
       return { kind: 'end', local }
     }
     if (c === 0x3f) return this.procInst()
     if (c === 0x21) return this.bang()
     this.ungetc()
     const local = this.nsname()
-    if (local === undefined) throw new SyntaxError('expected element name')
+    if (local === undefined)
+      throw new GoImportSyntaxError('expected element name')
     const attrs: [string, string][] = []
     for (;;) {
       this.space()
       const d = this.mustgetc()
       if (d === 0x2f) {
-        if (this.mustgetc() !== 0x3e) throw new SyntaxError('expected />')
+        if (this.mustgetc() !== 0x3e)
+          throw new GoImportSyntaxError('expected />')
         this.needClose = local
         break
       }
       if (d === 0x3e) break
       this.ungetc()
       const attr = this.nsname()
-      if (attr === undefined) throw new SyntaxError('expected attribute name')
+      if (attr === undefined)
+        throw new GoImportSyntaxError('expected attribute name')
       this.space()
       if (this.mustgetc() !== 0x3d) {
         this.ungetc()
@@ -265,7 +273,8 @@ class Tokenizer {
 
   private procInst(): Token {
     const target = this.name()
-    if (target === undefined) throw new SyntaxError('expected target name')
+    if (target === undefined)
+      throw new GoImportSyntaxError('expected target name')
     this.space()
     const start = this.i
     this.skipUntil('?>')
@@ -273,11 +282,11 @@ class Tokenizer {
       const content = this.b.subarray(start, this.i - 2).toString('latin1')
       const version = procInstParam('version', content)
       if (version !== '' && version !== '1.0') {
-        throw new SyntaxError('unsupported XML version')
+        throw new GoImportSyntaxError('unsupported XML version')
       }
       const enc = procInstParam('encoding', content).toLowerCase()
       if (enc !== '' && enc !== 'utf-8' && enc !== 'ascii') {
-        throw new SyntaxError('unsupported charset')
+        throw new GoImportSyntaxError('unsupported charset')
       }
     }
     return { kind: 'other' }
@@ -286,13 +295,13 @@ class Tokenizer {
   private bang(): Token {
     let c = this.mustgetc()
     if (c === 0x2d) {
-      if (this.mustgetc() !== 0x2d) throw new SyntaxError('invalid <!-')
+      if (this.mustgetc() !== 0x2d) throw new GoImportSyntaxError('invalid <!-')
       let b0 = 0
       let b1 = 0
       for (;;) {
         c = this.mustgetc()
         if (b0 === 0x2d && b1 === 0x2d) {
-          if (c !== 0x3e) throw new SyntaxError('"--" in a comment')
+          if (c !== 0x3e) throw new GoImportSyntaxError('"--" in a comment')
           return { kind: 'other' }
         }
         b0 = b1
@@ -301,7 +310,8 @@ class Tokenizer {
     }
     if (c === 0x5b) {
       for (const want of Buffer.from('CDATA[')) {
-        if (this.mustgetc() !== want) throw new SyntaxError('invalid <![')
+        if (this.mustgetc() !== want)
+          throw new GoImportSyntaxError('invalid <![')
       }
       this.text(-1, true)
       return { kind: 'other' }
@@ -405,7 +415,7 @@ export function parseGoImports(page: Buffer): GoImport[] {
       })
     }
   } catch (e) {
-    if (!(e instanceof SyntaxError)) throw e
+    if (!(e instanceof GoImportSyntaxError)) throw e
   }
   const modPrefixes = new Set(
     found.filter((m) => m.vcs === 'mod').map((m) => m.prefix)

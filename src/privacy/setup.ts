@@ -1,3 +1,4 @@
+import { loadState, saveState } from '../env/state.js'
 import * as core from '@actions/core'
 import { promises as fs } from 'node:fs'
 import * as os from 'node:os'
@@ -38,9 +39,6 @@ import {
   type SumdbDecision,
   type SumdbFacts
 } from '../sumdb/choose-sumdb.js'
-
-// State names for the post step; each use of the action has its own state.
-export const NETRC_STATE = 'privacy-netrc-manifest'
 
 /**
  * Masks what could be a secret in the raw `credentials` input, even in lines
@@ -83,7 +81,7 @@ export async function installCredentials(
     privacy.credentials,
     targets,
     temp,
-    (m) => core.saveState(NETRC_STATE, m)
+    (m) => saveState('netrc', m)
   )
   if (installed.netrcForGo) core.exportVariable('NETRC', installed.netrcForGo)
   const warnings = extraheaderWarnings(
@@ -152,7 +150,7 @@ export async function preflightCredentials(
  * what could not be put back. Fails when a file may still hold a secret.
  */
 export async function restoreCredentials(): Promise<void> {
-  const manifest = core.getState(NETRC_STATE)
+  const manifest = loadState('netrc')
   if (manifest === '') return
   const r = await restoreNetrc(manifest)
   for (const p of r.restored) core.info(`Restored ${p}`)

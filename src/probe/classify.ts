@@ -73,18 +73,6 @@ export function errorCodes(err: unknown): string[] {
   return codes
 }
 
-/** One line describing a transport error, without stack or secrets. */
-export function describeError(err: unknown): string {
-  const parts: string[] = []
-  let e: unknown = err
-  for (let depth = 0; e && depth < 3; depth++) {
-    const msg = e instanceof Error ? e.message : String(e)
-    if (msg && !parts.includes(msg)) parts.push(msg)
-    e = (e as { cause?: unknown }).cause
-  }
-  return parts.join(': ') || 'unknown error'
-}
-
 /** Parses Retry-After (seconds or an HTTP date) into seconds. */
 export function parseRetryAfter(
   value: string | undefined,

@@ -1,8 +1,8 @@
+import { describeError } from '../errors.js'
 import {
   checkBody,
   classifyError,
   classifyStatus,
-  describeError,
   parseRetryAfter,
   zipLooksComplete
 } from './classify.js'
@@ -102,7 +102,7 @@ export async function probeMirrors(
     }
   })
   const timer = setTimeout(
-    () => stop.abort(new DeadlineError()),
+    () => stop.abort(new ProbeDeadlineError()),
     opts.deadlineMs
   )
   const check = setInterval(() => {
@@ -119,7 +119,7 @@ export async function probeMirrors(
   return lives.map((l) => finish(l, stop.signal.reason, elapsed))
 }
 
-class DeadlineError extends Error {
+class ProbeDeadlineError extends Error {
   name = 'TimeoutError'
 }
 class SettledError extends Error {

@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { formatMs } from '../selection/chain.js'
+import { cell, formatMs } from './markdown.js'
 import { searchFiles, searchLimitWarning } from '../gomod/dependency-files.js'
 import { moduleLabel } from '../download/annotations.js'
 import { sourceLabel } from '../download/summary.js'
@@ -16,8 +16,6 @@ export interface Leg {
   name: string
   report: RunReport
 }
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 
 /** Parses one report file's text; throws with the file name when it is not one. */
 export function parseLegReport(file: string, text: string): RunReport {

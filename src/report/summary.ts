@@ -1,5 +1,5 @@
+import { cell, formatBytes, formatMs } from './markdown.js'
 import { renderCacheSection } from '../cache/report.js'
-import { formatMs } from '../selection/chain.js'
 import {
   renderDownloadHeadline,
   renderDownloadSection
@@ -48,18 +48,6 @@ export function renderHeadlineText(r: RunReport): string {
     )
   }
   return parts.filter(Boolean).join('; ')
-}
-
-/** Escapes text for a Markdown table cell. */
-export function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`
-  return `${n} B`
 }
 
 function renderHeadline(r: RunReport): string {

@@ -1,3 +1,4 @@
+import { formatMs } from '../report/markdown.js'
 import type { MirrorRanking } from './rank.js'
 
 export interface ChainInput {
@@ -26,7 +27,9 @@ export interface ChainResult {
   warnings: string[]
 }
 
-export class NoUsableMirrorError extends Error {}
+export class NoUsableMirrorError extends Error {
+  name = 'NoUsableMirrorError'
+}
 
 /**
  * Builds GOPROXY. Private proxies come first, joined with "," so that their
@@ -113,12 +116,4 @@ function mirrorReason(r: MirrorRanking): string {
   if (r.expectedMs !== undefined)
     parts.push(`expected ${formatMs(r.expectedMs)}`)
   return parts.join(', ')
-}
-
-export function formatMs(ms: number): string {
-  return ms >= 9_950
-    ? `${(ms / 1000).toFixed(0)} s`
-    : ms >= 1000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${Math.round(ms)} ms`
 }

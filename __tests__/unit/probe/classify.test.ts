@@ -1,3 +1,4 @@
+import { describeError } from '../../../src/errors.js'
 import { describe, expect, it } from '@jest/globals'
 import { zipSync, strToU8 } from 'fflate'
 import { randomBytes } from 'node:crypto'
@@ -5,7 +6,6 @@ import {
   checkBody,
   classifyError,
   classifyStatus,
-  describeError,
   errorCodes,
   parseRetryAfter,
   zipLooksComplete

@@ -3,11 +3,7 @@ import { synthesizeChain } from '../../../src/selection/chain.js'
 import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import { rankMirrors } from '../../../src/selection/rank.js'
 import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
-import {
-  cell,
-  formatBytes,
-  renderSummary
-} from '../../../src/report/summary.js'
+import { renderSummary } from '../../../src/report/summary.js'
 
 const MiB = 1024 * 1024
 
@@ -242,18 +238,5 @@ describe('renderSummary', () => {
         env: []
       })
     ).toBe('## setup-goproxy\n')
-  })
-})
-
-describe('cell / formatBytes', () => {
-  it('escapes pipes and folds newlines', () => {
-    expect(cell('a|b\r\nc\nd')).toBe('a\\|b c d')
-  })
-
-  it('picks a unit', () => {
-    expect(formatBytes(512)).toBe('512 B')
-    expect(formatBytes(2048)).toBe('2 KiB')
-    expect(formatBytes(3 * MiB)).toBe('3.0 MiB')
-    expect(formatBytes(5 * 1024 * MiB)).toBe('5.0 GiB')
   })
 })

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  formatMs,
   NoUsableMirrorError,
   synthesizeChain,
   type ChainInput
@@ -252,17 +251,6 @@ describe('synthesizeChain', () => {
       expect(c.goproxy).toBe('https://p.test,direct')
       expect(c.firstMirror).toBe('direct')
     })
-  })
-})
-
-describe('formatMs', () => {
-  it('picks a unit for the size', () => {
-    expect(formatMs(0)).toBe('0 ms')
-    expect(formatMs(999.4)).toBe('999 ms')
-    expect(formatMs(1000)).toBe('1.0 s')
-    expect(formatMs(9_949)).toBe('9.9 s')
-    expect(formatMs(10_000)).toBe('10 s')
-    expect(formatMs(123_456)).toBe('123 s')
   })
 })
 

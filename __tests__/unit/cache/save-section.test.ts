@@ -1,6 +1,6 @@
 // The post step's summary section about the cache save.
 import { describe, expect, it } from '@jest/globals'
-import { renderSaveSection } from '../../../src/cache/report.js'
+import { renderSaveSection } from '../../../src/cache/save-section.js'
 import type { SaveResult } from '../../../src/cache/save.js'
 
 const row = (md: string, kind: string) =>

@@ -1,0 +1,40 @@
+import { cell, formatBytes } from '../report/markdown.js'
+import type { SaveResult } from './save.js'
+
+function saveText(r: SaveResult): string {
+  const why = r.detail ? `: ${r.detail}` : ''
+  switch (r.outcome) {
+    case 'saved':
+      return `💾 saved as \`${r.key}\``
+    case 'exact-hit':
+      return `⏭️ skipped: exact hit, \`${r.key}\` is already stored`
+    case 'unchanged':
+      return `⏭️ skipped: unchanged since the restore${why}`
+    case 'empty':
+      return `⏭️ skipped: nothing to save${why}`
+    case 'declined':
+      return '⚠️ not saved: the service refused the entry (another job may be saving this key) or the upload failed; see the log'
+    case 'failed':
+      return `⚠️ failed${why}`
+    case 'not-attempted':
+      return `⏭️ skipped${why}`
+  }
+}
+
+/** The post step's summary section: one row per cache; empty when nothing was considered. */
+export function renderSaveSection(results: readonly SaveResult[]): string {
+  if (results.length === 0) return ''
+  const lines = [
+    '### Go cache save',
+    '',
+    '| Cache | Result | Size | Time |',
+    '|---|---|---:|---:|'
+  ]
+  for (const r of results) {
+    const size = r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : ''
+    lines.push(
+      `| ${r.kind} | ${cell(saveText(r))} | ${size} | ${(r.durationMs / 1000).toFixed(1)} s |`
+    )
+  }
+  return lines.join('\n') + '\n'
+}

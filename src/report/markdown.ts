@@ -1,0 +1,28 @@
+// Formatting shared by every section of the job summary, so that one run
+// prints sizes, durations and table cells the same way everywhere.
+
+/** Text for a Markdown table cell: pipes escaped, line breaks flattened. */
+export function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+/** Binary units; one decimal below 10 so small sizes keep their precision. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let v = n / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 9_950
+    ? `${(ms / 1000).toFixed(0)} s`
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.round(ms)} ms`
+}
