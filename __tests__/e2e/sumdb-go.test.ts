@@ -11,7 +11,7 @@ import {
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { parseSumdb } from '../../src/inputs/privacy-inputs.js'
-import { proxyLinks, walkSumdbRoute } from '../../src/sumdb/choose-sumdb.js'
+import { proxyLinks, walkSumdbRoute } from '../../src/sumdb/proxy-route.js'
 import { goTempDir, parseGetLines, runGo } from '../support/go.js'
 import { startMirror, type Mirror } from '../support/mirror-server.js'
 import { buildProxyTree } from '../support/modules.js'

@@ -1,6 +1,6 @@
 import type { PatternRoute } from './plan-env.js'
-import type { PreflightCheck } from './preflight.js'
-import type { ProxySumdbCheck } from '../sumdb/choose-sumdb.js'
+import type { PreflightCheck } from './preflight-plan.js'
+import type { ProxySumdbCheck } from '../sumdb/proxy-route.js'
 
 /** The private-module part of the run report. Never holds a token. */
 export interface PrivacyReport {

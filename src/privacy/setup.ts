@@ -20,22 +20,21 @@ import { parseGoModRequires } from '../gomod/go-mod-files.js'
 import {
   insecureProxyWarnings,
   planPreflight,
-  runPreflight,
   type PreflightCheck
-} from './preflight.js'
+} from './preflight-plan.js'
+import { runPreflight } from './preflight.js'
 import type { PrivacyInputs } from '../inputs/privacy-inputs.js'
 import { uncoveredPrivateModules, type PrivacyPlanResult } from './plan-env.js'
 import type { PrivacyReport } from './report.js'
 import type { EnvPlan } from '../env/env-plan.js'
+import { checkSumdbReachability } from '../sumdb/reachability.js'
+import { checkSumdbRoute, type ProxySumdbCheck } from '../sumdb/proxy-route.js'
 import {
-  checkSumdbReachability,
-  checkSumdbRoute,
   decideSumdb,
   intendedSumdb,
   needsReachability,
   proxiedSumdbName,
   toolchainOffWarning,
-  type ProxySumdbCheck,
   type SumdbDecision,
   type SumdbFacts
 } from '../sumdb/choose-sumdb.js'

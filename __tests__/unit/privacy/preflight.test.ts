@@ -18,9 +18,9 @@ import {
   classifyGitError,
   explain,
   insecureProxyWarnings,
-  planPreflight,
-  runPreflight
-} from '../../../src/privacy/preflight.js'
+  planPreflight
+} from '../../../src/privacy/preflight-plan.js'
+import { runPreflight } from '../../../src/privacy/preflight.js'
 import {
   silentListener,
   synDropListener,

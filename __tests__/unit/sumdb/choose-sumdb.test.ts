@@ -5,16 +5,18 @@ import type { AddressInfo } from 'node:net'
 import { parseSumdb } from '../../../src/inputs/privacy-inputs.js'
 import {
   askSupported,
-  checkSumdbReachability,
   checkSumdbRoute,
+  proxyLinks,
+  sumdbAgent,
+  walkSumdbRoute,
+  type SupportedAnswer
+} from '../../../src/sumdb/proxy-route.js'
+import { checkSumdbReachability } from '../../../src/sumdb/reachability.js'
+import {
   decideSumdb,
   needsReachability,
   proxiedSumdbName,
-  proxyLinks,
-  sumdbAgent,
-  toolchainOffWarning,
-  walkSumdbRoute,
-  type SupportedAnswer
+  toolchainOffWarning
 } from '../../../src/sumdb/choose-sumdb.js'
 import { Agent } from 'undici'
 import {
