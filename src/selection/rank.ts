@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto'
-import type { FailureKind, MirrorProbe } from '../probe/result.js'
+import type {
+  FailureKind,
+  MirrorProbe,
+  MirrorTimings
+} from '../probe/result.js'
 
 /** What this project's download will ask of a mirror. */
 export interface Workload {
@@ -45,7 +49,7 @@ const UNMEASURED_BPS = 256 * 1024
 // mirror's bandwidth is mostly a per-connection limit (server throttles, the
 // TCP window over a long path), so both terms divide by the concurrency.
 export function expectedMs(
-  p: Pick<MirrorProbe, 'timings'>,
+  p: { timings: Pick<MirrorTimings, 'ttfbMs' | 'throughputBps'> },
   w: Workload,
   fallbackBps = UNMEASURED_BPS
 ): number | undefined {
@@ -57,21 +61,7 @@ export function expectedMs(
   )
 }
 
-/**
- * The least time a mirror still being probed could end up with: its latency
- * is at least the median so far and at least the wait on the request that is
- * still open; its bandwidth could be unlimited.
- */
-export function lowerBoundMs(
-  samples: number[],
-  openForMs: number,
-  w: Workload
-): number {
-  const latency = median(openForMs > 0 ? [...samples, openForMs] : samples)
-  return (w.requests * latency) / Math.max(1, w.concurrency)
-}
-
-export function median(xs: number[]): number {
+export function median(xs: readonly number[]): number {
   if (xs.length === 0) return 0
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1

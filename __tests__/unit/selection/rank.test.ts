@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import {
   expectedMs,
-  lowerBoundMs,
   median,
   rankMirrors,
   tierOf,
@@ -91,22 +90,6 @@ describe('expectedMs', () => {
   it('is undefined without a latency', () => {
     expect(expectedMs(probe('https://a.test', { ttfbMs: undefined }), w)).toBe(
       undefined
-    )
-  })
-})
-
-describe('lowerBoundMs', () => {
-  it('counts the request still open as a latency sample', () => {
-    expect(lowerBoundMs([10, 20, 30], 0, w)).toBe((60 * 20) / 4)
-    expect(lowerBoundMs([10, 20], 500, w)).toBe((60 * 20) / 4)
-    expect(lowerBoundMs([100], 300, w)).toBe((60 * 200) / 4)
-    expect(lowerBoundMs([], 1000, w)).toBe((60 * 1000) / 4)
-  })
-
-  it('never exceeds the expected time once all samples are in', () => {
-    const p = probe('https://a.test', { ttfbMs: 20, bps: MiB })
-    expect(lowerBoundMs([20, 20, 20], 0, w)).toBeLessThanOrEqual(
-      expectedMs(p, w)!
     )
   })
 })
