@@ -1,7 +1,9 @@
 import * as core from '@actions/core'
 import { synthesizeChain } from './chain.js'
 import type { ProjectInputs, SelectionInputs } from '../inputs/read-inputs.js'
+import { failureGroupsLine } from '../probe/failure-groups.js'
 import { probeMirrors } from '../probe/probe-mirrors.js'
+import type { MirrorProbe } from '../probe/result.js'
 import { estimateWorkload, planProbe, readProjectSums } from '../probe/plan.js'
 import { median, rankMirrors } from './rank.js'
 import type { RunReport } from '../report/report.js'
@@ -36,12 +38,7 @@ export async function selectMirrors(
         zipTimeBoxMs: Math.min(ZIP_TIME_BOX_MS, sel.probeTimeoutMs / 2),
         workload: estimateWorkload(plan.entries, undefined)
       })
-      for (const p of res) {
-        const failures = p.failures.map((f) => f.kind).join(', ')
-        core.info(
-          `${p.url}: ${p.found}/${p.sampled} found, ttfb ${p.timings.ttfbMs?.toFixed(0) ?? '–'} ms${failures ? `, ${failures}` : ''}`
-        )
-      }
+      for (const p of res) core.info(probeLine(p))
       return res
     }
   )
@@ -74,4 +71,10 @@ export async function selectMirrors(
     privateStrict: sel.privateStrict
   })
   return report.chain
+}
+
+// One line per mirror: what it served first, then its failures grouped by kind.
+function probeLine(p: MirrorProbe): string {
+  const failures = failureGroupsLine(p.failures)
+  return `${p.url}: ${p.found}/${p.sampled} found, ttfb ${p.timings.ttfbMs?.toFixed(0) ?? '–'} ms${failures ? `; ${failures}` : ''}`
 }
