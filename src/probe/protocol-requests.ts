@@ -5,7 +5,8 @@ import { classifyError, classifyStatus, parseRetryAfter } from './classify.js'
 import { describeError } from '../errors.js'
 import { escapeModulePath, type ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
-import type { Transport, TransportResponse } from './transport.js'
+import type { TransportResponse } from './http-get.js'
+import type { Transport } from './transport.js'
 
 const MAX_PROTOCOL_FILE_BYTES = 1 << 20
 
