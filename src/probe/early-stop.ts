@@ -38,11 +38,11 @@ export interface ProbeProgress {
  */
 export function firstPlaceDecided(
   mirrors: readonly ProbeProgress[],
-  w: Workload,
+  workload: Workload,
   tieMargin: number,
   now: number
 ): boolean {
-  const best = Math.min(...mirrors.map((m) => finishedExpectedMs(m, w)))
+  const best = Math.min(...mirrors.map((m) => finishedExpectedMs(m, workload)))
   if (best === Infinity) return false
   const bar = best * (1 + tieMargin)
   return mirrors.every((m) => {
@@ -50,9 +50,10 @@ export function firstPlaceDecided(
     // Ranked below any clean mirror whatever its speed: degraded or stale.
     if (m.result.failures.length > 0 || m.result.missing.length > 0) return true
     const openForMs = m.openSince === undefined ? 0 : now - m.openSince
-    const latencyMs = lowerBoundMs(m.ttfbSamples, openForMs, w)
+    const latencyMs = lowerBoundMs(m.ttfbSamples, openForMs, workload)
     const costAt = (bps: number): number =>
-      latencyMs + ((w.bytes / bps) * 1000) / Math.max(1, w.concurrency)
+      latencyMs +
+      ((workload.bytes / bps) * 1000) / Math.max(1, workload.concurrency)
     const measuredBps = m.result.timings.throughputBps
     if (measuredBps !== undefined) return costAt(measuredBps) > bar
     if (latencyMs > bar) return true
@@ -65,13 +66,13 @@ export function firstPlaceDecided(
 
 // The expected time of a mirror that finished cleanly with every sampled
 // version and a throughput reading; Infinity for any other.
-function finishedExpectedMs(m: ProbeProgress, w: Workload): number {
+function finishedExpectedMs(m: ProbeProgress, workload: Workload): number {
   const r = m.result
   if (!m.done || m.unusable || r.failures.length > 0 || r.found < r.sampled)
     return Infinity
   if (r.timings.throughputBps === undefined) return Infinity
   const timings = { ...r.timings, ttfbMs: median(m.ttfbSamples) }
-  return expectedMs({ timings }, w) ?? Infinity
+  return expectedMs({ timings }, workload) ?? Infinity
 }
 
 /**
@@ -82,8 +83,8 @@ function finishedExpectedMs(m: ProbeProgress, w: Workload): number {
 export function lowerBoundMs(
   samples: readonly number[],
   openForMs: number,
-  w: Workload
+  workload: Workload
 ): number {
   const latency = median(openForMs > 0 ? [...samples, openForMs] : samples)
-  return (w.requests * latency) / Math.max(1, w.concurrency)
+  return (workload.requests * latency) / Math.max(1, workload.concurrency)
 }

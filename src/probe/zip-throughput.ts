@@ -55,10 +55,10 @@ export async function measureThroughput(
         until,
         signal,
         THROUGHPUT_BYTES - bytes,
-        (b, t) => {
+        (zipBytes, zipMs) => {
           mirror.zipReading = {
-            bytes: afterFirstBytes + b,
-            ms: afterFirstMs + t
+            bytes: afterFirstBytes + zipBytes,
+            ms: afterFirstMs + zipMs
           }
         }
       )

@@ -50,14 +50,15 @@ const UNMEASURED_BPS = 256 * 1024
 // TCP window over a long path), so both terms divide by the concurrency.
 export function expectedMs(
   p: { timings: Pick<MirrorTimings, 'ttfbMs' | 'throughputBps'> },
-  w: Workload,
+  workload: Workload,
   fallbackBps = UNMEASURED_BPS
 ): number | undefined {
   const latency = p.timings.ttfbMs
   if (latency === undefined) return undefined
   const bps = p.timings.throughputBps ?? fallbackBps
   return (
-    (w.requests * latency + (w.bytes / bps) * 1000) / Math.max(1, w.concurrency)
+    (workload.requests * latency + (workload.bytes / bps) * 1000) /
+    Math.max(1, workload.concurrency)
   )
 }
 
@@ -122,7 +123,7 @@ const TIER_ORDER: Record<Tier, number> = { healthy: 0, degraded: 1, failed: 2 }
  */
 export function rankMirrors(
   probes: MirrorProbe[],
-  w: Workload,
+  workload: Workload,
   tieSeed: string,
   tieMargin = 0.05
 ): MirrorRanking[] {
@@ -136,7 +137,8 @@ export function rankMirrors(
     measured.length > 0 ? Math.min(...measured) : UNMEASURED_BPS
   const rows = probes.map((p) => {
     const { tier, reasons } = tierOf(p)
-    const exp = tier === 'failed' ? undefined : expectedMs(p, w, fallbackBps)
+    const expected =
+      tier === 'failed' ? undefined : expectedMs(p, workload, fallbackBps)
     if (tier !== 'failed' && p.timings.throughputBps === undefined) {
       reasons.push('throughput not measured; assumed the slowest seen')
     }
@@ -151,7 +153,7 @@ export function rankMirrors(
       found: p.found,
       sampled: p.sampled,
       missing: p.missing.length,
-      expectedMs: exp,
+      expectedMs: expected,
       reasons
     } as MirrorRanking
   })
