@@ -4,6 +4,7 @@ import type {
   MirrorProbe,
   MirrorTimings
 } from '../probe/result.js'
+import { groupFailures } from '../probe/failure-groups.js'
 
 /** What this project's download will ask of a mirror. */
 export interface Workload {
@@ -41,6 +42,15 @@ const FATAL: ReadonlySet<FailureKind> = new Set([
   'bad-response',
   'checksum'
 ])
+
+// Failures of these kinds leave a mirror usable but ranked below clean ones.
+const DEGRADING: readonly FailureKind[] = [
+  'rate-limited',
+  'server-error',
+  'upstream',
+  'timeout',
+  'network'
+]
 
 // Throughput assumed for a mirror whose zip read did not finish in time.
 const UNMEASURED_BPS = 256 * 1024
@@ -93,18 +103,14 @@ export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
       ]
     }
   }
-  const kinds = new Set(p.failures.map((f) => f.kind))
-  for (const k of [
-    'rate-limited',
-    'server-error',
-    'upstream',
-    'timeout',
-    'network'
-  ] as const) {
-    if (kinds.has(k)) {
-      const f = p.failures.find((x) => x.kind === k)
-      reasons.push(`${k}: ${f?.detail ?? ''}`.trim())
-    }
+  // One reason per kind, in this order, with how often it happened.
+  const groups = groupFailures(p.failures)
+  for (const k of DEGRADING) {
+    const g = groups.find((x) => x.kind === k)
+    if (g)
+      reasons.push(
+        `${k}${g.count > 1 ? ` ×${g.count}` : ''}: ${g.example.detail}`.trim()
+      )
   }
   const tier = reasons.length > 0 ? 'degraded' : 'healthy'
   // Stopped because it could no longer come first, or by the deadline: its

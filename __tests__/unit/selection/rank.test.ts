@@ -157,6 +157,27 @@ describe('tierOf', () => {
     expect(t).toEqual({ tier: 'degraded', reasons: [`${kind}: boom`] })
   })
 
+  it('gives one reason per kind, counting repeats, with the first detail', () => {
+    const t = tierOf(
+      probe('https://a.test', {
+        found: 2,
+        unasked: 1,
+        failures: [
+          { kind: 'timeout', detail: 'stalled' },
+          ...[502, 503, 504].map((status) => ({
+            kind: 'server-error' as const,
+            status,
+            detail: `HTTP ${status}`
+          }))
+        ]
+      })
+    )
+    expect(t).toEqual({
+      tier: 'degraded',
+      reasons: ['server-error ×3: HTTP 502', 'timeout: stalled']
+    })
+  })
+
   it('fails a mirror that served none of the sampled versions', () => {
     const t = tierOf(
       probe('https://a.test', {
