@@ -43,7 +43,7 @@ export function checkBody(
 }
 
 /** Whether a complete zip ends with an end-of-central-directory record. */
-export function zipLooksComplete(body: Buffer): boolean {
+function zipLooksComplete(body: Buffer): boolean {
   const tail = body.subarray(Math.max(0, body.length - 65557))
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === 0x06054b50) return true

@@ -6,7 +6,7 @@ import { expectedMs, median, type Workload } from '../selection/rank.js'
 // A zip read this long projects its mirror's bandwidth for the early stop,
 // which then wants the projection to lose by a factor of 1 + this / the
 // reading's length: 2 at first, less the longer the rate has held.
-export const PROJECTION_MIN_MS = 250
+const PROJECTION_MIN_MS = 250
 
 /** What the early stop reads of one mirror's probe so far. */
 export interface ProbeProgress {
@@ -80,7 +80,7 @@ function finishedExpectedMs(m: ProbeProgress, workload: Workload): number {
  * is at least the median so far and at least the wait on the request that is
  * still open; its bandwidth could be unlimited.
  */
-export function lowerBoundMs(
+function lowerBoundMs(
   samples: readonly number[],
   openForMs: number,
   workload: Workload

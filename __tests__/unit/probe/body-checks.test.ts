@@ -2,11 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { zipSync, strToU8 } from 'fflate'
 import { randomBytes } from 'node:crypto'
-import {
-  checkBody,
-  zipLooksComplete,
-  zipProblem
-} from '../../../src/probe/body-checks.js'
+import { checkBody, zipProblem } from '../../../src/probe/body-checks.js'
 
 describe('checkBody', () => {
   const html = Buffer.from(
@@ -75,7 +71,7 @@ describe('checkBody', () => {
   })
 })
 
-describe('zipLooksComplete', () => {
+describe('zipProblem: the end-of-central-directory record of a zip kept whole', () => {
   const zip = Buffer.from(
     zipSync(
       {
@@ -86,27 +82,29 @@ describe('zipLooksComplete', () => {
       { level: 6 }
     )
   )
+  // Read to its end, without a Content-Length: only the end record tells.
+  const readWhole = (head: Buffer) =>
+    zipProblem({ head, bytes: head.length, contentLength: NaN, complete: true })
 
   it('accepts a whole zip', () => {
-    expect(zipLooksComplete(zip)).toBe(true)
+    expect(readWhole(zip)).toBeUndefined()
   })
 
   it('rejects a zip cut anywhere', () => {
     for (const cut of [1, 10, 22, 100, 1000, zip.length >> 1, zip.length - 4]) {
-      expect([
+      expect([cut, readWhole(zip.subarray(0, zip.length - cut))]).toEqual([
         cut,
-        zipLooksComplete(zip.subarray(0, zip.length - cut))
-      ]).toEqual([cut, false])
+        'truncated zip'
+      ])
     }
   })
 
-  it('rejects empty and tiny bodies', () => {
-    expect(zipLooksComplete(Buffer.alloc(0))).toBe(false)
-    expect(zipLooksComplete(Buffer.from('PK\x05\x06'))).toBe(false)
+  it('rejects a local header with no end record', () => {
+    expect(readWhole(Buffer.from('PK\x03\x04'))).toBe('truncated zip')
   })
 
-  it('accepts an empty zip (only the end record)', () => {
-    expect(zipLooksComplete(Buffer.from(zipSync({})))).toBe(true)
+  it('does not take an entry-less zip (only the end record) for a module zip', () => {
+    expect(readWhole(Buffer.from(zipSync({})))).toBe('not a zip file')
   })
 })
 
