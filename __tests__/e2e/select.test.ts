@@ -89,6 +89,27 @@ describe('mirror selection end to end', () => {
     )
     expect(res.summary).toContain('### Mirrors')
     expect(res.summary).toContain(broken.url)
+    // Its failures, all alike, read as one count with one example: in the
+    // probe log and in the summary.
+    const failed = results.probe.mirrors.find((m) => m.url === broken.url)
+    expect(failed?.failures.length).toBeGreaterThan(1)
+    const brokenLines = res.stdout
+      .split('\n')
+      .filter((l) => l.startsWith(`${broken.url}: `))
+    expect(brokenLines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `; server-error ×${failed?.failures.length} \\(e\\.g\\. /[^ ]+\\/@v\\/[^ ]+\\.(info|mod|zip)\\)$`
+        )
+      )
+    ])
+    expect(
+      res.summary.split('\n').filter((l) => l.startsWith(`- ${broken.url}`))
+    ).toEqual([
+      expect.stringContaining(
+        `: **server-error** ×${failed?.failures.length}, e.g. \``
+      )
+    ])
 
     // Probing used this project's own modules, never anything else.
     const wanted = new Set(

@@ -1,8 +1,10 @@
+// One mirror's connections for the probe: sockets made and timed by our own
+// connector, ended at once by an abort whatever the network does.
 import { lookup } from 'node:dns/promises'
 import * as net from 'node:net'
 import * as tls from 'node:tls'
-import { createGunzip } from 'node:zlib'
 import { Agent, Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
+import { abortReason, getLikeGo, type TransportResponse } from './http-get.js'
 
 export interface ConnectTimings {
   dnsMs?: number
@@ -12,15 +14,6 @@ export interface ConnectTimings {
 
 /** The connection phase a transport is in while no connection is up yet. */
 export type ConnectPhase = 'dns' | 'connect' | 'tls'
-
-export interface TransportResponse {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: AsyncIterable<Buffer> & {
-    destroy(err?: Error): unknown
-    dump(): Promise<void>
-  }
-}
 
 /**
  * One mirror's connection. Without an HTTP(S)_PROXY it is a single kept-alive
@@ -39,13 +32,8 @@ export interface Transport {
   close(): Promise<void>
 }
 
-const USER_AGENT = 'setup-goproxy (+https://github.com/features/actions)'
-// go follows at most 10 redirects (cmd/go/internal/web checkRedirect).
-const MAX_REDIRECTS = 10
-// The statuses net/http's client follows for a GET.
-const REDIRECTS = new Set([301, 302, 303, 307, 308])
-
-export function usesHttpProxy(url: URL, env = process.env): boolean {
+function usesHttpProxy(url: URL): boolean {
+  const env = process.env
   const proxy =
     url.protocol === 'https:'
       ? (env.HTTPS_PROXY ?? env.https_proxy)
@@ -59,7 +47,7 @@ export function openTransport(base: URL, signal: AbortSignal): Transport {
     : directTransport(
         base,
         signal,
-        (connect) => new Client(base.origin, opts(connect)),
+        (connect) => new Client(base.origin, dispatcherOptions(connect)),
         true
       )
 }
@@ -77,15 +65,10 @@ export function openSidePool(
   return directTransport(
     base,
     signal,
-    (connect) => new Pool(base.origin, { ...opts(connect), connections }),
+    (connect) =>
+      new Pool(base.origin, { ...dispatcherOptions(connect), connections }),
     false
   )
-}
-
-/** A redirect refused the way go refuses it. */
-export class RedirectError extends Error {
-  code = 'ERR_PROBE_REDIRECT'
-  name = 'RedirectError'
 }
 
 type Connector = (
@@ -93,7 +76,7 @@ type Connector = (
   cb: (...args: [null, net.Socket] | [Error, null]) => void
 ) => void
 
-function opts(connect: Connector) {
+function dispatcherOptions(connect: Connector) {
   return {
     connect,
     keepAliveTimeout: 30_000,
@@ -111,8 +94,8 @@ function opts(connect: Connector) {
 function directTransport(
   base: URL,
   signal: AbortSignal,
-  make: (connect: Connector) => Dispatcher,
-  timed: boolean
+  makeDispatcher: (connect: Connector) => Dispatcher,
+  timeConnections: boolean
 ): Transport {
   const timings: ConnectTimings = {}
   const sockets = new Set<net.Socket>()
@@ -120,7 +103,7 @@ function directTransport(
   const attempts = new Set<{ phase: ConnectPhase; abort(): void }>()
   // The transport's own view of the signal, so that the shared probe signal
   // collects no listeners however many transports and requests there are.
-  const own = AbortSignal.any([signal])
+  const transportSignal = AbortSignal.any([signal])
   const addresses = new Map<string, Promise<string>>()
   const resolve = (hostname: string): Promise<string> => {
     let address = addresses.get(hostname)
@@ -129,7 +112,7 @@ function directTransport(
         if (net.isIP(hostname)) return hostname
         const t0 = performance.now()
         const { address } = await lookup(hostname)
-        if (timed && hostname === base.hostname)
+        if (timeConnections && hostname === base.hostname)
           timings.dnsMs ??= performance.now() - t0
         return address
       })()
@@ -142,10 +125,11 @@ function directTransport(
     const https = o.protocol === 'https:'
     const port = Number(o.port || (https ? 443 : 80))
     // Only the mirror's own connection is timed, not redirect targets.
-    const measured = timed && hostname === base.hostname.replace(/^\[|\]$/g, '')
-    const mine: net.Socket[] = []
+    const measured =
+      timeConnections && hostname === base.hostname.replace(/^\[|\]$/g, '')
+    const attemptSockets: net.Socket[] = []
     let settled = false
-    const done = (...args: [null, net.Socket] | [Error, null]): void => {
+    const settle = (...args: [null, net.Socket] | [Error, null]): void => {
       if (settled) return
       settled = true
       attempts.delete(attempt)
@@ -155,14 +139,15 @@ function directTransport(
     const attempt = {
       phase: 'dns' as ConnectPhase,
       abort() {
-        for (const s of mine) s.destroy()
-        done(abortError(own), null)
+        for (const s of attemptSockets) s.destroy()
+        settle(abortReason(transportSignal), null)
       }
     }
-    if (own.aborted) return done(abortError(own), null)
+    if (transportSignal.aborted)
+      return settle(abortReason(transportSignal), null)
     attempts.add(attempt)
-    const track = (s: net.Socket): net.Socket => {
-      mine.push(s)
+    const tracked = (s: net.Socket): net.Socket => {
+      attemptSockets.push(s)
       sockets.add(s)
       s.once('close', () => sockets.delete(s))
       return s
@@ -172,48 +157,49 @@ function directTransport(
         if (settled) return
         attempt.phase = 'connect'
         const t0 = performance.now()
-        const socket = track(net.connect({ host: ip, port }))
-        socket.once('error', (err) => done(err, null))
+        const socket = tracked(net.connect({ host: ip, port }))
+        socket.once('error', (err) => settle(err, null))
         socket.once('connect', () => {
           if (measured) timings.connectMs ??= performance.now() - t0
           if (!https) {
             socket.removeAllListeners('error')
-            done(null, socket)
+            settle(null, socket)
             return
           }
           attempt.phase = 'tls'
           const t1 = performance.now()
-          const secure = track(
+          const secure = tracked(
             tls.connect({
               socket,
               servername: net.isIP(hostname) ? undefined : hostname,
               ALPNProtocols: ['http/1.1']
             })
           )
-          secure.once('error', (err) => done(err, null))
+          secure.once('error', (err) => settle(err, null))
           secure.once('secureConnect', () => {
             if (measured) timings.tlsMs ??= performance.now() - t1
             secure.removeAllListeners('error')
-            done(null, secure)
+            settle(null, secure)
           })
         })
       },
-      (err: Error) => done(err, null)
+      (err: Error) => settle(err, null)
     )
   }
-  const dispatcher = make(connect)
+  const dispatcher = makeDispatcher(connect)
   // Redirect targets (goproxy.cn sends large zips to object storage) get
-  // connections of their own: the mirror's connection stays the measured one.
+  // connections of their transportSignal: the mirror's connection stays the measured one.
   let redirects: Agent | undefined
-  const redirectAgent = (): Agent => (redirects ??= new Agent(opts(connect)))
+  const redirectAgent = (): Agent =>
+    (redirects ??= new Agent(dispatcherOptions(connect)))
   const destroyAll = (): void => {
-    const reason = abortError(own)
+    const reason = abortReason(transportSignal)
     for (const a of attempts) a.abort()
     for (const s of sockets) s.destroy()
     void dispatcher.destroy(reason).catch(() => undefined)
     void redirects?.destroy(reason).catch(() => undefined)
   }
-  own.addEventListener('abort', destroyAll, { once: true })
+  transportSignal.addEventListener('abort', destroyAll, { once: true })
   return {
     timings,
     get connecting() {
@@ -225,11 +211,11 @@ function directTransport(
           : p[0]
     },
     request: (path) =>
-      send(base, path, own, (origin) =>
+      getLikeGo(base, path, transportSignal, (origin) =>
         origin === base.origin ? dispatcher : redirectAgent()
       ),
     close: async () => {
-      own.removeEventListener('abort', destroyAll)
+      transportSignal.removeEventListener('abort', destroyAll)
       await Promise.all([dispatcher.destroy(), redirects?.destroy()])
     }
   }
@@ -241,85 +227,18 @@ function directTransport(
  */
 function proxyTransport(base: URL, signal: AbortSignal): Transport {
   const agent = new EnvHttpProxyAgent({ headersTimeout: 0, bodyTimeout: 0 })
-  const own = AbortSignal.any([signal])
+  const transportSignal = AbortSignal.any([signal])
   const destroy = (): void => {
-    void agent.destroy(abortError(own)).catch(() => undefined)
+    void agent.destroy(abortReason(transportSignal)).catch(() => undefined)
   }
-  own.addEventListener('abort', destroy, { once: true })
+  transportSignal.addEventListener('abort', destroy, { once: true })
   return {
     timings: {},
     connecting: undefined,
-    request: (path) => send(base, path, own, () => agent),
+    request: (path) => getLikeGo(base, path, transportSignal, () => agent),
     close: async () => {
-      own.removeEventListener('abort', destroy)
+      transportSignal.removeEventListener('abort', destroy)
       await agent.destroy()
     }
   }
-}
-
-function abortError(signal: AbortSignal): Error {
-  const r: unknown = signal.reason
-  return r instanceof Error ? r : new DOMException('aborted', 'AbortError')
-}
-
-/**
- * GETs `path` under the base's origin and follows redirects as go does: at
- * most 10, and never from an https URL to a plain-http one. The answer is
- * gzip-decoded when the server says so (go asks for gzip and decodes it).
- * The request itself takes no signal (each would add a listener to it): the
- * transport's abort destroys the dispatchers, which rejects it.
- */
-async function send(
-  base: URL,
-  path: string,
-  signal: AbortSignal,
-  dispatcherFor: (origin: string) => Dispatcher
-): Promise<TransportResponse> {
-  let url = new URL(path, base.origin)
-  for (let hops = 0; ; hops++) {
-    if (signal.aborted) throw abortError(signal)
-    const res = await dispatcherFor(url.origin).request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: 'GET',
-      headers: { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip' }
-    })
-    const location = res.headers.location
-    if (!REDIRECTS.has(res.statusCode) || !location) return decoded(res)
-    await res.body.dump()
-    const next = new URL(String(location), url)
-    if (hops >= MAX_REDIRECTS)
-      throw new RedirectError(`stopped after ${MAX_REDIRECTS} redirects`)
-    if (base.protocol === 'https:' && next.protocol !== 'https:') {
-      // Only origin and path: a presigned query would carry a credential.
-      throw new RedirectError(
-        `redirected from secure URL ${url.origin}${url.pathname} to insecure URL ${next.origin}${next.pathname}, which go refuses`
-      )
-    }
-    url = next
-  }
-}
-
-function decoded(res: Dispatcher.ResponseData): TransportResponse {
-  const encoding = String(res.headers['content-encoding'] ?? '')
-    .trim()
-    .toLowerCase()
-  if (encoding !== 'gzip')
-    return { status: res.statusCode, headers: res.headers, body: res.body }
-  // As net/http does: the length is the encoded one, so it is dropped. The
-  // caller reads at most what it wants, so a gzip bomb inflates no further.
-  const headers = { ...res.headers }
-  delete headers['content-length']
-  delete headers['content-encoding']
-  const gunzip = createGunzip()
-  res.body.on('error', (err) => gunzip.destroy(err))
-  gunzip.on('close', () => res.body.destroy())
-  res.body.pipe(gunzip)
-  const body = Object.assign(gunzip, {
-    dump: async () => {
-      gunzip.destroy()
-      await res.body.dump()
-    }
-  })
-  return { status: res.statusCode, headers, body }
 }

@@ -5,6 +5,7 @@ import {
   renderDownloadSection
 } from '../download/summary.js'
 import { renderPrivacySection } from '../privacy/report.js'
+import { groupFailures } from '../probe/failure-groups.js'
 import type { MirrorProbe } from '../probe/result.js'
 import type { RunReport } from './report.js'
 
@@ -118,9 +119,13 @@ function renderProbeTable(r: RunReport): string {
   if (failures.length > 0) {
     lines.push('', '<details><summary>Probe failures</summary>', '')
     for (const p of failures) {
-      for (const f of p.failures) {
+      for (const { kind, count, example: f } of groupFailures(p.failures)) {
+        const what =
+          count > 1
+            ? `: **${kind}** ×${count}, e.g. \`${cell(f.request)}\`:`
+            : ` \`${cell(f.request)}\`: **${kind}**`
         lines.push(
-          `- ${cell(p.url)} \`${cell(f.request)}\`: **${f.kind}** ${cell(f.detail)}${f.retryAfterSec !== undefined ? ` (Retry-After ${f.retryAfterSec} s)` : ''}`
+          `- ${cell(p.url)}${what} ${cell(f.detail)}${f.retryAfterSec !== undefined ? ` (Retry-After ${f.retryAfterSec} s)` : ''}`
         )
       }
     }

@@ -75,7 +75,7 @@ export function synthesizeChain(input: ChainInput): ChainResult {
         : 'No candidate mirror passed its probe; only the private proxy is in GOPROXY.'
     )
   }
-  const sep = input.fallbackOn === 'any-error' ? '|' : ','
+  const separator = input.fallbackOn === 'any-error' ? '|' : ','
   const entries: ChainEntry[] = [
     ...input.privateProxies.map((url) => ({
       url,
@@ -96,11 +96,12 @@ export function synthesizeChain(input: ChainInput): ChainResult {
     })
   }
   let goproxy = input.privateProxies.join(',')
-  const pub = [
+  const publicEntries = [
     ...chosen.map((r) => r.url),
     ...(input.directFallback ? ['direct'] : [])
   ]
-  if (pub.length > 0) goproxy += (goproxy ? ',' : '') + pub.join(sep)
+  if (publicEntries.length > 0)
+    goproxy += (goproxy ? ',' : '') + publicEntries.join(separator)
   return {
     goproxy,
     firstMirror: chosen[0]?.url ?? 'direct',

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto'
-import type { FailureKind, MirrorProbe } from '../probe/result.js'
+import type {
+  FailureKind,
+  MirrorProbe,
+  MirrorTimings
+} from '../probe/result.js'
+import { groupFailures } from '../probe/failure-groups.js'
 
 /** What this project's download will ask of a mirror. */
 export interface Workload {
@@ -38,6 +43,15 @@ const FATAL: ReadonlySet<FailureKind> = new Set([
   'checksum'
 ])
 
+// Failures of these kinds leave a mirror usable but ranked below clean ones.
+const DEGRADING: readonly FailureKind[] = [
+  'rate-limited',
+  'server-error',
+  'upstream',
+  'timeout',
+  'network'
+]
+
 // Throughput assumed for a mirror whose zip read did not finish in time.
 const UNMEASURED_BPS = 256 * 1024
 
@@ -45,33 +59,20 @@ const UNMEASURED_BPS = 256 * 1024
 // mirror's bandwidth is mostly a per-connection limit (server throttles, the
 // TCP window over a long path), so both terms divide by the concurrency.
 export function expectedMs(
-  p: Pick<MirrorProbe, 'timings'>,
-  w: Workload,
+  p: { timings: Pick<MirrorTimings, 'ttfbMs' | 'throughputBps'> },
+  workload: Workload,
   fallbackBps = UNMEASURED_BPS
 ): number | undefined {
   const latency = p.timings.ttfbMs
   if (latency === undefined) return undefined
   const bps = p.timings.throughputBps ?? fallbackBps
   return (
-    (w.requests * latency + (w.bytes / bps) * 1000) / Math.max(1, w.concurrency)
+    (workload.requests * latency + (workload.bytes / bps) * 1000) /
+    Math.max(1, workload.concurrency)
   )
 }
 
-/**
- * The least time a mirror still being probed could end up with: its latency
- * is at least the median so far and at least the wait on the request that is
- * still open; its bandwidth could be unlimited.
- */
-export function lowerBoundMs(
-  samples: number[],
-  openForMs: number,
-  w: Workload
-): number {
-  const latency = median(openForMs > 0 ? [...samples, openForMs] : samples)
-  return (w.requests * latency) / Math.max(1, w.concurrency)
-}
-
-export function median(xs: number[]): number {
+export function median(xs: readonly number[]): number {
   if (xs.length === 0) return 0
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
@@ -102,18 +103,14 @@ export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
       ]
     }
   }
-  const kinds = new Set(p.failures.map((f) => f.kind))
-  for (const k of [
-    'rate-limited',
-    'server-error',
-    'upstream',
-    'timeout',
-    'network'
-  ] as const) {
-    if (kinds.has(k)) {
-      const f = p.failures.find((x) => x.kind === k)
-      reasons.push(`${k}: ${f?.detail ?? ''}`.trim())
-    }
+  // One reason per kind, in this order, with how often it happened.
+  const groups = groupFailures(p.failures)
+  for (const k of DEGRADING) {
+    const g = groups.find((x) => x.kind === k)
+    if (g)
+      reasons.push(
+        `${k}${g.count > 1 ? ` ×${g.count}` : ''}: ${g.example.detail}`.trim()
+      )
   }
   const tier = reasons.length > 0 ? 'degraded' : 'healthy'
   // Stopped because it could no longer come first, or by the deadline: its
@@ -132,7 +129,7 @@ const TIER_ORDER: Record<Tier, number> = { healthy: 0, degraded: 1, failed: 2 }
  */
 export function rankMirrors(
   probes: MirrorProbe[],
-  w: Workload,
+  workload: Workload,
   tieSeed: string,
   tieMargin = 0.05
 ): MirrorRanking[] {
@@ -146,7 +143,8 @@ export function rankMirrors(
     measured.length > 0 ? Math.min(...measured) : UNMEASURED_BPS
   const rows = probes.map((p) => {
     const { tier, reasons } = tierOf(p)
-    const exp = tier === 'failed' ? undefined : expectedMs(p, w, fallbackBps)
+    const expected =
+      tier === 'failed' ? undefined : expectedMs(p, workload, fallbackBps)
     if (tier !== 'failed' && p.timings.throughputBps === undefined) {
       reasons.push('throughput not measured; assumed the slowest seen')
     }
@@ -161,7 +159,7 @@ export function rankMirrors(
       found: p.found,
       sampled: p.sampled,
       missing: p.missing.length,
-      expectedMs: exp,
+      expectedMs: expected,
       reasons
     } as MirrorRanking
   })

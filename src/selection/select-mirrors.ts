@@ -1,7 +1,9 @@
 import * as core from '@actions/core'
 import { synthesizeChain } from './chain.js'
 import type { ProjectInputs, SelectionInputs } from '../inputs/read-inputs.js'
+import { failureGroupsLine } from '../probe/failure-groups.js'
 import { probeMirrors } from '../probe/probe-mirrors.js'
+import type { MirrorProbe } from '../probe/result.js'
 import { estimateWorkload, planProbe, readProjectSums } from '../probe/plan.js'
 import { median, rankMirrors } from './rank.js'
 import type { RunReport } from '../report/report.js'
@@ -17,39 +19,34 @@ const ZIP_TIME_BOX_MS = 1500
  * direct-fallback is off.
  */
 export async function selectMirrors(
-  sel: SelectionInputs,
+  selection: SelectionInputs,
   project: ProjectInputs,
   isPrivate: (path: string) => boolean,
   ctx: RunnerContext,
   report: RunReport
 ): Promise<NonNullable<RunReport['chain']>> {
   const sums = await readProjectSums(project.workingDirectory)
-  const plan = planProbe(sums, sel.probeModules, isPrivate, ctx.tieSeed)
-  const t0 = performance.now()
+  const plan = planProbe(sums, selection.probeModules, isPrivate, ctx.tieSeed)
+  const probeStart = performance.now()
   const probes = await core.group(
-    `Probing ${sel.mirrors.length} mirrors`,
+    `Probing ${selection.mirrors.length} mirrors`,
     async () => {
-      const res = await probeMirrors(sel.mirrors, {
+      const probes = await probeMirrors(selection.mirrors, {
         modules: plan.modules,
         freshness: plan.freshness,
-        deadlineMs: sel.probeTimeoutMs,
-        zipTimeBoxMs: Math.min(ZIP_TIME_BOX_MS, sel.probeTimeoutMs / 2),
+        deadlineMs: selection.probeTimeoutMs,
+        zipTimeBoxMs: Math.min(ZIP_TIME_BOX_MS, selection.probeTimeoutMs / 2),
         workload: estimateWorkload(plan.entries, undefined)
       })
-      for (const p of res) {
-        const failures = p.failures.map((f) => f.kind).join(', ')
-        core.info(
-          `${p.url}: ${p.found}/${p.sampled} found, ttfb ${p.timings.ttfbMs?.toFixed(0) ?? '–'} ms${failures ? `, ${failures}` : ''}`
-        )
-      }
-      return res
+      for (const p of probes) core.info(probeLine(p))
+      return probes
     }
   )
   report.probe = {
     modules: plan.modules.map(({ path, version }) => ({ path, version })),
     freshnessChecked: plan.freshness.length,
     source: plan.source,
-    durationMs: performance.now() - t0,
+    durationMs: performance.now() - probeStart,
     mirrors: probes
   }
   // Mirrors read the same zips, so any reading gives the typical zip size.
@@ -66,12 +63,18 @@ export async function selectMirrors(
   )
   report.ranking = rankMirrors(probes, workload, ctx.tieSeed)
   report.chain = synthesizeChain({
-    privateProxies: sel.privateProxies,
+    privateProxies: selection.privateProxies,
     ranking: report.ranking,
-    maxMirrors: sel.maxMirrors,
-    fallbackOn: sel.fallbackOn,
-    directFallback: sel.directFallback,
-    privateStrict: sel.privateStrict
+    maxMirrors: selection.maxMirrors,
+    fallbackOn: selection.fallbackOn,
+    directFallback: selection.directFallback,
+    privateStrict: selection.privateStrict
   })
   return report.chain
+}
+
+// One line per mirror: what it served first, then its failures grouped by kind.
+function probeLine(p: MirrorProbe): string {
+  const failures = failureGroupsLine(p.failures)
+  return `${p.url}: ${p.found}/${p.sampled} found, ttfb ${p.timings.ttfbMs?.toFixed(0) ?? '–'} ms${failures ? `; ${failures}` : ''}`
 }

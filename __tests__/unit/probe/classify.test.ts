@@ -1,14 +1,10 @@
 import { describeError } from '../../../src/errors.js'
 import { describe, expect, it } from '@jest/globals'
-import { zipSync, strToU8 } from 'fflate'
-import { randomBytes } from 'node:crypto'
 import {
-  checkBody,
   classifyError,
   classifyStatus,
   errorCodes,
-  parseRetryAfter,
-  zipLooksComplete
+  parseRetryAfter
 } from '../../../src/probe/classify.js'
 
 describe('classifyStatus', () => {
@@ -191,107 +187,5 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined()
     expect(parseRetryAfter('', now)).toBeUndefined()
     expect(parseRetryAfter('soon', now)).toBeUndefined()
-  })
-})
-
-describe('checkBody', () => {
-  const html = Buffer.from(
-    '\n  <!DOCTYPE html><html><head><title>Log in to Wi-Fi</title></head><body>…</body></html>'
-  )
-
-  it('rejects an HTML captive page for every file kind', () => {
-    expect(checkBody('info', html, 'v1.0.0')).toMatch(/HTML page/)
-    expect(checkBody('mod', html)).toMatch(/HTML page/)
-    expect(
-      checkBody('list', Buffer.from('<html><body>hi</body></html>'))
-    ).toMatch(/HTML page/)
-    expect(checkBody('zip', html)).toMatch(/HTML page instead of a zip/)
-  })
-
-  it('checks .info JSON and its Version', () => {
-    const info = (v: unknown) =>
-      Buffer.from(JSON.stringify({ Version: v, Time: '2024-08-01T00:00:00Z' }))
-    expect(checkBody('info', info('v1.0.0'), 'v1.0.0')).toBeUndefined()
-    expect(checkBody('info', info('v1.0.0'))).toBeUndefined()
-    expect(checkBody('info', info('v1.0.1'), 'v1.0.0')).toBe(
-      '.info for v1.0.1 instead of v1.0.0'
-    )
-    expect(checkBody('info', info(7), 'v1.0.0')).toBe('.info without a Version')
-    expect(checkBody('info', Buffer.from('{"Time":"x"}'))).toBe(
-      '.info without a Version'
-    )
-    expect(checkBody('info', Buffer.from('{"Version": "v1'))).toBe(
-      '.info is not JSON'
-    )
-  })
-
-  it('requires a module line in a .mod', () => {
-    expect(
-      checkBody('mod', Buffer.from('module golang.org/x/text\n\ngo 1.18\n'))
-    ).toBeUndefined()
-    expect(
-      checkBody(
-        'mod',
-        Buffer.from('// Deprecated: use v2\n\nmodule example.com/m\n')
-      )
-    ).toBeUndefined()
-    expect(checkBody('mod', Buffer.from('go 1.22\nrequire x v1.0.0\n'))).toBe(
-      '.mod without a module line'
-    )
-    expect(checkBody('mod', Buffer.from(''))).toBe('.mod without a module line')
-    expect(checkBody('mod', Buffer.from('modules are fun'))).toBe(
-      '.mod without a module line'
-    )
-  })
-
-  it('requires the zip local-file-header magic', () => {
-    const zip = Buffer.from(
-      zipSync({ 'm@v1.0.0/go.mod': strToU8('module m\n') })
-    )
-    expect(checkBody('zip', zip)).toBeUndefined()
-    expect(checkBody('zip', Buffer.from('PK'))).toBe('not a zip file')
-    expect(checkBody('zip', Buffer.from('{"error":"x"}'))).toBe(
-      'not a zip file'
-    )
-    expect(checkBody('zip', Buffer.alloc(0))).toBe('not a zip file')
-  })
-
-  it('leaves a plain list alone', () => {
-    expect(checkBody('list', Buffer.from('v1.0.0\nv1.1.0\n'))).toBeUndefined()
-  })
-})
-
-describe('zipLooksComplete', () => {
-  const zip = Buffer.from(
-    zipSync(
-      {
-        'example.com/m@v1.0.0/go.mod': strToU8('module example.com/m\n'),
-        'example.com/m@v1.0.0/big.bin': randomBytes(100_000),
-        'example.com/m@v1.0.0/m.go': strToU8('package m\n'.repeat(500))
-      },
-      { level: 6 }
-    )
-  )
-
-  it('accepts a whole zip', () => {
-    expect(zipLooksComplete(zip)).toBe(true)
-  })
-
-  it('rejects a zip cut anywhere', () => {
-    for (const cut of [1, 10, 22, 100, 1000, zip.length >> 1, zip.length - 4]) {
-      expect([
-        cut,
-        zipLooksComplete(zip.subarray(0, zip.length - cut))
-      ]).toEqual([cut, false])
-    }
-  })
-
-  it('rejects empty and tiny bodies', () => {
-    expect(zipLooksComplete(Buffer.alloc(0))).toBe(false)
-    expect(zipLooksComplete(Buffer.from('PK\x05\x06'))).toBe(false)
-  })
-
-  it('accepts an empty zip (only the end record)', () => {
-    expect(zipLooksComplete(Buffer.from(zipSync({})))).toBe(true)
   })
 })

@@ -173,6 +173,25 @@ describe('renderSummary', () => {
     )
   })
 
+  it('groups a mirror’s repeated failures by kind, with a count and one example', () => {
+    const r = buildReport()
+    const dead = r.probe!.mirrors.find((m) => m.url === 'https://dead.test')!
+    dead.failures = ['info', 'mod'].flatMap((ext) =>
+      ['v0.17.0', 'v0.18.0'].map((v) => ({
+        kind: 'server-error' as const,
+        request: `/golang.org/x/text/@v/${v}.${ext}`,
+        status: 500,
+        detail: `HTTP 500 (${v}.${ext})`
+      }))
+    )
+    const grouped = renderSummary(r)
+      .split('\n')
+      .filter((l) => l.startsWith('- https://dead.test'))
+    expect(grouped).toEqual([
+      '- https://dead.test: **server-error** ×4, e.g. `/golang.org/x/text/@v/v0.17.0.info`: HTTP 500 (v0.17.0.info)'
+    ])
+  })
+
   it('explains the chain and what was left out', () => {
     const start = lines.indexOf('### Why this chain')
     expect(start).toBeGreaterThan(0)

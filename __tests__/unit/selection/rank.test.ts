@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import {
   expectedMs,
-  lowerBoundMs,
   median,
   rankMirrors,
   tierOf,
@@ -95,22 +94,6 @@ describe('expectedMs', () => {
   })
 })
 
-describe('lowerBoundMs', () => {
-  it('counts the request still open as a latency sample', () => {
-    expect(lowerBoundMs([10, 20, 30], 0, w)).toBe((60 * 20) / 4)
-    expect(lowerBoundMs([10, 20], 500, w)).toBe((60 * 20) / 4)
-    expect(lowerBoundMs([100], 300, w)).toBe((60 * 200) / 4)
-    expect(lowerBoundMs([], 1000, w)).toBe((60 * 1000) / 4)
-  })
-
-  it('never exceeds the expected time once all samples are in', () => {
-    const p = probe('https://a.test', { ttfbMs: 20, bps: MiB })
-    expect(lowerBoundMs([20, 20, 20], 0, w)).toBeLessThanOrEqual(
-      expectedMs(p, w)!
-    )
-  })
-})
-
 describe('tierOf', () => {
   it('calls a clean probe healthy', () => {
     expect(tierOf(probe('https://a.test'))).toEqual({
@@ -172,6 +155,27 @@ describe('tierOf', () => {
   ] as const)('degrades a mirror on %s', (kind) => {
     const t = tierOf(probe('https://a.test', { failures: [{ kind }] }))
     expect(t).toEqual({ tier: 'degraded', reasons: [`${kind}: boom`] })
+  })
+
+  it('gives one reason per kind, counting repeats, with the first detail', () => {
+    const t = tierOf(
+      probe('https://a.test', {
+        found: 2,
+        unasked: 1,
+        failures: [
+          { kind: 'timeout', detail: 'stalled' },
+          ...[502, 503, 504].map((status) => ({
+            kind: 'server-error' as const,
+            status,
+            detail: `HTTP ${status}`
+          }))
+        ]
+      })
+    )
+    expect(t).toEqual({
+      tier: 'degraded',
+      reasons: ['server-error ×3: HTTP 502', 'timeout: stalled']
+    })
   })
 
   it('fails a mirror that served none of the sampled versions', () => {
