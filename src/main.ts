@@ -4,11 +4,8 @@ import { defaultModCache } from './cache/go-env.js'
 import { planCacheEnv, restoreCaches } from './cache/restore.js'
 import { markCacheMainCompleted } from './cache/state.js'
 import { findDependencyFiles } from './gomod/dependency-files.js'
-import {
-  finishDownloads,
-  runDownloadPhase,
-  writeReportFile
-} from './download/phase.js'
+import { finishDownloads, runDownloadPhase } from './download/phase.js'
+import { writeReportFile } from './report/write-report.js'
 import { checkEffectiveConfig } from './env/effective-config.js'
 import { EnvPlan } from './env/env-plan.js'
 import { keptOffChain } from './selection/goproxy-off.js'

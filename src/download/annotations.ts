@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import type { ChainResult } from '../selection/chain.js'
-import type { DownloadFailure, DownloadsReport } from './attribution.js'
+import type { DownloadFailure, DownloadsReport } from './downloads-report.js'
 import {
   findRequireLine,
   findToolchainLine,

@@ -1,9 +1,9 @@
 // The downloads phase as main.ts calls it: prefetch in every module root,
-// then annotations, outputs, the report file and fail-on-error.
+// then annotations, outputs and fail-on-error.
 import * as core from '@actions/core'
-import { mkdir, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { analyzeDownloads, type DownloadsReport } from './attribution.js'
+import { analyzeDownloads } from './analyze.js'
+import type { DownloadsReport } from './downloads-report.js'
 import {
   downloadAnnotations,
   failedModulesOutput,
@@ -115,19 +115,4 @@ export function finishDownloads(
         failures.map((f) => `${moduleLabel(f)} (${f.kind})`).join(', ')
     )
   }
-}
-
-/** Writes the JSON report under RUNNER_TEMP and sets the `report` output. */
-export async function writeReportFile(
-  report: RunReport,
-  dir = process.env.RUNNER_TEMP || process.cwd()
-): Promise<string> {
-  await mkdir(dir, { recursive: true })
-  const file = path.join(
-    dir,
-    `setup-goproxy-report-${Date.now().toString(36)}.json`
-  )
-  await writeFile(file, JSON.stringify(report, null, 2) + '\n')
-  core.setOutput('report', file)
-  return file
 }

@@ -8,7 +8,7 @@ import {
   NO_SOURCE,
   type DownloadsReport,
   type SourceStats
-} from './attribution.js'
+} from './downloads-report.js'
 import { moduleLabel, triedText } from './annotations.js'
 import type { RunReport } from '../report/report.js'
 

@@ -1,5 +1,5 @@
 import type { CacheReport } from '../cache/report.js'
-import type { DownloadsReport } from '../download/attribution.js'
+import type { DownloadsReport } from '../download/downloads-report.js'
 import type { EnvEntry } from '../env/env-plan.js'
 import type { MirrorProbe } from '../probe/result.js'
 import type { MirrorRanking } from '../selection/rank.js'

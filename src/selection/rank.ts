@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { FailureKind, MirrorProbe } from '../probe/result.js'
+import type { FailureKind } from '../report/failure-kinds.js'
+import type { MirrorProbe } from '../probe/result.js'
 
 /** What this project's download will ask of a mirror. */
 export interface Workload {

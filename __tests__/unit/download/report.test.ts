@@ -3,11 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  analyzeDownloads,
-  runParsers,
-  type DownloadsReport
-} from '../../../src/download/attribution.js'
+import { analyzeDownloads } from '../../../src/download/analyze.js'
+import type { DownloadsReport } from '../../../src/download/downloads-report.js'
+import { runParsers } from '../../../src/download/run-collector.js'
 import {
   downloadAnnotations,
   failedModulesOutput,

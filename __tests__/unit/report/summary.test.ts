@@ -139,7 +139,7 @@ describe('renderSummary', () => {
     const rows = lines.slice(header + 2, header + 7)
     for (const r of rows) expect(cellPipes(r)).toBe(10)
     expect(rows[0]).toBe(
-      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20.0 MiB/s | ' +
+      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20 MiB/s | ' +
         `${rows[0].split(' | ')[7]} | 200 |`
     )
     expect(rows[1]).toMatch(

@@ -1,21 +1,14 @@
+// One test per recorded run of go's output (every scenario, every recorded
+// go version): long because each scenario is its own case.
 import { describe, expect, test } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { analyzeDownloads } from '../../../src/download/analyze.js'
+import { classifyFailure } from '../../../src/download/diagnose-failure.js'
 import {
-  JsonStreamParser,
-  StderrParser,
-  classifyFailure,
-  classifyUrl,
-  parseGetLine,
-  parseGoproxy,
-  type GoModDownloadJson,
-  type StderrEvent
-} from '../../../src/download/parse-go-output.js'
-import {
-  analyzeDownloads,
   runParsers,
   type RootRun
-} from '../../../src/download/attribution.js'
+} from '../../../src/download/run-collector.js'
 
 const FIXTURES = fileURLToPath(
   new URL('../../fixtures/download/', import.meta.url)
@@ -74,177 +67,6 @@ function analyze(version: string, name: string) {
   })
   return { report, meta, run }
 }
-
-describe('parseGetLine', () => {
-  test('start, status, transport error and policy forms', () => {
-    expect(parseGetLine('# get https://p.test/a/@v/v1.0.0.info')).toEqual({
-      type: 'get-start',
-      url: 'https://p.test/a/@v/v1.0.0.info'
-    })
-    expect(
-      parseGetLine('# get https://p.test/a/@v/list: 200 OK (0.165s)')
-    ).toEqual({
-      type: 'get-done',
-      url: 'https://p.test/a/@v/list',
-      status: 200,
-      statusText: 'OK',
-      seconds: 0.165
-    })
-    expect(
-      parseGetLine(
-        '# get http://127.0.0.1:9/a/@v/v1.0.0.mod: Get "http://127.0.0.1:9/a/@v/v1.0.0.mod": dial tcp 127.0.0.1:9: connect: connection refused'
-      )
-    ).toMatchObject({
-      type: 'get-done',
-      error: expect.stringContaining('connection refused')
-    })
-    expect(parseGetLine('# get http://p.test/x: insecure')).toMatchObject({
-      error: 'insecure'
-    })
-    expect(parseGetLine('go: downloading x')).toBeUndefined()
-  })
-})
-
-describe('parseGoproxy and classifyUrl', () => {
-  test('separators, bare hosts and the end of the list', () => {
-    expect(
-      parseGoproxy('goproxy.cn|https://a.test/p/,direct,https://never.test')
-    ).toEqual([
-      { url: 'https://goproxy.cn', fallBackOnError: true },
-      { url: 'https://a.test/p', fallBackOnError: false },
-      { url: 'direct', fallBackOnError: false }
-    ])
-    expect(parseGoproxy(' , ')).toEqual([])
-  })
-
-  test('longest prefix wins and paths are unescaped', () => {
-    const bases = ['https://m.test', 'https://m.test/private', 'direct']
-    expect(
-      classifyUrl(
-        'https://m.test/private/example.test/%21gamma/@v/v1.0.0.zip',
-        bases
-      )
-    ).toEqual({
-      source: 'https://m.test/private',
-      kind: 'zip',
-      module: 'example.test/Gamma',
-      version: 'v1.0.0'
-    })
-    expect(
-      classifyUrl('https://m.test/privatex/a/@v/list', bases)
-    ).toMatchObject({
-      source: 'https://m.test',
-      kind: 'list',
-      module: 'privatex/a'
-    })
-    expect(
-      classifyUrl('https://m.test/sumdb/sum.golang.org/supported', bases)
-    ).toMatchObject({
-      source: 'https://m.test',
-      kind: 'sumdb'
-    })
-    expect(
-      classifyUrl('https://sum.golang.org/lookup/a.test/b@v1.0.0', bases)
-    ).toMatchObject({
-      source: 'direct',
-      kind: 'sumdb'
-    })
-    expect(
-      classifyUrl('https://git.acme.test/team/lib?go-get=1', bases)
-    ).toEqual({
-      source: 'direct',
-      kind: 'go-get',
-      module: 'git.acme.test/team/lib'
-    })
-  })
-})
-
-describe('stream parsers', () => {
-  test('JSON objects split anywhere, braces inside strings', () => {
-    const got: GoModDownloadJson[] = []
-    const p = new JsonStreamParser((o) => got.push(o))
-    const text =
-      '{\n\t"Path": "a.test/x",\n\t"Error": "a.test/x@v1.0.0: bad } { \\"q\\""\n}\n{\n\t"Path": "b.test/y", "Version": "v2.0.0"\n}\n'
-    for (const c of text) p.push(c)
-    p.end()
-    expect(got).toEqual([
-      { Path: 'a.test/x', Error: 'a.test/x@v1.0.0: bad } { "q"' },
-      { Path: 'b.test/y', Version: 'v2.0.0' }
-    ])
-    expect(p.garbage).toEqual([])
-  })
-
-  test('multi-line go errors and checksum blocks', () => {
-    const events: StderrEvent[] = []
-    const p = new StderrParser((e) => events.push(e))
-    p.push(
-      'go: a.test/x@v1.0.0: reading https://m.test/a.test/x/@v/v1.0.0.mod: 403 Forbidden\n\tserver response: nope\n'
-    )
-    p.push(
-      "verifying b.test/y@v1.2.0/go.mod: checksum mismatch\n\tdownloaded: h1:AAA=\n\tgo.sum:     h1:BBB=\n\nSECURITY ERROR\nThis download does NOT match.\n\nFor more information, see 'go help module-auth'.\n"
-    )
-    p.push('something else')
-    p.end()
-    expect(events).toEqual([
-      {
-        type: 'error',
-        module: 'a.test/x',
-        version: 'v1.0.0',
-        message:
-          'a.test/x@v1.0.0: reading https://m.test/a.test/x/@v/v1.0.0.mod: 403 Forbidden\n\tserver response: nope'
-      },
-      {
-        type: 'checksum',
-        module: 'b.test/y',
-        version: 'v1.2.0',
-        file: 'mod',
-        downloaded: 'h1:AAA=',
-        goSum: 'h1:BBB='
-      }
-    ])
-    expect(p.otherLines).toEqual(['something else'])
-  })
-})
-
-describe('classifyFailure', () => {
-  test.each([
-    ['a@v1.0.0: reading https://m/a/@v/v1.0.0.zip: 404 Not Found', 'missing'],
-    ['a@v1.0.0: reading https://m/a/@v/v1.0.0.mod: 410 Gone', 'missing'],
-    [
-      'a@v1.0.0: reading https://m/a/@v/v1.0.0.mod: 502 Bad Gateway',
-      'server-error'
-    ],
-    [
-      'a@v1.0.0: reading https://m/a/@v/v1.0.0.mod: 429 Too Many Requests',
-      'rate-limited'
-    ],
-    ['a@v1.0.0: reading https://m/a/@v/v1.0.0.mod: 403 Forbidden', 'auth'],
-    [
-      "git.acme.test/x@v1.0.0: git ls-remote -q origin in /c: exit status 128:\n\tfatal: could not read Username for 'https://git.acme.test': terminal prompts disabled",
-      'auth'
-    ],
-    [
-      'a@v1.0.0: Get "http://127.0.0.1:9/a": dial tcp 127.0.0.1:9: connect: connection refused',
-      'network'
-    ],
-    [
-      'a@v1.0.0: verifying go.mod: a@v1.0.0/go.mod: reading http://m/sumdb/sum.golang.org/supported: 500 Internal Server Error',
-      'sumdb'
-    ],
-    ['verifying a@v1.0.0: checksum mismatch', 'checksum'],
-    ['download go1.99.1 for linux/amd64: toolchain not available', 'toolchain'],
-    [
-      'a@v1.0.0: read "https://m/a/@v/v1.0.0.zip": unexpected EOF',
-      'server-error'
-    ]
-  ])('%s → %s', (message, kind) => {
-    expect(classifyFailure(message)).toBe(kind)
-  })
-
-  test('an unanswered request makes it a timeout', () => {
-    expect(classifyFailure('no answer', [{ inFlight: true }])).toBe('timeout')
-  })
-})
 
 describe.each(VERSIONS)('recorded output of %s', (version) => {
   test('ok: every file from the one mirror', () => {
