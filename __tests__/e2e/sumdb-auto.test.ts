@@ -151,7 +151,7 @@ describeNs('sumdb: auto against loopback endpoints', () => {
     )
     expect(cnRequests).toEqual([])
     expect(r.main.summary).toContain(
-      `Checksum database: \`sum.golang.org\` (sum.golang.org through ${proxies200.url}`
+      `Checksum database: \`sum.golang.org\` (through ${proxies200.url}, which proxies the checksum database)`
     )
   })
 

@@ -12,6 +12,7 @@ import {
   parseGoWorkUses
 } from '../gomod/go-mod-files.js'
 import type { MirrorRanking } from '../selection/rank.js'
+import { groupBy, kindCount } from '../report/failure-kinds.js'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -30,6 +31,25 @@ export function moduleLabel(f: { module?: string; version?: string }): string {
   if (f.module === 'golang.org/toolchain' && f.version?.startsWith('go'))
     return `toolchain ${f.version}`
   return f.version ? `${f.module}@${f.version}` : f.module
+}
+
+/**
+ * Per kind, the module when it is the only one, else the count and one
+ * example: a dead mirror fails every module the same way.
+ * "missing ×3 (e.g. a.test/x@v1.0.0), b.test/y@v1.2.0 (checksum)"
+ */
+export function failuresByKindText(
+  failures: readonly DownloadFailure[],
+  code: (label: string) => string = (label) => label
+): string {
+  return groupBy(failures, (f) => f.kind)
+    .map((group) => {
+      const label = code(moduleLabel(group[0]))
+      return group.length === 1
+        ? `${label} (${group[0].kind})`
+        : `${kindCount(group[0].kind, group.length)} (e.g. ${label})`
+    })
+    .join(', ')
 }
 
 /** "A answered mod: 404 Not Found; B answered zip: 502 Bad Gateway" */

@@ -7,7 +7,7 @@ import type { DownloadsReport } from './downloads-report.js'
 import {
   downloadAnnotations,
   failedModulesOutput,
-  moduleLabel,
+  failuresByKindText,
   workspaceReader
 } from './annotations.js'
 import type { DownloadInputs } from '../inputs/download-inputs.js'
@@ -111,8 +111,7 @@ export function finishDownloads(
   const failures = d?.failures ?? []
   if (failures.length > 0 && inputs.failOnError) {
     core.setFailed(
-      `${failures.length} module download(s) failed: ` +
-        failures.map((f) => `${moduleLabel(f)} (${f.kind})`).join(', ')
+      `${failures.length} module download(s) failed: ${failuresByKindText(failures)}`
     )
   }
 }

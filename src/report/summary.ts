@@ -1,3 +1,4 @@
+import { FAILURE_TEXT, groupBy, kindCount } from './failure-kinds.js'
 import { cell, formatBytes, formatMs } from './markdown.js'
 import { renderCacheSection } from '../cache/report.js'
 import {
@@ -114,19 +115,30 @@ function renderProbeTable(r: RunReport): string {
       `| ${k?.position ?? '–'} | ${cell(p.url)} | ${verdict} | ${p.found}/${p.sampled} | ${ms(p.timings.ttfbMs)} | ${ms(p.timings.dnsMs)} / ${ms(p.timings.connectMs)} / ${ms(p.timings.tlsMs)} | ${throughput(p)} | ${k?.expectedMs !== undefined ? formatMs(k.expectedMs) : '–'} | ${p.sumdbSupported ?? p.sumdbError ?? '–'} |`
     )
   }
-  const failures = r.probe.mirrors.filter((p) => p.failures.length > 0)
-  if (failures.length > 0) {
-    lines.push('', '<details><summary>Probe failures</summary>', '')
-    for (const p of failures) {
-      for (const f of p.failures) {
-        lines.push(
-          `- ${cell(p.url)} \`${cell(f.request)}\`: **${f.kind}** ${cell(f.detail)}${f.retryAfterSec !== undefined ? ` (Retry-After ${f.retryAfterSec} s)` : ''}`
-        )
-      }
-    }
+  const failing = r.probe.mirrors.filter((p) => p.failures.length > 0)
+  if (failing.length > 0) {
+    const count = failing.reduce((n, p) => n + p.failures.length, 0)
+    lines.push(
+      '',
+      `<details><summary>Probe failures (${count} on ${failing.length} mirror${failing.length === 1 ? '' : 's'})</summary>`,
+      ''
+    )
+    for (const p of failing) lines.push(...probeFailureLines(p))
     lines.push('', '</details>')
   }
   return lines.join('\n')
+}
+
+// One line per mirror and kind: a dead mirror fails every request the same
+// way, and one example with its count says it all.
+function probeFailureLines(p: MirrorProbe): string[] {
+  return groupBy(p.failures, (f) => f.kind).map((group) => {
+    const f = group[0]
+    const retry =
+      f.retryAfterSec !== undefined ? ` (Retry-After ${f.retryAfterSec} s)` : ''
+    const example = group.length > 1 ? 'e.g. ' : ''
+    return `- ${cell(p.url)}: **${kindCount(f.kind, group.length)}**, ${FAILURE_TEXT[f.kind]}; ${example}\`${cell(f.request)}\`: ${cell(f.detail)}${retry}`
+  })
 }
 
 function renderChain(r: RunReport): string {
@@ -145,17 +157,23 @@ function renderChain(r: RunReport): string {
 
 function renderEnvironment(r: RunReport): string {
   if (r.env.length === 0 && !r.effective?.length) return ''
-  const lines = [
-    '### Exported environment',
-    '',
-    '| Variable | Value | Why |',
-    '|---|---|---|'
-  ]
-  for (const e of r.env)
-    lines.push(`| ${e.name} | \`${cell(e.value)}\` | ${cell(e.reason)} |`)
+  const lines = ['### Exported environment', '']
+  // What go will really use is news; the table of what was exported is detail.
   if (r.effective?.length) {
-    lines.push('', '**What go will really use differs:**')
+    lines.push('**What go will really use differs:**')
     for (const f of r.effective) lines.push(`- ${f.name}: ${cell(f.message)}`)
+    lines.push('')
+  }
+  if (r.env.length > 0) {
+    lines.push(
+      `<details><summary>${r.env.length} variable${r.env.length === 1 ? '' : 's'} exported, and why</summary>`,
+      '',
+      '| Variable | Value | Why |',
+      '|---|---|---|'
+    )
+    for (const e of r.env)
+      lines.push(`| ${e.name} | \`${cell(e.value)}\` | ${cell(e.reason)} |`)
+    lines.push('', '</details>')
   }
   return lines.join('\n')
 }

@@ -276,12 +276,36 @@ describe('summary', () => {
     const md = renderDownloadSection(runReport(fromFixture('tampered-zip')))
     expect(md).toContain('#### Failed downloads')
     expect(md).toMatch(
-      /\| `example\.test\/alpha@v1\.2\.0` \| \*\*checksum\*\* \| bad bits served by http:\/\/127\.0\.0\.1:\d+; /
+      /\| `example\.test\/alpha@v1\.2\.0` \| \*\*checksum\*\*: the bits do not match go\.sum \| bad bits served by http:\/\/127\.0\.0\.1:\d+; /
     )
     expect(md).toContain('do not update go.sum')
     expect(md).toMatch(
       /<details><summary>go output for each failure<\/summary>[\s\S]*checksum mismatch\n\tdownloaded: h1:/
     )
+  })
+
+  test('modules that failed the same way share a row and a headline entry', () => {
+    const d = fromFixture('missing')
+    const [ghost] = d.failures
+    const paths = ['github.com/My-Org/svc_a', 'github.com/My-Org/svc-b']
+    d.failures.push(
+      ...paths.map((module) => ({ ...ghost, module, detail: `${module}: 404` }))
+    )
+    const r = runReport(d)
+    const head = renderDownloadHeadline(r)
+    expect(head).toContain(
+      '**3 failed**: missing ×3 (e.g. `example.test/ghost@v1.0.0`)'
+    )
+    const rows = renderDownloadSection(r)
+      .split('\n')
+      .filter((l) => l.includes('**missing**'))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatch(
+      /^\| 3 modules, e\.g\. `example\.test\/ghost@v1\.0\.0` \| \*\*missing\*\*: not found \(404\/410\) \| http:\/\/127\.0\.0\.1:\d+ answered /
+    )
+    // Each failure's own go output stays, folded.
+    for (const p of paths)
+      expect(renderDownloadSection(r)).toContain(`${p}: 404`)
   })
 
   test('a run that hit the timeout says so in the headline', () => {
