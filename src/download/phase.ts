@@ -3,7 +3,6 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { analyzeDownloads } from './analyze.js'
-import type { DownloadsReport } from './downloads-report.js'
 import {
   downloadAnnotations,
   failedModulesOutput,
@@ -29,16 +28,14 @@ export interface DownloadPhaseParams {
   skip?: string
 }
 
-export interface DownloadPhaseResult {
-  downloads?: DownloadsReport
-  /** Why a prefetch that was due did not run, for the summary. */
-  skipped?: string
-}
-
-/** Runs the prefetch; no downloads when it is off or there is nothing to fetch. */
+/**
+ * Runs the prefetch; no downloads when it is off or there is nothing to
+ * fetch. Returns the downloads section of the report, or why a prefetch
+ * that was due did not run.
+ */
 export async function runDownloadPhase(
   p: DownloadPhaseParams
-): Promise<DownloadPhaseResult> {
+): Promise<Pick<RunReport, 'downloads' | 'downloadsSkipped'>> {
   if (p.inputs.download === false) return {}
   const roots = findModuleRoots(
     path.resolve(p.workspace, p.workingDirectory),
@@ -50,14 +47,14 @@ export async function runDownloadPhase(
     else core.info(msg)
     return {}
   }
-  if (p.skip) return { skipped: p.skip }
+  if (p.skip) return { downloadsSkipped: p.skip }
   if (!(await goOnPath(p.env))) {
-    const skipped =
+    const downloadsSkipped =
       'go is not on PATH; use actions/setup-go (or install Go) before this step'
     core.warning(
-      `The module prefetch was skipped: ${skipped}. GOPROXY and the other settings were still exported.`
+      `The module prefetch was skipped: ${downloadsSkipped}. GOPROXY and the other settings were still exported.`
     )
-    return { skipped }
+    return { downloadsSkipped }
   }
   const runs = await core.group(
     `Downloading modules in ${roots.length} module root(s) (go mod download -x -json)`,
