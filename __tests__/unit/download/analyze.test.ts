@@ -1,74 +1,21 @@
 // One test per recorded run of go's output (every scenario, every recorded
 // go version): long because each scenario is its own case.
 import { describe, expect, test } from '@jest/globals'
-import { readFileSync, readdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { analyzeDownloads } from '../../../src/download/analyze.js'
 import { classifyFailure } from '../../../src/download/diagnose-failure.js'
+import { runParsers } from '../../../src/download/run-collector.js'
 import {
-  runParsers,
-  type RootRun
-} from '../../../src/download/run-collector.js'
+  FIXTURE_GO_VERSIONS,
+  analyzeFixture
+} from '../../support/download-fixtures.js'
 
-const FIXTURES = fileURLToPath(
-  new URL('../../fixtures/download/', import.meta.url)
-)
-const VERSIONS = readdirSync(FIXTURES)
-  .filter((d) => d.startsWith('go1.'))
-  .sort()
+// Stand-in sizes: the recorded cache is gone, sizes only need to be known.
+const analyze = (version: string, name: string) =>
+  analyzeFixture(version, name, (p) =>
+    p.endsWith('.zip') ? 1000 : p.endsWith('.mod') ? 30 : 50
+  )
 
-interface Meta {
-  go: string
-  goproxy: string
-  mirrors: string[]
-  gomodcache: string
-  exitCode: number | null
-  killed: boolean
-}
-
-function fixture(version: string, name: string) {
-  const read = (ext: string) =>
-    readFileSync(`${FIXTURES}${version}/${name}.${ext}`, 'utf8')
-  return {
-    stderr: read('stderr'),
-    stdout: read('stdout'),
-    meta: JSON.parse(read('meta.json')) as Meta
-  }
-}
-
-/** Feeds a recorded run through the parsers in small uneven chunks, as a pipe would. */
-function replay(
-  version: string,
-  name: string,
-  chunk = 37
-): { run: RootRun; meta: Meta } {
-  const f = fixture(version, name)
-  const p = runParsers('.', f.meta.goproxy)
-  for (let i = 0; i < f.stderr.length; i += chunk)
-    p.stderr.push(f.stderr.slice(i, i + chunk))
-  for (let i = 0; i < f.stdout.length; i += chunk + 5)
-    p.stdout.push(f.stdout.slice(i, i + chunk + 5))
-  const run = p.finish({
-    exitCode: f.meta.exitCode,
-    timedOut: f.meta.killed,
-    durationMs: 1000
-  })
-  return { run, meta: f.meta }
-}
-
-function analyze(version: string, name: string) {
-  const { run, meta } = replay(version, name)
-  const report = analyzeDownloads([run], {
-    goproxy: meta.goproxy,
-    timeoutSec: 600,
-    gomodcache: meta.gomodcache,
-    // Stand-in sizes: the recorded cache is gone, sizes only need to be known.
-    fileSize: (p) => (p.endsWith('.zip') ? 1000 : p.endsWith('.mod') ? 30 : 50)
-  })
-  return { report, meta, run }
-}
-
-describe.each(VERSIONS)('recorded output of %s', (version) => {
+describe.each(FIXTURE_GO_VERSIONS)('recorded output of %s', (version) => {
   test('ok: every file from the one mirror', () => {
     const { report, meta } = analyze(version, 'ok')
     const [mirror] = meta.mirrors
