@@ -12,10 +12,13 @@ import type { RunReport } from './report.js'
 type Section = (r: RunReport) => string
 
 // Each part of the run renders its own section; empty strings are skipped.
+// The headline comes first and stays a few lines: the chain, then what the
+// downloads did; warnings follow, then the details.
 const SECTIONS: Section[] = [
   renderHeadline,
   renderDownloadHeadline,
   renderDownloadsSkipped,
+  renderChainWarnings,
   renderProbeTable,
   renderChain,
   renderDownloadSection,
@@ -66,9 +69,14 @@ function renderHeadline(r: RunReport): string {
           ? 'module downloads are off, as the job env says: no mirror probed'
           : `first mirror **${r.chain.firstMirror}**${first?.expectedMs !== undefined ? ` (expected ${formatMs(first.expectedMs)} for this project's downloads)` : ''}`
     lines.push([firstText, probed].filter(Boolean).join(' · '))
-    for (const w of r.chain.warnings) lines.push(`> [!WARNING]\n> ${w}`)
   }
   return lines.join('\n\n')
+}
+
+function renderChainWarnings(r: RunReport): string {
+  return (r.chain?.warnings ?? [])
+    .map((w) => `> [!WARNING]\n> ${w}`)
+    .join('\n\n')
 }
 
 function renderDownloadsSkipped(r: RunReport): string {

@@ -4,6 +4,7 @@ import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import { rankMirrors } from '../../../src/selection/rank.js'
 import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
 import { renderSummary } from '../../../src/report/summary.js'
+import { analyzeFixture } from '../../support/download-fixtures.js'
 
 const MiB = 1024 * 1024
 
@@ -265,6 +266,17 @@ describe('renderSummary', () => {
     expect(out).toMatch(
       /> \[!WARNING\]\n> No candidate mirror passed its probe/
     )
+  })
+
+  it('keeps the headline short: what the downloads did comes before the warnings', () => {
+    const r = buildReport()
+    r.chain!.warnings.push('GOPROXY=off is set in the job env, and more.')
+    r.downloads = analyzeFixture('go1.26.8', 'ok', () => 100).report
+    const out = renderSummary(r)
+    const downloads = out.indexOf('**Downloads:** 3 module versions fetched')
+    expect(downloads).toBeGreaterThan(out.indexOf('**GOPROXY**'))
+    expect(downloads).toBeLessThan(out.indexOf('> [!WARNING]'))
+    expect(out.indexOf('> [!WARNING]')).toBeLessThan(out.indexOf('### Mirrors'))
   })
 
   it('renders only the headline for a report without sections', () => {
