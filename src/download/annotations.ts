@@ -5,7 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import type { ChainResult } from '../selection/chain.js'
-import type { DownloadFailure, DownloadsReport } from './downloads-report.js'
+import type {
+  DownloadFailure,
+  DownloadsReport,
+  SourceWarningKind
+} from './downloads-report.js'
 import {
   findRequireLine,
   findToolchainLine,
@@ -112,7 +116,7 @@ function locate(
   return { file: present[0] }
 }
 
-const WARNING_TITLES: Record<string, string> = {
+const WARNING_TITLES: Record<SourceWarningKind, string> = {
   stale: 'stale mirror',
   'rate-limited': 'rate-limited mirror',
   failing: 'failing mirror',
@@ -146,7 +150,7 @@ export function downloadAnnotations(
   for (const w of d?.warnings ?? [])
     out.push({
       level: 'warning',
-      title: `setup-goproxy: ${WARNING_TITLES[w.kind] ?? w.kind}`,
+      title: `setup-goproxy: ${WARNING_TITLES[w.kind]}`,
       message: w.message
     })
   for (const f of d?.failures ?? [])
