@@ -89,6 +89,21 @@ describe('mirror selection end to end', () => {
     )
     expect(res.summary).toContain('### Mirrors')
     expect(res.summary).toContain(broken.url)
+    // The broken mirror failed many requests the same way: one summary line
+    // per kind, with the count.
+    const brokenFailures = results.probe.mirrors.find(
+      (m) => m.url === broken.url
+    )!.failures
+    expect(brokenFailures.length).toBeGreaterThan(1)
+    const brokenLines = res.summary
+      .split('\n')
+      .filter((l) => l.startsWith(`- ${broken.url}:`))
+    expect(brokenLines).toHaveLength(
+      new Set(brokenFailures.map((f) => f.kind)).size
+    )
+    expect(brokenLines[0]).toContain(
+      `**${brokenFailures[0].kind} ×${brokenFailures.filter((f) => f.kind === brokenFailures[0].kind).length}**`
+    )
 
     // Probing used this project's own modules, never anything else.
     const wanted = new Set(
