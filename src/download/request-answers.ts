@@ -13,7 +13,7 @@ export function describeAnswer(r: RequestRecord): string {
 }
 
 /** The operative part of a transport error (`connection refused`, `no such host`, …). */
-export function shortError(e: string): string {
+function shortError(e: string): string {
   const m =
     /(connection refused|no such host|connection reset by peer|i\/o timeout|TLS handshake timeout|certificate[^;]*|tls: [^;]*|EOF|insecure|unsupported)\s*$/.exec(
       e

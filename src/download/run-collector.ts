@@ -80,7 +80,7 @@ export function runParsers(
 }
 
 /** Collects one run's events as they arrive. */
-export class RunCollector {
+class RunCollector {
   private readonly bases: string[]
   private readonly open = new Map<string, RequestRecord[]>()
   readonly run: RootRun

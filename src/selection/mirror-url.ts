@@ -63,7 +63,7 @@ export function mirrorHost(url: string): string {
  * or slash that is not already a URL or an absolute path is a host, and gets
  * https://.
  */
-export function withDefaultScheme(entry: string): string {
+function withDefaultScheme(entry: string): string {
   return !entry.includes(':/') && /[.:/]/.test(entry) && !entry.startsWith('/')
     ? 'https://' + entry
     : entry

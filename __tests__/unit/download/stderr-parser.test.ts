@@ -1,37 +1,46 @@
-import { describe, expect, test } from '@jest/globals'
 import {
   StderrParser,
-  parseGetLine,
   type StderrEvent
 } from '../../../src/download/stderr-parser.js'
 
-describe('parseGetLine', () => {
+/** The events of one line of stderr. */
+function parseLine(line: string): StderrEvent[] {
+  const events: StderrEvent[] = []
+  const p = new StderrParser((e) => events.push(e))
+  p.push(line + '\n')
+  p.end()
+  return events
+}
+
+describe('# get lines', () => {
   test('start, status, transport error and policy forms', () => {
-    expect(parseGetLine('# get https://p.test/a/@v/v1.0.0.info')).toEqual({
-      type: 'get-start',
-      url: 'https://p.test/a/@v/v1.0.0.info'
-    })
+    expect(parseLine('# get https://p.test/a/@v/v1.0.0.info')).toEqual([
+      { type: 'get-start', url: 'https://p.test/a/@v/v1.0.0.info' }
+    ])
     expect(
-      parseGetLine('# get https://p.test/a/@v/list: 200 OK (0.165s)')
-    ).toEqual({
-      type: 'get-done',
-      url: 'https://p.test/a/@v/list',
-      status: 200,
-      statusText: 'OK',
-      seconds: 0.165
-    })
+      parseLine('# get https://p.test/a/@v/list: 200 OK (0.165s)')
+    ).toEqual([
+      {
+        type: 'get-done',
+        url: 'https://p.test/a/@v/list',
+        status: 200,
+        statusText: 'OK',
+        seconds: 0.165
+      }
+    ])
     expect(
-      parseGetLine(
+      parseLine(
         '# get http://127.0.0.1:9/a/@v/v1.0.0.mod: Get "http://127.0.0.1:9/a/@v/v1.0.0.mod": dial tcp 127.0.0.1:9: connect: connection refused'
       )
-    ).toMatchObject({
-      type: 'get-done',
-      error: expect.stringContaining('connection refused')
-    })
-    expect(parseGetLine('# get http://p.test/x: insecure')).toMatchObject({
-      error: 'insecure'
-    })
-    expect(parseGetLine('go: downloading x')).toBeUndefined()
+    ).toMatchObject([
+      { type: 'get-done', error: expect.stringContaining('connection refused') }
+    ])
+    expect(parseLine('# get http://p.test/x: insecure')).toMatchObject([
+      { error: 'insecure' }
+    ])
+    expect(
+      parseLine('go: downloading x').filter((e) => e.type.startsWith('get-'))
+    ).toEqual([])
   })
 })
 
