@@ -32,6 +32,7 @@ export interface AnalyzeOptions {
   fileSize?: (absPath: string) => number | undefined
 }
 
+/** The downloads section of the report from the runs of every module root. */
 export function analyzeDownloads(
   runs: readonly RootRun[],
   opts: AnalyzeOptions

@@ -62,6 +62,11 @@ function failure(
   }
 }
 
+/**
+ * Every failure of one run: go's JSON errors, its stderr errors, checksum
+ * mismatches (with the source that served the bad bits), requests still
+ * open at the deadline, and an exit code that nothing else explains.
+ */
 export function runFailures(
   run: RootRun,
   modules: Map<string, ModuleDownload>,
@@ -130,6 +135,7 @@ export function runFailures(
   return out
 }
 
+/** One failure per module version (or per message where go named none): runs in several roots repeat them. */
 export function dedupeFailures(fs: DownloadFailure[]): DownloadFailure[] {
   const seen = new Set<string>()
   return fs.filter((f) => {

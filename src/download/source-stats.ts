@@ -11,6 +11,7 @@ import {
 import { answerKey, isNotFound, isOk } from './request-answers.js'
 import type { RequestRecord } from './run-collector.js'
 
+/** One entry per GOPROXY entry in order, then `direct` and `cache` when they served or were asked. */
 export function sourceStats(
   order: readonly string[],
   modules: readonly ModuleDownload[],

@@ -15,6 +15,7 @@ import {
 } from './request-answers.js'
 import type { RequestRecord } from './run-collector.js'
 
+/** Per source (not `direct`), the stale, rate-limited, failing and unresponsive warnings. */
 export function sourceWarnings(
   requests: readonly RequestRecord[],
   modules: Map<string, ModuleDownload>
