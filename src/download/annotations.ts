@@ -38,22 +38,20 @@ export function moduleLabel(f: { module?: string; version?: string }): string {
 }
 
 /**
- * Per kind, the module when it is the only one, else the count and one
- * example: a dead mirror fails every module the same way.
- * "missing ×3 (e.g. a.test/x@v1.0.0), b.test/y@v1.2.0 (checksum)"
+ * One item per kind: the module when it is the only one, else the count and
+ * one example, since a dead mirror fails every module the same way.
+ * ["missing ×3 (e.g. a.test/x@v1.0.0)", "b.test/y@v1.2.0 (checksum)"]
  */
-export function failuresByKindText(
+export function failureGroups(
   failures: readonly DownloadFailure[],
   code: (label: string) => string = (label) => label
-): string {
-  return groupBy(failures, (f) => f.kind)
-    .map((group) => {
-      const label = code(moduleLabel(group[0]))
-      return group.length === 1
-        ? `${label} (${group[0].kind})`
-        : `${kindCount(group[0].kind, group.length)} (e.g. ${label})`
-    })
-    .join(', ')
+): string[] {
+  return groupBy(failures, (f) => f.kind).map((group) => {
+    const label = code(moduleLabel(group[0]))
+    return group.length === 1
+      ? `${label} (${group[0].kind})`
+      : `${kindCount(group[0].kind, group.length)} (e.g. ${label})`
+  })
 }
 
 /** "A answered mod: 404 Not Found; B answered zip: 502 Bad Gateway" */

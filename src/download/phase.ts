@@ -6,7 +6,7 @@ import { analyzeDownloads } from './analyze.js'
 import {
   downloadAnnotations,
   failedModulesOutput,
-  failuresByKindText,
+  failureGroups,
   workspaceReader
 } from './annotations.js'
 import type { DownloadInputs } from '../inputs/download-inputs.js'
@@ -108,7 +108,7 @@ export function finishDownloads(
   const failures = d?.failures ?? []
   if (failures.length > 0 && inputs.failOnError) {
     core.setFailed(
-      `${failures.length} module download(s) failed: ${failuresByKindText(failures)}`
+      `${failures.length} module download(s) failed: ${failureGroups(failures).join(', ')}`
     )
   }
 }

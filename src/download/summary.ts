@@ -12,7 +12,7 @@ import {
   type DownloadsReport,
   type SourceStats
 } from './downloads-report.js'
-import { failuresByKindText, moduleLabel, triedText } from './annotations.js'
+import { failureGroups, moduleLabel, triedText } from './annotations.js'
 import type { RunReport } from '../report/report.js'
 
 /** A mirror URL without its scheme, for prose and chart labels. */
@@ -63,7 +63,7 @@ export function renderDownloadHeadline(r: RunReport): string {
     parts.push(`toolchain ${d.toolchains.join(', ')} fetched`)
   if (failed > 0)
     parts.push(
-      `**${failed} failed**: ${failuresByKindText(d.failures, (s) => `\`${s}\``)}`
+      `**${failed} failed**: ${failureGroups(d.failures, (s) => `\`${s}\``).join(', ')}`
     )
   if (d.roots.some((x) => x.timedOut))
     parts.push(`**stopped at download-timeout (${d.timeoutSec} s)**`)

@@ -58,6 +58,19 @@ describe('cross-leg merge', () => {
     expect(md).toContain('- report-cn: `https://goproxy.cn|direct`')
   })
 
+  test('a leg whose modules failed the same way has one entry for them', () => {
+    const d = fromFixture('missing')
+    for (const module of ['github.com/My-Org/svc_a', 'github.com/My-Org/svc-b'])
+      d.failures.push({ ...d.failures[0], module })
+    const md = renderCrossLegTable([
+      { name: 'report-eu', report: reportWithDownloads(d) }
+    ])
+    const row = md.split('\n').find((l) => l.startsWith('| report-eu'))
+    expect(row).toMatch(
+      /\| ❌ missing ×3 \(e\.g\. example\.test\/ghost@v1\.0\.0\) \|$/
+    )
+  })
+
   test('rejects files that are not reports, naming them', () => {
     expect(() => parseLegReport('a.json', '{"schema":"other"}')).toThrow(
       /a\.json is not a setup-goproxy report/
