@@ -1,3 +1,5 @@
+// Mirror URLs and GOPROXY lists, read as cmd/go reads them: the one place
+// that turns a GOPROXY entry into the base URL go prefixes to its requests.
 import { InputError } from '../inputs/values.js'
 
 // Normalizes a GOPROXY entry the way cmd/go's proxyList does: a bare host
