@@ -1,30 +1,37 @@
+// The main step as a pipeline: inputs → plan (probe, chain, every variable
+// to export) → effects (export, credentials, the prefetch) → report (the
+// JSON file, the job summary, annotations). Each phase returns its section
+// of the report and run() assembles them, so a phase that throws still
+// leaves the sections before it for the summary.
 import { homedir } from 'node:os'
 import * as core from '@actions/core'
 import { defaultModCache } from './cache/go-env.js'
 import { planCacheEnv, restoreCaches } from './cache/restore.js'
 import { markCacheMainCompleted } from './cache/state.js'
 import { findDependencyFiles } from './gomod/dependency-files.js'
-import {
-  finishDownloads,
-  runDownloadPhase,
-  writeReportFile
-} from './download/phase.js'
+import { finishDownloads, runDownloadPhase } from './download/phase.js'
 import { checkEffectiveConfig } from './env/effective-config.js'
 import { EnvPlan } from './env/env-plan.js'
 import { keptOffChain } from './selection/goproxy-off.js'
 import { readInputs, type Inputs } from './inputs/read-inputs.js'
 import { isPrivateModule } from './privacy/patterns.js'
-import { planPrivacyEnv } from './privacy/plan-env.js'
+import { planPrivacyEnv, type PrivacyPlanResult } from './privacy/plan-env.js'
 import {
   applyPrivacy,
   maskRawCredentials,
   maskSecrets,
-  planSumdb
+  planSumdb,
+  type SumdbPlan
 } from './privacy/setup.js'
-import { REPORT_SCHEMA, type RunReport } from './report/report.js'
+import { newRunReport, type RunReport } from './report/report.js'
 import { runMergeReports } from './report/merge.js'
+import { writeReportFile } from './report/write-report.js'
 import { runnerContext, type RunnerContext } from './env/runner-context.js'
-import { selectMirrors } from './selection/select-mirrors.js'
+import type { ChainResult } from './selection/chain.js'
+import {
+  chainFromRanking,
+  probeAndRankMirrors
+} from './selection/select-mirrors.js'
 import { writeJobSummary } from './report/job-summary.js'
 import { renderHeadlineText, renderSummary } from './report/summary.js'
 
@@ -42,14 +49,12 @@ async function run(): Promise<void> {
   // Before any go command can write to GOMODCACHE; concurrent with the probe.
   const cacheRestore = restoreCaches(inputs.cache, inputs.project)
   const ctx = runnerContext()
-  const report: RunReport = {
-    schema: REPORT_SCHEMA,
-    startedAt: new Date().toISOString(),
-    runner: { os: ctx.os, arch: ctx.arch, job: ctx.job, runId: ctx.runId },
-    env: []
-  }
+  const report = newRunReport(ctx)
   try {
-    await setUp(inputs, ctx, report, jobEnv, cacheRestore, workspace)
+    const chain = await chooseChain(inputs, ctx, jobEnv, report)
+    const planned = await planEnv(inputs, chain, jobEnv, cacheRestore, report)
+    await applyPlan(inputs, planned, jobEnv, workspace, report)
+    await writeReportFile(report)
   } finally {
     // Also after a failure past input validation: the probe table explains it.
     if (inputs.project.summary && (report.probe || report.chain)) {
@@ -60,32 +65,55 @@ async function run(): Promise<void> {
   markCacheMainCompleted()
 }
 
-async function setUp(
+/** The probe, ranking and chain sections; GOPROXY=off in the job is kept unprobed. */
+async function chooseChain(
   inputs: Inputs,
   ctx: RunnerContext,
-  report: RunReport,
+  jobEnv: Record<string, string | undefined>,
+  report: RunReport
+): Promise<{ chain: ChainResult; keptOff: boolean }> {
+  const keptOff = keptOffChain(jobEnv.GOPROXY)
+  if (!keptOff) {
+    const isPrivate = (path: string) => isPrivateModule(inputs.privacy, path)
+    Object.assign(
+      report,
+      await probeAndRankMirrors(
+        inputs.selection,
+        inputs.project,
+        isPrivate,
+        ctx
+      )
+    )
+  }
+  report.chain =
+    keptOff ?? chainFromRanking(inputs.selection, report.ranking ?? [])
+  return { chain: report.chain, keptOff: keptOff !== undefined }
+}
+
+interface PlannedEnv {
+  chain: ChainResult
+  keptOff: boolean
+  privacy: PrivacyPlanResult
+  sumdb: SumdbPlan
+}
+
+/** Every variable to export, with its reason (the env and cache sections); nothing exported yet. */
+async function planEnv(
+  inputs: Inputs,
+  { chain, keptOff }: { chain: ChainResult; keptOff: boolean },
   jobEnv: Record<string, string | undefined>,
   cacheRestore: ReturnType<typeof restoreCaches>,
-  workspace: string
-): Promise<void> {
+  report: RunReport
+): Promise<PlannedEnv> {
   const plan = new EnvPlan()
-  const sel = inputs.selection
-  const isPrivate = (path: string): boolean =>
-    isPrivateModule(inputs.privacy, path)
-
-  const keptOff = keptOffChain(jobEnv.GOPROXY)
-  if (keptOff) report.chain = keptOff
-  const chain =
-    keptOff ??
-    (await selectMirrors(sel, inputs.project, isPrivate, ctx, report))
   plan.set(
     'GOPROXY',
     chain.goproxy,
     keptOff ? 'kept: the job env sets GOPROXY=off' : 'ranked mirror chain'
   )
-  const privacyPlan = planPrivacyEnv(
+  const privacy = planPrivacyEnv(
     inputs.privacy,
-    { privateProxies: sel.privateProxies, env: jobEnv },
+    { privateProxies: inputs.selection.privateProxies, env: jobEnv },
     plan
   )
   const sumdb = await planSumdb(
@@ -99,10 +127,20 @@ async function setUp(
   const cache = await cacheRestore
   report.cache = cache?.report
   planCacheEnv(plan, cache)
-
-  for (const w of chain.warnings) core.warning(w)
-  for (const e of plan.entries()) core.exportVariable(e.name, e.value)
   report.env = plan.entries()
+  return { chain, keptOff, privacy, sumdb }
+}
+
+/** Exports the plan and acts on it: the privacy, effective and downloads sections. */
+async function applyPlan(
+  inputs: Inputs,
+  { chain, keptOff, privacy, sumdb }: PlannedEnv,
+  jobEnv: Record<string, string | undefined>,
+  workspace: string,
+  report: RunReport
+): Promise<void> {
+  for (const w of chain.warnings) core.warning(w)
+  for (const e of report.env) core.exportVariable(e.name, e.value)
   core.setOutput('goproxy', chain.goproxy)
   core.setOutput('mirror', chain.firstMirror)
   core.setOutput('gosumdb', sumdb.effective)
@@ -110,11 +148,12 @@ async function setUp(
     'probe-results',
     JSON.stringify({ probe: report.probe, ranking: report.ranking })
   )
+  const sel = inputs.selection
   report.privacy = await applyPrivacy(
     inputs.privacy,
     sel.privateProxies,
     inputs.project.workingDirectory,
-    privacyPlan,
+    privacy,
     sumdb,
     sel.privateStrict,
     sel.probeTimeoutMs
@@ -124,23 +163,23 @@ async function setUp(
   report.effective = effective.findings
   for (const f of effective.findings) core.warning(`${f.name}: ${f.message}`)
 
-  const downloads = await runDownloadPhase({
-    inputs: inputs.download,
-    workspace,
-    workingDirectory: inputs.project.workingDirectory,
-    dependencyFiles: await findDependencyFiles(
+  Object.assign(
+    report,
+    await runDownloadPhase({
+      inputs: inputs.download,
       workspace,
-      inputs.project.workingDirectory,
-      inputs.project.cacheDependencyPath
-    ),
-    env: { ...process.env },
-    gomodcache:
-      effective.goenv?.GOMODCACHE || defaultModCache(process.env, homedir()),
-    skip: keptOff ? 'GOPROXY=off in the job env' : undefined
-  })
-  report.downloads = downloads.downloads
-  report.downloadsSkipped = downloads.skipped
-  await writeReportFile(report)
+      workingDirectory: inputs.project.workingDirectory,
+      dependencyFiles: await findDependencyFiles(
+        workspace,
+        inputs.project.workingDirectory,
+        inputs.project.cacheDependencyPath
+      ),
+      env: { ...process.env },
+      gomodcache:
+        effective.goenv?.GOMODCACHE || defaultModCache(process.env, homedir()),
+      skip: keptOff ? 'GOPROXY=off in the job env' : undefined
+    })
+  )
 }
 
 run()

@@ -1,3 +1,5 @@
+// The post step: credentials put back first, whatever else happens; then the
+// cache save, and its section of the job summary.
 import * as core from '@actions/core'
 import { renderSaveSection } from './cache/save-section.js'
 import { saveCaches } from './cache/save.js'

@@ -151,7 +151,7 @@ describeNs('sumdb: auto against loopback endpoints', () => {
     )
     expect(cnRequests).toEqual([])
     expect(r.main.summary).toContain(
-      `Checksum database: \`sum.golang.org\` (sum.golang.org through ${proxies200.url}`
+      `Checksum database: \`sum.golang.org\` (through ${proxies200.url}, which proxies the checksum database)`
     )
   })
 
@@ -370,7 +370,9 @@ describeNs('sumdb: auto against loopback endpoints', () => {
     expect(r.main.code).toBe(0)
     expect(r.main.env.GOSUMDB).toBeUndefined()
     expect(r.main.outputs.gosumdb).toBe('sum.golang.org')
-    expect(r.main.summary).toContain(`sum.golang.org through ${moved.url}`)
+    expect(r.main.summary).toContain(
+      `(through ${moved.url}, which proxies the checksum database)`
+    )
     expect(warnings(r)).toEqual([])
     expect(cnRequests).toEqual([])
   })

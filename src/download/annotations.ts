@@ -5,13 +5,18 @@
 import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import type { ChainResult } from '../selection/chain.js'
-import type { DownloadFailure, DownloadsReport } from './attribution.js'
+import type {
+  DownloadFailure,
+  DownloadsReport,
+  SourceWarningKind
+} from './downloads-report.js'
 import {
   findRequireLine,
   findToolchainLine,
   parseGoWorkUses
 } from '../gomod/go-mod-files.js'
 import type { MirrorRanking } from '../selection/rank.js'
+import { groupBy, kindCount } from '../report/failure-kinds.js'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -30,6 +35,23 @@ export function moduleLabel(f: { module?: string; version?: string }): string {
   if (f.module === 'golang.org/toolchain' && f.version?.startsWith('go'))
     return `toolchain ${f.version}`
   return f.version ? `${f.module}@${f.version}` : f.module
+}
+
+/**
+ * One item per kind: the module when it is the only one, else the count and
+ * one example, since a dead mirror fails every module the same way.
+ * ["missing ×3 (e.g. a.test/x@v1.0.0)", "b.test/y@v1.2.0 (checksum)"]
+ */
+export function failureGroups(
+  failures: readonly DownloadFailure[],
+  code: (label: string) => string = (label) => label
+): string[] {
+  return groupBy(failures, (f) => f.kind).map((group) => {
+    const label = code(moduleLabel(group[0]))
+    return group.length === 1
+      ? `${label} (${group[0].kind})`
+      : `${kindCount(group[0].kind, group.length)} (e.g. ${label})`
+  })
 }
 
 /** "A answered mod: 404 Not Found; B answered zip: 502 Bad Gateway" */
@@ -92,7 +114,7 @@ function locate(
   return { file: present[0] }
 }
 
-const WARNING_TITLES: Record<string, string> = {
+const WARNING_TITLES: Record<SourceWarningKind, string> = {
   stale: 'stale mirror',
   'rate-limited': 'rate-limited mirror',
   failing: 'failing mirror',
@@ -126,7 +148,7 @@ export function downloadAnnotations(
   for (const w of d?.warnings ?? [])
     out.push({
       level: 'warning',
-      title: `setup-goproxy: ${WARNING_TITLES[w.kind] ?? w.kind}`,
+      title: `setup-goproxy: ${WARNING_TITLES[w.kind]}`,
       message: w.message
     })
   for (const f of d?.failures ?? [])

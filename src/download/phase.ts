@@ -1,13 +1,12 @@
 // The downloads phase as main.ts calls it: prefetch in every module root,
-// then annotations, outputs, the report file and fail-on-error.
+// then annotations, outputs and fail-on-error.
 import * as core from '@actions/core'
-import { mkdir, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { analyzeDownloads, type DownloadsReport } from './attribution.js'
+import { analyzeDownloads } from './analyze.js'
 import {
   downloadAnnotations,
   failedModulesOutput,
-  moduleLabel,
+  failureGroups,
   workspaceReader
 } from './annotations.js'
 import type { DownloadInputs } from '../inputs/download-inputs.js'
@@ -29,16 +28,14 @@ export interface DownloadPhaseParams {
   skip?: string
 }
 
-export interface DownloadPhaseResult {
-  downloads?: DownloadsReport
-  /** Why a prefetch that was due did not run, for the summary. */
-  skipped?: string
-}
-
-/** Runs the prefetch; no downloads when it is off or there is nothing to fetch. */
+/**
+ * Runs the prefetch; no downloads when it is off or there is nothing to
+ * fetch. Returns the downloads section of the report, or why a prefetch
+ * that was due did not run.
+ */
 export async function runDownloadPhase(
   p: DownloadPhaseParams
-): Promise<DownloadPhaseResult> {
+): Promise<Pick<RunReport, 'downloads' | 'downloadsSkipped'>> {
   if (p.inputs.download === false) return {}
   const roots = findModuleRoots(
     path.resolve(p.workspace, p.workingDirectory),
@@ -50,14 +47,14 @@ export async function runDownloadPhase(
     else core.info(msg)
     return {}
   }
-  if (p.skip) return { skipped: p.skip }
+  if (p.skip) return { downloadsSkipped: p.skip }
   if (!(await goOnPath(p.env))) {
-    const skipped =
+    const downloadsSkipped =
       'go is not on PATH; use actions/setup-go (or install Go) before this step'
     core.warning(
-      `The module prefetch was skipped: ${skipped}. GOPROXY and the other settings were still exported.`
+      `The module prefetch was skipped: ${downloadsSkipped}. GOPROXY and the other settings were still exported.`
     )
-    return { skipped }
+    return { downloadsSkipped }
   }
   const runs = await core.group(
     `Downloading modules in ${roots.length} module root(s) (go mod download -x -json)`,
@@ -111,23 +108,7 @@ export function finishDownloads(
   const failures = d?.failures ?? []
   if (failures.length > 0 && inputs.failOnError) {
     core.setFailed(
-      `${failures.length} module download(s) failed: ` +
-        failures.map((f) => `${moduleLabel(f)} (${f.kind})`).join(', ')
+      `${failures.length} module download(s) failed: ${failureGroups(failures).join(', ')}`
     )
   }
-}
-
-/** Writes the JSON report under RUNNER_TEMP and sets the `report` output. */
-export async function writeReportFile(
-  report: RunReport,
-  dir = process.env.RUNNER_TEMP || process.cwd()
-): Promise<string> {
-  await mkdir(dir, { recursive: true })
-  const file = path.join(
-    dir,
-    `setup-goproxy-report-${Date.now().toString(36)}.json`
-  )
-  await writeFile(file, JSON.stringify(report, null, 2) + '\n')
-  core.setOutput('report', file)
-  return file
 }

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { constants, statSync } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import * as path from 'node:path'
-import { runParsers, type RootRun } from './attribution.js'
+import { runParsers, type RootRun } from './run-collector.js'
 
 export interface DownloadRunOptions {
   /** Absolute module root directories. */

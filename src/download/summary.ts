@@ -1,15 +1,18 @@
-// Job summary sections of the downloads phase: one headline line, then the
-// per-source table, a chart of where modules came from, warnings, failures
-// with a hint each, and every module folded away.
+// Job summary sections of the downloads phase: one short headline line, then
+// the per-source table, a chart of where modules came from, warnings, the
+// failures grouped by kind and answers with a hint each, and the details
+// (go output, every module) folded away.
+import { FAILURE_TEXT, groupBy } from '../report/failure-kinds.js'
 import { cell, formatBytes, formatMs } from '../report/markdown.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,
   NO_SOURCE,
+  type DownloadFailure,
   type DownloadsReport,
   type SourceStats
-} from './attribution.js'
-import { moduleLabel, triedText } from './annotations.js'
+} from './downloads-report.js'
+import { failureGroups, moduleLabel, triedText } from './annotations.js'
 import type { RunReport } from '../report/report.js'
 
 /** A mirror URL without its scheme, for prose and chart labels. */
@@ -60,7 +63,7 @@ export function renderDownloadHeadline(r: RunReport): string {
     parts.push(`toolchain ${d.toolchains.join(', ')} fetched`)
   if (failed > 0)
     parts.push(
-      `**${failed} failed**: ${d.failures.map((f) => `\`${moduleLabel(f)}\` (${f.kind})`).join(', ')}`
+      `**${failed} failed**: ${failureGroups(d.failures, (s) => `\`${s}\``).join(', ')}`
     )
   if (d.roots.some((x) => x.timedOut))
     parts.push(`**stopped at download-timeout (${d.timeoutSec} s)**`)
@@ -114,6 +117,12 @@ function renderChart(d: DownloadsReport): string[] {
   ]
 }
 
+function answeredText(f: DownloadFailure): string {
+  return [f.badSource ? `bad bits served by ${f.badSource}` : '', triedText(f)]
+    .filter(Boolean)
+    .join('; ')
+}
+
 function renderFailures(d: DownloadsReport): string[] {
   if (d.failures.length === 0) return []
   const lines = [
@@ -122,15 +131,18 @@ function renderFailures(d: DownloadsReport): string[] {
     '| Module | Problem | What each source answered | What to do |',
     '|---|---|---|---|'
   ]
-  for (const f of d.failures) {
-    const answered = [
-      f.badSource ? `bad bits served by ${f.badSource}` : '',
-      triedText(f)
-    ]
-      .filter(Boolean)
-      .join('; ')
+  // Modules that failed the same way, with the same answers, share a row.
+  for (const group of groupBy(
+    d.failures,
+    (f) => `${f.kind}\n${answeredText(f)}`
+  )) {
+    const f = group[0]
+    const modules =
+      group.length === 1
+        ? `\`${cell(moduleLabel(f))}\``
+        : `${group.length} modules, e.g. \`${cell(moduleLabel(f))}\``
     lines.push(
-      `| \`${cell(moduleLabel(f))}\` | **${f.kind}** | ${cell(answered || f.message)} | ${cell(f.hint)} |`
+      `| ${modules} | **${f.kind}**: ${FAILURE_TEXT[f.kind]} | ${cell(answeredText(f) || f.message)} | ${cell(f.hint)} |`
     )
   }
   lines.push('', '<details><summary>go output for each failure</summary>', '')

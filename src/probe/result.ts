@@ -1,19 +1,5 @@
 import type { ModuleVersion } from '../gomod/module-path.js'
-
-/** Why a probe request failed, in the terms a user can act on. */
-export type FailureKind =
-  | 'dns'
-  | 'refused'
-  | 'tls'
-  | 'timeout'
-  | 'network'
-  | 'auth'
-  | 'missing'
-  | 'upstream'
-  | 'rate-limited'
-  | 'server-error'
-  | 'bad-response'
-  | 'checksum'
+import type { FailureKind } from '../report/failure-kinds.js'
 
 export interface ProbeFailure {
   kind: FailureKind

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { cell, formatMs } from './markdown.js'
 import { searchFiles, searchLimitWarning } from '../gomod/dependency-files.js'
-import { moduleLabel } from '../download/annotations.js'
+import { failureGroups } from '../download/annotations.js'
 import { sourceLabel } from '../download/summary.js'
 import { writeJobSummary } from './job-summary.js'
 import type { RunReport } from './report.js'
@@ -57,7 +57,7 @@ function fetchedText(r: RunReport): string {
 function troubleText(r: RunReport): string {
   const d = r.downloads
   const items = [
-    ...(d?.failures ?? []).map((f) => `❌ ${moduleLabel(f)} (${f.kind})`),
+    ...failureGroups(d?.failures ?? []).map((g) => `❌ ${g}`),
     ...(d?.warnings ?? []).map(
       (w) => `⚠️ ${sourceLabel(w.source)} ${w.kind} ×${w.count}`
     )

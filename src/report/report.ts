@@ -1,5 +1,5 @@
 import type { CacheReport } from '../cache/report.js'
-import type { DownloadsReport } from '../download/attribution.js'
+import type { DownloadsReport } from '../download/downloads-report.js'
 import type { EnvEntry } from '../env/env-plan.js'
 import type { MirrorProbe } from '../probe/result.js'
 import type { MirrorRanking } from '../selection/rank.js'
@@ -7,6 +7,7 @@ import type { ChainResult } from '../selection/chain.js'
 import type { EffectiveFinding } from '../env/effective-config.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import type { PrivacyReport } from '../privacy/report.js'
+import type { RunnerContext } from '../env/runner-context.js'
 
 export const REPORT_SCHEMA = 'setup-goproxy/report@1'
 
@@ -34,4 +35,17 @@ export interface RunReport {
   /** Why the prefetch did not run when it would have (go not on PATH, GOPROXY=off). */
   downloadsSkipped?: string
   privacy?: PrivacyReport
+}
+
+/** A report with only what is known before any phase ran. */
+export function newRunReport(
+  ctx: Pick<RunnerContext, 'os' | 'arch' | 'job' | 'runId'>,
+  startedAt = new Date()
+): RunReport {
+  return {
+    schema: REPORT_SCHEMA,
+    startedAt: startedAt.toISOString(),
+    runner: { os: ctx.os, arch: ctx.arch, job: ctx.job, runId: ctx.runId },
+    env: []
+  }
 }

@@ -1,3 +1,4 @@
+import { FAILURE_TEXT, groupBy, kindCount } from './failure-kinds.js'
 import { cell, formatBytes, formatMs } from './markdown.js'
 import { renderCacheSection } from '../cache/report.js'
 import {
@@ -5,17 +6,19 @@ import {
   renderDownloadSection
 } from '../download/summary.js'
 import { renderPrivacySection } from '../privacy/report.js'
-import { groupFailures } from '../probe/failure-groups.js'
 import type { MirrorProbe } from '../probe/result.js'
 import type { RunReport } from './report.js'
 
 type Section = (r: RunReport) => string
 
 // Each part of the run renders its own section; empty strings are skipped.
+// The headline comes first and stays a few lines: the chain, then what the
+// downloads did; warnings follow, then the details.
 const SECTIONS: Section[] = [
   renderHeadline,
   renderDownloadHeadline,
   renderDownloadsSkipped,
+  renderChainWarnings,
   renderProbeTable,
   renderChain,
   renderDownloadSection,
@@ -66,9 +69,14 @@ function renderHeadline(r: RunReport): string {
           ? 'module downloads are off, as the job env says: no mirror probed'
           : `first mirror **${r.chain.firstMirror}**${first?.expectedMs !== undefined ? ` (expected ${formatMs(first.expectedMs)} for this project's downloads)` : ''}`
     lines.push([firstText, probed].filter(Boolean).join(' · '))
-    for (const w of r.chain.warnings) lines.push(`> [!WARNING]\n> ${w}`)
   }
   return lines.join('\n\n')
+}
+
+function renderChainWarnings(r: RunReport): string {
+  return (r.chain?.warnings ?? [])
+    .map((w) => `> [!WARNING]\n> ${w}`)
+    .join('\n\n')
 }
 
 function renderDownloadsSkipped(r: RunReport): string {
@@ -115,23 +123,30 @@ function renderProbeTable(r: RunReport): string {
       `| ${k?.position ?? '–'} | ${cell(p.url)} | ${verdict} | ${p.found}/${p.sampled} | ${ms(p.timings.ttfbMs)} | ${ms(p.timings.dnsMs)} / ${ms(p.timings.connectMs)} / ${ms(p.timings.tlsMs)} | ${throughput(p)} | ${k?.expectedMs !== undefined ? formatMs(k.expectedMs) : '–'} | ${p.sumdbSupported ?? p.sumdbError ?? '–'} |`
     )
   }
-  const failures = r.probe.mirrors.filter((p) => p.failures.length > 0)
-  if (failures.length > 0) {
-    lines.push('', '<details><summary>Probe failures</summary>', '')
-    for (const p of failures) {
-      for (const { kind, count, example: f } of groupFailures(p.failures)) {
-        const what =
-          count > 1
-            ? `: **${kind}** ×${count}, e.g. \`${cell(f.request)}\`:`
-            : ` \`${cell(f.request)}\`: **${kind}**`
-        lines.push(
-          `- ${cell(p.url)}${what} ${cell(f.detail)}${f.retryAfterSec !== undefined ? ` (Retry-After ${f.retryAfterSec} s)` : ''}`
-        )
-      }
-    }
+  const failing = r.probe.mirrors.filter((p) => p.failures.length > 0)
+  if (failing.length > 0) {
+    const count = failing.reduce((n, p) => n + p.failures.length, 0)
+    lines.push(
+      '',
+      `<details><summary>Probe failures (${count} on ${failing.length} mirror${failing.length === 1 ? '' : 's'})</summary>`,
+      ''
+    )
+    for (const p of failing) lines.push(...probeFailureLines(p))
     lines.push('', '</details>')
   }
   return lines.join('\n')
+}
+
+// One line per mirror and kind: a dead mirror fails every request the same
+// way, and one example with its count says it all.
+function probeFailureLines(p: MirrorProbe): string[] {
+  return groupBy(p.failures, (f) => f.kind).map((group) => {
+    const f = group[0]
+    const retry =
+      f.retryAfterSec !== undefined ? ` (Retry-After ${f.retryAfterSec} s)` : ''
+    const example = group.length > 1 ? 'e.g. ' : ''
+    return `- ${cell(p.url)}: **${kindCount(f.kind, group.length)}**, ${FAILURE_TEXT[f.kind]}; ${example}\`${cell(f.request)}\`: ${cell(f.detail)}${retry}`
+  })
 }
 
 function renderChain(r: RunReport): string {
@@ -150,17 +165,23 @@ function renderChain(r: RunReport): string {
 
 function renderEnvironment(r: RunReport): string {
   if (r.env.length === 0 && !r.effective?.length) return ''
-  const lines = [
-    '### Exported environment',
-    '',
-    '| Variable | Value | Why |',
-    '|---|---|---|'
-  ]
-  for (const e of r.env)
-    lines.push(`| ${e.name} | \`${cell(e.value)}\` | ${cell(e.reason)} |`)
+  const lines = ['### Exported environment', '']
+  // What go will really use is news; the table of what was exported is detail.
   if (r.effective?.length) {
-    lines.push('', '**What go will really use differs:**')
+    lines.push('**What go will really use differs:**')
     for (const f of r.effective) lines.push(`- ${f.name}: ${cell(f.message)}`)
+    lines.push('')
+  }
+  if (r.env.length > 0) {
+    lines.push(
+      `<details><summary>${r.env.length} variable${r.env.length === 1 ? '' : 's'} exported, and why</summary>`,
+      '',
+      '| Variable | Value | Why |',
+      '|---|---|---|'
+    )
+    for (const e of r.env)
+      lines.push(`| ${e.name} | \`${cell(e.value)}\` | ${cell(e.reason)} |`)
+    lines.push('', '</details>')
   }
   return lines.join('\n')
 }

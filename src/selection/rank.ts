@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto'
-import type {
-  FailureKind,
-  MirrorProbe,
-  MirrorTimings
-} from '../probe/result.js'
+import type { FailureKind } from '../report/failure-kinds.js'
+import type { MirrorProbe, MirrorTimings } from '../probe/result.js'
 import { groupFailures } from '../probe/failure-groups.js'
 
 /** What this project's download will ask of a mirror. */

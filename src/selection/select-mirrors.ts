@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import { synthesizeChain } from './chain.js'
+import { synthesizeChain, type ChainResult } from './chain.js'
 import type { ProjectInputs, SelectionInputs } from '../inputs/read-inputs.js'
 import { failureGroupsLine } from '../probe/failure-groups.js'
 import { probeMirrors } from '../probe/probe-mirrors.js'
 import type { MirrorProbe } from '../probe/result.js'
 import { estimateWorkload, planProbe, readProjectSums } from '../probe/plan.js'
-import { median, rankMirrors } from './rank.js'
+import { median, rankMirrors, type MirrorRanking } from './rank.js'
 import type { RunReport } from '../report/report.js'
 import type { RunnerContext } from '../env/runner-context.js'
 
@@ -13,18 +13,15 @@ import type { RunnerContext } from '../env/runner-context.js'
 const ZIP_TIME_BOX_MS = 1500
 
 /**
- * Probes the candidate mirrors with this project's own modules, ranks them
- * and builds the GOPROXY chain. Fills the probe, ranking and chain sections
- * of the report; throws NoUsableMirrorError when nothing is usable and
- * direct-fallback is off.
+ * Probes the candidate mirrors with this project's own modules and ranks
+ * them: the probe and ranking sections of the report.
  */
-export async function selectMirrors(
+export async function probeAndRankMirrors(
   selection: SelectionInputs,
   project: ProjectInputs,
   isPrivate: (path: string) => boolean,
-  ctx: RunnerContext,
-  report: RunReport
-): Promise<NonNullable<RunReport['chain']>> {
+  ctx: RunnerContext
+): Promise<Required<Pick<RunReport, 'probe' | 'ranking'>>> {
   const sums = await readProjectSums(project.workingDirectory)
   const plan = planProbe(sums, selection.probeModules, isPrivate, ctx.tieSeed)
   const probeStart = performance.now()
@@ -42,7 +39,7 @@ export async function selectMirrors(
       return probes
     }
   )
-  report.probe = {
+  const probe = {
     modules: plan.modules.map(({ path, version }) => ({ path, version })),
     freshnessChecked: plan.freshness.length,
     source: plan.source,
@@ -61,16 +58,26 @@ export async function selectMirrors(
     plan.entries,
     zipSizes.length ? median(zipSizes) : undefined
   )
-  report.ranking = rankMirrors(probes, workload, ctx.tieSeed)
-  report.chain = synthesizeChain({
+  return { probe, ranking: rankMirrors(probes, workload, ctx.tieSeed) }
+}
+
+/**
+ * The GOPROXY chain from the ranking and the selection inputs: the chain
+ * section of the report. Throws NoUsableMirrorError when nothing is usable
+ * and direct-fallback is off.
+ */
+export function chainFromRanking(
+  selection: SelectionInputs,
+  ranking: MirrorRanking[]
+): ChainResult {
+  return synthesizeChain({
     privateProxies: selection.privateProxies,
-    ranking: report.ranking,
+    ranking,
     maxMirrors: selection.maxMirrors,
     fallbackOn: selection.fallbackOn,
     directFallback: selection.directFallback,
     privateStrict: selection.privateStrict
   })
-  return report.chain
 }
 
 // One line per mirror: what it served first, then its failures grouped by kind.

@@ -99,7 +99,7 @@ export function decideSumdb(
   if (route.kind === 'proxy') {
     return {
       effective: 'sum.golang.org',
-      reason: `sum.golang.org through ${route.proxy} (it proxies the checksum database)`
+      reason: `through ${route.proxy}, which proxies the checksum database`
     }
   }
   const why =
@@ -128,7 +128,7 @@ export function decideSumdb(
   }
   return {
     effective: 'sum.golang.org',
-    reason: 'sum.golang.org (no reachable alternative)',
+    reason: `${why}, and neither sum.golang.org nor sum.golang.google.cn answered: no reachable alternative`,
     warning:
       route.kind === 'broken'
         ? `${brokenRouteWarning(route)} Neither sum.golang.org nor sum.golang.google.cn answered, so the action could not route around it.`

@@ -4,6 +4,7 @@ import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import { rankMirrors } from '../../../src/selection/rank.js'
 import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
 import { renderSummary } from '../../../src/report/summary.js'
+import { analyzeFixture } from '../../support/download-fixtures.js'
 
 const MiB = 1024 * 1024
 
@@ -139,7 +140,7 @@ describe('renderSummary', () => {
     const rows = lines.slice(header + 2, header + 7)
     for (const r of rows) expect(cellPipes(r)).toBe(10)
     expect(rows[0]).toBe(
-      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20.0 MiB/s | ' +
+      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20 MiB/s | ' +
         `${rows[0].split(' | ')[7]} | 200 |`
     )
     expect(rows[1]).toMatch(
@@ -163,14 +164,48 @@ describe('renderSummary', () => {
     )
   })
 
-  it('lists every probe failure with Retry-After when given', () => {
-    expect(md).toContain('<details><summary>Probe failures</summary>')
+  it('lists each probe failure kind of a mirror once, with Retry-After when given', () => {
     expect(md).toContain(
-      '- https://limited.test `/golang.org/x/mod/@v/v0.20.0.mod`: **rate-limited** HTTP 429 (Retry-After 30 s)'
+      '<details><summary>Probe failures (3 on 3 mirrors)</summary>'
     )
     expect(md).toContain(
-      '- https://flaky.test `/golang.org/x/text/@v/v0.17.0.info`: **server-error** HTTP 502 \\| bad gateway'
+      '- https://limited.test: **rate-limited**, throttled (429); `/golang.org/x/mod/@v/v0.20.0.mod`: HTTP 429 (Retry-After 30 s)'
     )
+    expect(md).toContain(
+      '- https://flaky.test: **server-error**, server error (5xx or a broken body); `/golang.org/x/text/@v/v0.17.0.info`: HTTP 502 \\| bad gateway'
+    )
+  })
+
+  it("groups a dead mirror's repeated failures per kind, with the count and one example", () => {
+    const r = buildReport()
+    const paths = Array.from(
+      { length: 17 },
+      (_, i) => `/github.com/!my-org/svc_${i}/@v/v1.0.${i}.info`
+    )
+    r.probe!.mirrors.push(
+      probe('https://goproxy.example-corp.test', undefined, undefined, [
+        ...paths.map((request) => ({
+          kind: 'server-error' as const,
+          request,
+          status: 503,
+          detail: 'HTTP 503'
+        })),
+        {
+          kind: 'timeout',
+          request: '/golang.org/x/mod/@v/v0.20.0.zip',
+          detail: 'no answer before the probe deadline'
+        }
+      ])
+    )
+    const out = renderSummary(r)
+    const lines = out
+      .split('\n')
+      .filter((l) => l.startsWith('- https://goproxy.example-corp.test'))
+    expect(lines).toEqual([
+      '- https://goproxy.example-corp.test: **server-error ×17**, server error (5xx or a broken body); e.g. `/github.com/!my-org/svc_0/@v/v1.0.0.info`: HTTP 503',
+      '- https://goproxy.example-corp.test: **timeout**, no answer before the deadline; `/golang.org/x/mod/@v/v0.20.0.zip`: no answer before the probe deadline'
+    ])
+    expect(out).toContain('Probe failures (21 on 4 mirrors)')
   })
 
   it('groups a mirror’s repeated failures by kind, with a count and one example', () => {
@@ -188,7 +223,7 @@ describe('renderSummary', () => {
       .split('\n')
       .filter((l) => l.startsWith('- https://dead.test'))
     expect(grouped).toEqual([
-      '- https://dead.test: **server-error** ×4, e.g. `/golang.org/x/text/@v/v0.17.0.info`: HTTP 500 (v0.17.0.info)'
+      '- https://dead.test: **server-error ×4**, server error (5xx or a broken body); e.g. `/golang.org/x/text/@v/v0.17.0.info`: HTTP 500 (v0.17.0.info)'
     ])
   })
 
@@ -221,6 +256,10 @@ describe('renderSummary', () => {
     const envRows = lines.filter((l) => l.startsWith('| GO'))
     for (const r of envRows) expect(cellPipes(r)).toBe(4)
     expect(md).toContain('**What go will really use differs:**')
+    // The findings come first; the table is folded below them.
+    expect(md.indexOf('What go will really use')).toBeLessThan(
+      md.indexOf('<details><summary>2 variables exported, and why</summary>')
+    )
     expect(md).toContain('- GOPROXY: go uses GOPROXY=https://x.test\\|direct')
   })
 
@@ -246,6 +285,17 @@ describe('renderSummary', () => {
     expect(out).toMatch(
       /> \[!WARNING\]\n> No candidate mirror passed its probe/
     )
+  })
+
+  it('keeps the headline short: what the downloads did comes before the warnings', () => {
+    const r = buildReport()
+    r.chain!.warnings.push('GOPROXY=off is set in the job env, and more.')
+    r.downloads = analyzeFixture('go1.26.8', 'ok', () => 100).report
+    const out = renderSummary(r)
+    const downloads = out.indexOf('**Downloads:** 3 module versions fetched')
+    expect(downloads).toBeGreaterThan(out.indexOf('**GOPROXY**'))
+    expect(downloads).toBeLessThan(out.indexOf('> [!WARNING]'))
+    expect(out.indexOf('> [!WARNING]')).toBeLessThan(out.indexOf('### Mirrors'))
   })
 
   it('renders only the headline for a report without sections', () => {

@@ -174,6 +174,33 @@ describe('decideSumdb', () => {
     expect(d.reason).toMatch(/through https:\/\/m\.test/)
   })
 
+  it('gives a reason that does not repeat the value it explains', () => {
+    // The summary prints "`<effective>` (<reason>)".
+    const decisions = [
+      decideSumdb(auto, { route: { kind: 'proxy', proxy: 'https://m.test' } }),
+      decideSumdb(auto, {
+        route: { kind: 'direct' },
+        sumGolangOrg: 'unreachable',
+        googleCn: 'unreachable'
+      }),
+      decideSumdb(auto, {
+        route: brokenAt('https://m.test', 403),
+        sumGolangOrg: 'unreachable',
+        googleCn: 'unreachable'
+      })
+    ]
+    for (const d of decisions) {
+      expect(d.effective).toBe('sum.golang.org')
+      expect(d.reason.startsWith(d.effective)).toBe(false)
+    }
+    expect(decisions[0].reason).toBe(
+      'through https://m.test, which proxies the checksum database'
+    )
+    expect(decisions[1].reason).toMatch(
+      /^no GOPROXY entry proxies the checksum database, and neither sum\.golang\.org nor sum\.golang\.google\.cn answered/
+    )
+  })
+
   it('routes around a breaking proxy with an explicit URL', () => {
     const d = decideSumdb(auto, {
       route: brokenAt('https://m.test', 503),

@@ -1,0 +1,126 @@
+import { describe, expect, test } from '@jest/globals'
+import {
+  downloadAnnotations,
+  failedModulesOutput,
+  type FileReader
+} from '../../../src/download/annotations.js'
+import {
+  findRequireLine,
+  findToolchainLine
+} from '../../../src/gomod/go-mod-files.js'
+import { analyzeFixture } from '../../support/download-fixtures.js'
+
+// The latest recorded go; 2048-byte zips, 40-byte .mod/.info files.
+function fromFixture(name: string) {
+  return analyzeFixture(
+    'go1.26.8',
+    name,
+    (f) => (f.endsWith('.zip') ? 2048 : 40),
+    { chunk: 1 << 20, durationMs: 2345 }
+  ).report
+}
+
+const GO_MOD = `module example.test/consumer
+
+go 1.21
+
+toolchain go1.99.1
+
+require (
+\texample.test/alpha v1.2.0 // indirect
+\t"example.test/beta/v2" v2.1.0
+)
+
+require example.test/ghost v1.0.0
+`
+
+describe('go.mod lines', () => {
+  test('require lines in blocks, quoted and single', () => {
+    expect(findRequireLine(GO_MOD, 'example.test/alpha')).toBe(8)
+    expect(findRequireLine(GO_MOD, 'example.test/beta/v2')).toBe(9)
+    expect(findRequireLine(GO_MOD, 'example.test/ghost')).toBe(12)
+    expect(findRequireLine(GO_MOD, 'example.test/other')).toBeUndefined()
+    expect(findToolchainLine(GO_MOD)).toBe(5)
+    expect(findToolchainLine('module m\n\ngo 1.22\n')).toBe(3)
+  })
+})
+
+describe('annotations', () => {
+  const files: Record<string, string> = { 'go.mod': GO_MOD }
+  const read: FileReader = (f) => files[f]
+
+  test('a missing module: error on its require line naming every mirror and answer', () => {
+    const d = fromFixture('missing')
+    const [a] = downloadAnnotations(d, undefined, undefined, read, true)
+    expect(a).toMatchObject({ level: 'error', file: 'go.mod', startLine: 12 })
+    expect(a.message).toMatch(
+      /example\.test\/ghost@v1\.0\.0 could not be downloaded \(missing\)/
+    )
+    expect(a.message).toMatch(
+      /Tried: http:\/\/127\.0\.0\.1:\d+ answered mod: 404 Not Found; http:\/\/127\.0\.0\.1:\d+ answered mod: 404 Not Found\./
+    )
+  })
+
+  test('fail-on-error false turns errors into warnings; toolchain lands on the toolchain line', () => {
+    const d = fromFixture('toolchain')
+    const [a] = downloadAnnotations(d, undefined, undefined, read, false)
+    expect(a).toMatchObject({ level: 'warning', file: 'go.mod', startLine: 5 })
+    expect(a.title).toContain('toolchain go1.99.1')
+  })
+
+  test('warnings for stale, rate-limited, dropped and demoted mirrors', () => {
+    const stale = fromFixture('stale')
+    const limited = fromFixture('rate-limited-pipe')
+    const ranking = [
+      {
+        url: 'https://bad.test',
+        tier: 'failed' as const,
+        found: 0,
+        sampled: 3,
+        missing: 0,
+        reasons: ['refused']
+      },
+      {
+        url: 'https://slow.test',
+        tier: 'degraded' as const,
+        found: 3,
+        sampled: 3,
+        missing: 0,
+        position: 2,
+        reasons: ['slow']
+      }
+    ]
+    const chain = {
+      goproxy: 'https://slow.test',
+      firstMirror: 'https://slow.test',
+      entries: [
+        { url: 'https://slow.test', role: 'mirror' as const, reason: '' }
+      ],
+      leftOut: [],
+      warnings: []
+    }
+    const titles = [
+      ...downloadAnnotations(stale, chain, ranking, read, true),
+      ...downloadAnnotations(limited, undefined, undefined, read, true)
+    ].map((a) => `${a.level} ${a.title}`)
+    expect(titles).toEqual([
+      'warning setup-goproxy: mirror dropped',
+      'warning setup-goproxy: mirror demoted',
+      'warning setup-goproxy: stale mirror',
+      'warning setup-goproxy: rate-limited mirror'
+    ])
+  })
+
+  test('failed-modules output', () => {
+    const out = JSON.parse(failedModulesOutput(fromFixture('tampered-zip')))
+    expect(out).toEqual([
+      expect.objectContaining({
+        module: 'example.test/alpha',
+        version: 'v1.2.0',
+        kind: 'checksum',
+        badSource: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/)
+      })
+    ])
+    expect(failedModulesOutput(undefined)).toBe('[]')
+  })
+})

@@ -1,0 +1,119 @@
+import { describe, expect, test } from '@jest/globals'
+import {
+  renderDownloadHeadline,
+  renderDownloadSection
+} from '../../../src/download/summary.js'
+import {
+  analyzeFixture,
+  reportWithDownloads
+} from '../../support/download-fixtures.js'
+
+// The latest recorded go; 2048-byte zips, 40-byte .mod/.info files.
+function fromFixture(name: string) {
+  return analyzeFixture(
+    'go1.26.8',
+    name,
+    (f) => (f.endsWith('.zip') ? 2048 : 40),
+    { chunk: 1 << 20, durationMs: 2345 }
+  ).report
+}
+
+describe('summary', () => {
+  test('headline: modules fetched, from where, time, cache result', () => {
+    const d = fromFixture('fallthrough-502')
+    const head = renderDownloadHeadline(
+      reportWithDownloads(d, {
+        cache: {
+          mode: 'download',
+          save: 'auto',
+          keyFiles: [],
+          warnings: [],
+          entries: [
+            {
+              kind: 'modules',
+              dir: '/m',
+              key: 'k',
+              hit: 'partial',
+              durationMs: 5
+            }
+          ]
+        }
+      })
+    )
+    expect(head).toMatch(
+      /^⚠️ \*\*Downloads:\*\* 3 module versions fetched in 2\.3 s \(2 from `127\.0\.0\.1:\d+`, 1 from `127\.0\.0\.1:\d+`\)/
+    )
+    expect(head).toContain('0 already in the module cache (cache partial hit)')
+  })
+
+  test('section: per-source table with fall-throughs and errors, chart, warning, details', () => {
+    const d = fromFixture('fallthrough-502')
+    const [a, b] = d.sources.map((s) => s.source)
+    const md = renderDownloadSection(reportWithDownloads(d))
+    const row = (src: string) =>
+      md.split('\n').find((l) => l.startsWith(`| ${src} |`))
+    // Source | Role | Modules | Requests | Bytes | Time | Fall-throughs | Errors | Other answers
+    expect(row(a)).toMatch(
+      /^\| \S+ \| {2}\| 2 \| 9 \| [\d.]+ KiB \| [\d.]+ s \| 3 \| 3 \| 502 ×3 \|$/
+    )
+    expect(row(b)).toMatch(
+      /^\| \S+ \| {2}\| 1 \| 3 \| [\d.]+ KiB \| [\d.]+ s \| 0 \| 0 \| {2}\|$/
+    )
+    expect(md).toContain('pie showData title Where module versions came from')
+    expect(md).toContain(`> ${a} failed 3 request(s): 502 Bad Gateway.`)
+    expect(md).toMatch(/<details><summary>All 3 module versions<\/summary>/)
+    expect(md).not.toContain('#### Failed downloads')
+  })
+
+  test('failures: what each source answered and a hint, go output folded', () => {
+    const md = renderDownloadSection(
+      reportWithDownloads(fromFixture('tampered-zip'))
+    )
+    expect(md).toContain('#### Failed downloads')
+    expect(md).toMatch(
+      /\| `example\.test\/alpha@v1\.2\.0` \| \*\*checksum\*\*: the bits do not match go\.sum \| bad bits served by http:\/\/127\.0\.0\.1:\d+; /
+    )
+    expect(md).toContain('do not update go.sum')
+    expect(md).toMatch(
+      /<details><summary>go output for each failure<\/summary>[\s\S]*checksum mismatch\n\tdownloaded: h1:/
+    )
+  })
+
+  test('modules that failed the same way share a row and a headline entry', () => {
+    const d = fromFixture('missing')
+    const [ghost] = d.failures
+    const paths = ['github.com/My-Org/svc_a', 'github.com/My-Org/svc-b']
+    d.failures.push(
+      ...paths.map((module) => ({ ...ghost, module, detail: `${module}: 404` }))
+    )
+    const r = reportWithDownloads(d)
+    const head = renderDownloadHeadline(r)
+    expect(head).toContain(
+      '**3 failed**: missing ×3 (e.g. `example.test/ghost@v1.0.0`)'
+    )
+    const rows = renderDownloadSection(r)
+      .split('\n')
+      .filter((l) => l.includes('**missing**'))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatch(
+      /^\| 3 modules, e\.g\. `example\.test\/ghost@v1\.0\.0` \| \*\*missing\*\*: not found \(404\/410\) \| http:\/\/127\.0\.0\.1:\d+ answered /
+    )
+    // Each failure's own go output stays, folded.
+    for (const p of paths)
+      expect(renderDownloadSection(r)).toContain(`${p}: 404`)
+  })
+
+  test('a run that hit the timeout says so in the headline', () => {
+    const d = fromFixture('hang')
+    expect(renderDownloadHeadline(reportWithDownloads(d))).toContain(
+      'stopped at download-timeout (600 s)'
+    )
+  })
+
+  test('no downloads section without downloads', () => {
+    const r = reportWithDownloads(fromFixture('ok'))
+    delete r.downloads
+    expect(renderDownloadHeadline(r)).toBe('')
+    expect(renderDownloadSection(r)).toBe('')
+  })
+})

@@ -1,0 +1,28 @@
+import { describe, expect, test } from '@jest/globals'
+import { readDownloadInputs } from '../../../src/inputs/download-inputs.js'
+
+describe('download inputs', () => {
+  test('defaults and errors that name the input', () => {
+    const get = (v: Record<string, string>) => (n: string) => v[n] ?? ''
+    expect(readDownloadInputs(get({}))).toEqual({
+      download: undefined,
+      timeoutMs: 600_000,
+      failOnError: true,
+      mergeReports: []
+    })
+    expect(
+      readDownloadInputs(
+        get({ download: 'false', 'merge-reports': 'legs/*/r.json\n' })
+      )
+    ).toMatchObject({
+      download: false,
+      mergeReports: ['legs/*/r.json']
+    })
+    expect(() =>
+      readDownloadInputs(get({ 'download-timeout': 'soon' }))
+    ).toThrow(/download-timeout.*"soon"/)
+    expect(() => readDownloadInputs(get({ 'fail-on-error': 'maybe' }))).toThrow(
+      /fail-on-error/
+    )
+  })
+})
