@@ -1,8 +1,9 @@
-import { constants, existsSync, promises as fs } from 'node:fs'
-import * as os from 'node:os'
+import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import type { Credential } from './credentials.js'
-import { gitNetrcWarnings, netrcEntries } from '../netrc-entries.js'
+import { code, inspect } from './netrc-inspect.js'
+import type { NetrcTarget } from './netrc-targets.js'
+import { gitNetrcWarnings, netrcEntries } from './netrc-entries.js'
 import {
   mergeNetrc,
   netrcMachines,
@@ -11,62 +12,6 @@ import {
   type NetrcEntry
 } from './netrc.js'
 
-export interface NetrcTarget {
-  path: string
-  /** Who reads this file, for the summary. */
-  readBy: string
-  go: boolean
-  git: boolean
-}
-
-/**
- * The files to write so that both the go command and git (through libcurl,
- * which reads ~/.netrc itself) find the credentials.
- */
-export function netrcTargets(
-  env: NodeJS.ProcessEnv,
-  platform: NodeJS.Platform,
-  home: string,
-  exists: (p: string) => boolean
-): NetrcTarget[] {
-  const out: NetrcTarget[] = []
-  const add = (p: string, who: 'go' | 'git', label: string): void => {
-    const hit = out.find((t) => path.resolve(t.path) === path.resolve(p))
-    const t = hit ?? { path: p, readBy: '', go: false, git: false }
-    t.readBy += (t.readBy ? ', ' : '') + label
-    t[who] = true
-    if (!hit) out.push(t)
-  }
-  const netrcEnv = env.NETRC ?? ''
-  if (platform === 'win32') {
-    // Go reads %USERPROFILE%\_netrc when it exists and .netrc otherwise, so
-    // creating _netrc would hide an existing .netrc from go for the rest of
-    // the job. libcurl looks for .netrc, then _netrc, in %HOME% (else
-    // %USERPROFILE%).
-    const profile = env.USERPROFILE || home
-    const curlHome = env.HOME || profile
-    const join = path.win32.join
-    if (netrcEnv !== '') add(netrcEnv, 'go', 'go (NETRC)')
-    else {
-      const legacy = join(profile, '_netrc')
-      add(exists(legacy) ? legacy : join(profile, '.netrc'), 'go', 'go')
-    }
-    const curlDot = join(curlHome, '.netrc')
-    const curlLegacy = join(curlHome, '_netrc')
-    add(
-      exists(curlDot) || !exists(curlLegacy) ? curlDot : curlLegacy,
-      'git',
-      'git'
-    )
-    return out
-  }
-  if (netrcEnv !== '') add(netrcEnv, 'go', 'go (NETRC)')
-  else add(path.join(home, '.netrc'), 'go', 'go')
-  add(path.join(home, '.netrc'), 'git', 'git')
-  return out
-}
-
-/** What main did to one file, kept in the step state (no secrets). */
 export interface NetrcFileRecord {
   path: string
   /** `file` existed and was changed in place; `dangling-link` was a symlink to nothing, replaced by a file. */
@@ -86,75 +31,6 @@ export interface NetrcManifest {
   /** Private directory holding the backups (and a private copy for go). */
   dir: string
   files: NetrcFileRecord[]
-}
-
-type Inspection =
-  | { kind: 'absent' }
-  | { kind: 'file'; data: Buffer; mode: number }
-  | { kind: 'dangling-link'; linkTarget: string }
-  | { kind: 'unsafe'; why: string; data?: Buffer }
-
-const code = (e: unknown): string | undefined =>
-  (e as NodeJS.ErrnoException).code
-
-/**
- * Whether a netrc file can take a secret. A file another user owns, or that
- * its owner made read-only, is left alone (writing it would hand the token
- * to that user or override a deliberate choice); a directory or other
- * non-file is an error, since neither go nor git can read it either.
- */
-async function inspect(p: string): Promise<Inspection> {
-  let st
-  try {
-    st = await fs.lstat(p)
-  } catch (e) {
-    if (code(e) !== 'ENOENT') throw e
-    try {
-      await fs.access(path.dirname(p), constants.W_OK)
-    } catch {
-      return {
-        kind: 'unsafe',
-        why: `its directory ${path.dirname(p)} does not exist or cannot be written`
-      }
-    }
-    return { kind: 'absent' }
-  }
-  if (st.isSymbolicLink()) {
-    try {
-      st = await fs.stat(p)
-    } catch (e) {
-      if (code(e) !== 'ENOENT' && code(e) !== 'ENOTDIR') throw e
-      return { kind: 'dangling-link', linkTarget: await fs.readlink(p) }
-    }
-  }
-  if (st.isDirectory()) {
-    throw new Error(
-      `netrc file ${p} is a directory, so neither go nor git can read credentials from it; remove or rename it (nothing was written)`
-    )
-  }
-  if (!st.isFile()) {
-    throw new Error(
-      `netrc file ${p} is not a regular file; remove or rename it (nothing was written)`
-    )
-  }
-  const readable = (): Promise<Buffer | undefined> =>
-    fs.readFile(p).catch(() => undefined)
-  const uid = process.getuid?.()
-  if (uid !== undefined && st.uid !== uid) {
-    return {
-      kind: 'unsafe',
-      why: `it belongs to another user (uid ${st.uid})`,
-      data: await readable()
-    }
-  }
-  if ((st.mode & 0o200) === 0) {
-    return {
-      kind: 'unsafe',
-      why: `it is read-only (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})`,
-      data: await readable()
-    }
-  }
-  return { kind: 'file', data: await fs.readFile(p), mode: st.mode & 0o7777 }
 }
 
 // Netrc files are handled as byte strings (latin1), so that bytes that are
@@ -368,9 +244,4 @@ async function readIfExists(p: string): Promise<Buffer | undefined> {
     if (code(e) === 'ENOENT') return undefined
     throw e
   }
-}
-
-/** Default arguments for netrcTargets on this machine. */
-export function localNetrcTargets(): NetrcTarget[] {
-  return netrcTargets(process.env, process.platform, os.homedir(), existsSync)
 }

@@ -10,12 +10,8 @@ import {
   secretForms
 } from './credentials.js'
 import { extraheaderWarnings, findExtraheaders } from './git-extraheader.js'
-import {
-  installNetrc,
-  localNetrcTargets,
-  restoreNetrc,
-  type NetrcTarget
-} from './netrc-file.js'
+import { installNetrc, restoreNetrc } from './netrc-file.js'
+import { localNetrcTargets, type NetrcTarget } from './netrc-targets.js'
 import { parseGoModRequires } from '../gomod/go-mod-files.js'
 import {
   insecureProxyWarnings,

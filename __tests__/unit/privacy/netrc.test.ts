@@ -9,12 +9,11 @@ import {
   putBackEntries,
   removeOurLines
 } from '../../../src/privacy/netrc.js'
+import { installNetrc, restoreNetrc } from '../../../src/privacy/netrc-file.js'
 import {
-  installNetrc,
   netrcTargets,
-  restoreNetrc,
   type NetrcTarget
-} from '../../../src/privacy/netrc-file.js'
+} from '../../../src/privacy/netrc-targets.js'
 
 const cred = (machine: string, token: string, login = 'bot'): Credential => ({
   host: machine.split('/')[0],

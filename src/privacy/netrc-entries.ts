@@ -1,5 +1,5 @@
-import type { Credential } from './privacy/credentials.js'
-import { renderEntry, type NetrcEntry } from './privacy/netrc.js'
+import type { Credential } from './credentials.js'
+import { renderEntry, type NetrcEntry } from './netrc.js'
 
 // git reads netrc through libcurl, which differs from go (checked against
 // git 2.39 / libcurl 7.88 and go 1.26): it compares the machine with the host
