@@ -3,10 +3,10 @@
 // JSON file, the job summary, annotations). Each phase returns its section
 // of the report and run() assembles them, so a phase that throws still
 // leaves the sections before it for the summary.
-import { homedir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import * as core from '@actions/core'
 import { defaultModCache } from './cache/go-env.js'
-import { planCacheEnv, restoreCaches } from './cache/restore.js'
+import { planCacheEnv } from './cache/restore.js'
 import { markCacheMainCompleted } from './cache/state.js'
 import { findDependencyFiles } from './gomod/dependency-files.js'
 import { finishDownloads, runDownloadPhase } from './download/phase.js'
@@ -34,6 +34,8 @@ import {
 } from './selection/select-mirrors.js'
 import { writeJobSummary } from './report/job-summary.js'
 import { renderHeadlineText, renderSummary } from './report/summary.js'
+import { startGoSetup, type GoSetup } from './toolchain/go-setup.js'
+import { prefetchToolchain, type ToolchainPlan } from './toolchain/prepare.js'
 
 async function run(): Promise<void> {
   maskRawCredentials(core.getInput('credentials'))
@@ -46,14 +48,22 @@ async function run(): Promise<void> {
   }
   // Taken before the cache library briefly changes GITHUB_WORKSPACE.
   const jobEnv = { ...process.env }
-  // Before any go command can write to GOMODCACHE; concurrent with the probe.
-  const cacheRestore = restoreCaches(inputs.cache, inputs.project)
+  // The Go that will run (go-version from the tool cache), the toolchain it
+  // switches to, and the cache restore: before any go command can write to
+  // GOMODCACHE, concurrent with the probe unless Go must come from a mirror.
+  const go = await startGoSetup(
+    (name) => core.getInput(name),
+    inputs.cache,
+    inputs.project,
+    workspace,
+    jobEnv
+  )
   const ctx = runnerContext()
   const report = newRunReport(ctx)
   try {
     const chain = await chooseChain(inputs, ctx, jobEnv, report)
-    const planned = await planEnv(inputs, chain, jobEnv, cacheRestore, report)
-    await applyPlan(inputs, planned, jobEnv, workspace, report)
+    const planned = await planEnv(inputs, chain, jobEnv, go, report)
+    await applyPlan(inputs, planned, jobEnv, workspace, ctx, report)
     await writeReportFile(report)
   } finally {
     // Also after a failure past input validation: the probe table explains it.
@@ -95,14 +105,19 @@ interface PlannedEnv {
   keptOff: boolean
   privacy: PrivacyPlanResult
   sumdb: SumdbPlan
+  toolchain: ToolchainPlan
 }
 
-/** Every variable to export, with its reason (the env and cache sections); nothing exported yet. */
+/**
+ * Every variable to export, with its reason (the env, toolchain and cache
+ * sections); nothing exported yet, except what a go-version install puts on
+ * PATH once it is verified.
+ */
 async function planEnv(
   inputs: Inputs,
   { chain, keptOff }: { chain: ChainResult; keptOff: boolean },
   jobEnv: Record<string, string | undefined>,
-  cacheRestore: ReturnType<typeof restoreCaches>,
+  go: GoSetup,
   report: RunReport
 ): Promise<PlannedEnv> {
   const plan = new EnvPlan()
@@ -124,19 +139,27 @@ async function planEnv(
     // GOPROXY=off asks for no network: no reachability check either.
     keptOff ? () => Promise.resolve({}) : undefined
   )
-  const cache = await cacheRestore
+  await go.finishInstall({
+    chain,
+    gosumdb: sumdb.effective,
+    timeoutMs: inputs.download.timeoutMs
+  })
+  const { toolchain, restore } = await go.caches()
+  report.toolchain = toolchain.report
+  const cache = await restore
   report.cache = cache?.report
   planCacheEnv(plan, cache)
   report.env = plan.entries()
-  return { chain, keptOff, privacy, sumdb }
+  return { chain, keptOff, privacy, sumdb, toolchain }
 }
 
 /** Exports the plan and acts on it: the privacy, effective and downloads sections. */
 async function applyPlan(
   inputs: Inputs,
-  { chain, keptOff, privacy, sumdb }: PlannedEnv,
+  { chain, keptOff, privacy, sumdb, toolchain }: PlannedEnv,
   jobEnv: Record<string, string | undefined>,
   workspace: string,
+  ctx: RunnerContext,
   report: RunReport
 ): Promise<void> {
   for (const w of chain.warnings) core.warning(w)
@@ -163,6 +186,13 @@ async function applyPlan(
   report.effective = effective.findings
   for (const f of effective.findings) core.warning(`${f.name}: ${f.message}`)
 
+  // Before the prefetch, whose go commands would otherwise switch and
+  // download the toolchain themselves, unattributed.
+  await prefetchToolchain(toolchain, {
+    env: { ...process.env } as Record<string, string>,
+    cwd: ctx.temp || tmpdir(),
+    timeoutMs: inputs.download.timeoutMs
+  })
   Object.assign(
     report,
     await runDownloadPhase({

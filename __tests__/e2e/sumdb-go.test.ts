@@ -290,7 +290,7 @@ describe('GOSUMDB=off and toolchain switches, against go', () => {
       const off = await runGo(['env', 'GOMODCACHE'], {
         cwd: dir,
         env,
-        toolchain: 'auto',
+        gotoolchain: 'auto',
         timeoutMs: 60_000
       })
       expect(off.code).not.toBe(0)
@@ -303,7 +303,7 @@ describe('GOSUMDB=off and toolchain switches, against go', () => {
       const local = await runGo(['env', 'GOMODCACHE'], {
         cwd: dir,
         env,
-        toolchain: 'local',
+        gotoolchain: 'local',
         timeoutMs: 60_000
       })
       expect(local.stderr).not.toMatch(/checksum database disabled/)

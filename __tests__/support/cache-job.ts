@@ -61,7 +61,14 @@ export interface CacheJobOptions {
    */
   machineGoCache?: boolean
   /** Called after main, before the user's steps. */
-  afterMain?: (job: JobStepState, context: RunnerContext) => void
+  afterMain?: (
+    job: JobStepState,
+    context: RunnerContext
+  ) => void | Promise<void>
+  /** The runner tool cache, to share one between jobs (a self-hosted runner). */
+  toolCache?: string
+  /** Changes the checked-out consumer module before the action runs. */
+  checkout?: (workspace: string) => void | Promise<void>
 }
 
 /** The GOCACHE go uses on the job's machine (XDG_CACHE_HOME is not set there). */
@@ -81,10 +88,11 @@ export function modCacheOf(job: JobResult): string {
 export async function cacheJob(
   o: CacheJobOptions
 ): Promise<JobResult & { goOutput: string }> {
-  const context = createRunnerContext()
+  const context = createRunnerContext({ toolCache: o.toolCache })
   await writeConsumerModule(context.workspace, o.fixture.tree, {
     requires: o.requires ?? o.fixture.latest
   })
+  await o.checkout?.(context.workspace)
   const modcache = join(context.home, 'go', 'pkg', 'mod')
   let goOutput = ''
   const steps = o.steps ?? 'download'
@@ -107,7 +115,7 @@ export async function cacheJob(
       ...o.env
     },
     between: async (_main, job: JobStepState) => {
-      o.afterMain?.(job, context)
+      await o.afterMain?.(job, context)
       if (steps === 'none') return
       const env: Record<string, string> = {
         ...job.env,

@@ -9,15 +9,15 @@ export interface RunGoOptions {
   cwd?: string
   /**
    * Must contain GOPROXY, GOMODCACHE and GOFLAGS (GOFLAGS may be ''). Other
-   * variables are passed through; GOTOOLCHAIN=local and GOENV (see goenv)
-   * always win.
+   * variables are passed through; GOTOOLCHAIN and GOENV (`local` and `off`
+   * unless `gotoolchain` and `goenv` say otherwise) always win.
    */
   env: Record<string, string>
   /** GOENV for tests about the GOENV file ('' lets go find it); default off. */
   goenv?: string
   timeoutMs?: number
-  /** GOTOOLCHAIN for tests about toolchain switches; otherwise `local`. */
-  toolchain?: string
+  /** GOTOOLCHAIN for tests about toolchain selection (default `local`). */
+  gotoolchain?: string
 }
 
 export interface GoResult {
@@ -52,7 +52,7 @@ export function runGo(args: string[], opts: RunGoOptions): Promise<GoResult> {
     GOCACHE: SHARED_GOCACHE,
     GOSUMDB: 'off',
     ...opts.env,
-    GOTOOLCHAIN: opts.toolchain ?? 'local',
+    GOTOOLCHAIN: opts.gotoolchain ?? 'local',
     GOENV: opts.goenv ?? 'off'
   }
   return new Promise((resolve, reject) => {

@@ -75,6 +75,8 @@ export interface MirrorProfile {
   tls?: boolean | { names: string[] }
   /** Status of /sumdb/sum.golang.org/supported (default 404). */
   sumdbSupported?: number
+  /** Answer `Range: bytes=a-b` / `bytes=-n` on .zip files with 206, as object stores do. */
+  ranges?: boolean
   /** Runs after hang/latency; return true when it answered the request itself. */
   onRequest?: (ctx: RequestContext) => boolean | Promise<boolean>
 }
@@ -422,6 +424,20 @@ export async function startMirror(
             file.subarray(0, Math.floor(file.length / 2)),
             'application/zip'
           )
+        if (profile.ranges) {
+          const r = byteRange(req.headers.range, file.length)
+          if (r) {
+            res.setHeader(
+              'Content-Range',
+              `bytes ${r.start}-${r.end}/${file.length}`
+            )
+            return send(
+              206,
+              file.subarray(r.start, r.end + 1),
+              'application/zip'
+            )
+          }
+        }
         return send(200, file, 'application/zip')
       default:
         return send(200, file, 'application/json')
@@ -477,4 +493,17 @@ export async function startMirror(
     for (const s of sockets) s.destroy()
     await Promise.all([serverClosed, ...openResponses])
   }
+}
+
+/** One satisfiable `bytes=a-b`, `bytes=a-` or `bytes=-n` range, inclusive. */
+function byteRange(
+  header: string | undefined,
+  size: number
+): { start: number; end: number } | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header ?? '')
+  if (!m || (m[1] === '' && m[2] === '')) return undefined
+  const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1])
+  const end =
+    m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+  return start <= end ? { start, end } : undefined
 }

@@ -30,15 +30,26 @@ export function goSumDigest(contents: readonly string[]): string {
 /**
  * The module cache key. It deliberately has no OS, architecture or Go
  * version: the download cache is the same bytes everywhere, so one entry
- * serves every leg of a matrix.
+ * serves every leg of a matrix. The exception is a toolchain go will
+ * download (`v0.0.1-go1.25.4.linux-amd64`): it is kept in the cache, so it
+ * names the entry, and a changed toolchain saves a new entry instead of
+ * living on an exact hit of one without it. Entries with the same toolchain
+ * are preferred on a miss.
  */
 export function moduleCacheKeys(
   prefix: string,
   mode: CacheMode,
-  goSums: readonly string[]
+  goSums: readonly string[],
+  toolchainVersion?: string
 ): CacheKeys {
   const base = `${prefix}-gomod-${mode}-`
-  return { key: base + goSumDigest(goSums), restoreKeys: [base] }
+  if (toolchainVersion === undefined)
+    return { key: base + goSumDigest(goSums), restoreKeys: [base] }
+  const withToolchain = `${base}${toolchainVersion.replace(/[^A-Za-z0-9._+-]+/g, '_')}-`
+  return {
+    key: withToolchain + goSumDigest(goSums),
+    restoreKeys: [withToolchain, base]
+  }
 }
 
 export interface BuildCacheKeyParts {

@@ -20,7 +20,8 @@ import type { GoSumEntry } from '../gomod/gosum.js'
 import {
   compareVersions,
   escapeModulePath,
-  unescapeModulePath
+  unescapeModulePath,
+  type ModuleVersion
 } from '../gomod/module-path.js'
 
 const DOWNLOAD = path.join('cache', 'download')
@@ -179,6 +180,12 @@ export function keepFromGoSum(entries: readonly GoSumEntry[]): Keep {
   return (p, v) => m.get(`${p}@${v}`)
 }
 
+/** `keep`, and also the whole of each given module version (toolchains go will switch to). */
+export function keepAlso(keep: Keep, extra: readonly ModuleVersion[]): Keep {
+  const zips = new Set(extra.map((m) => `${m.path}@${m.version}`))
+  return (p, v) => (zips.has(`${p}@${v}`) ? 'zip' : keep(p, v))
+}
+
 const MOD_FILES = new Set(['info', 'mod', 'lock'])
 
 /** Whether a file of cache/download/…/@v survives, given what go.sum references. */
@@ -198,7 +205,8 @@ export function keepDownloadFile(
  * Deletes what no current go.sum references, so that a cache restored from
  * an older key does not grow forever: unreferenced versions (and zips of
  * versions only needed for their go.mod), their extracted trees, leftovers of
- * interrupted downloads, the sumdb and VCS caches, and toolchains. Rewrites
+ * interrupted downloads, the sumdb and VCS caches, and toolchains `keep`
+ * does not name. Rewrites
  * each `list` to the versions that remain.
  */
 export async function pruneModuleCache(

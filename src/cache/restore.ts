@@ -25,6 +25,7 @@ import {
 import { saveCacheState, type CacheEntryState } from './state.js'
 import { findDependencyFiles } from '../gomod/dependency-files.js'
 import type { EnvPlan } from '../env/env-plan.js'
+import { TOOLCHAIN_MODULE } from '../toolchain/select.js'
 import {
   isPopulated,
   makeDirsWritable,
@@ -45,6 +46,13 @@ export interface CacheRestoreResult {
 }
 
 type Env = Record<string, string | undefined>
+
+export interface CacheProject {
+  workingDirectory: string
+  cacheDependencyPath: string[]
+  /** golang.org/toolchain version a switch will download: kept in and naming the module cache. */
+  toolchainVersion?: string
+}
 
 interface Deadlines {
   /** Finding the entry. */
@@ -70,7 +78,7 @@ interface Target {
  */
 export async function restoreCaches(
   inputs: CacheInputs,
-  project: { workingDirectory: string; cacheDependencyPath: string[] },
+  project: CacheProject,
   env: Env = process.env,
   now: Date = new Date(),
   restoreTimeoutMs = RESTORE_TIMEOUT_MS,
@@ -90,7 +98,7 @@ export async function restoreCaches(
 
 async function restore(
   inputs: CacheInputs,
-  project: { workingDirectory: string; cacheDependencyPath: string[] },
+  project: CacheProject,
   env: Env,
   now: Date,
   deadlines: Deadlines
@@ -121,7 +129,12 @@ async function restore(
     path.relative(workspace, f).split(path.sep).join('/')
   )
   const sums = await Promise.all(keyFiles.map((f) => readFile(f, 'utf8')))
-  const modKeys = moduleCacheKeys(inputs.keyPrefix, inputs.mode, sums)
+  const modKeys = moduleCacheKeys(
+    inputs.keyPrefix,
+    inputs.mode,
+    sums,
+    project.toolchainVersion
+  )
   const download = path.join(goEnv.gomodcache, 'cache', 'download')
   const modTarget: Target = {
     kind: 'modules',
@@ -133,7 +146,9 @@ async function restore(
     crossOs: inputs.mode === 'download',
     stats: () => moduleCacheStats(goEnv.gomodcache, inputs.mode)
   }
-  const noHashes = sums.every((s) => goSumDigest([s]) === goSumDigest([]))
+  const noHashes =
+    project.toolchainVersion === undefined &&
+    sums.every((s) => goSumDigest([s]) === goSumDigest([]))
   const targets: Target[] = [modTarget]
   const buildTarget = buildCacheTarget(inputs, goEnv, env, now, report)
   if (buildTarget) targets.push(buildTarget)
@@ -194,6 +209,10 @@ async function restore(
     mode: inputs.mode,
     save: inputs.save,
     keyFiles,
+    keepModules:
+      project.toolchainVersion === undefined
+        ? []
+        : [{ path: TOOLCHAIN_MODULE, version: project.toolchainVersion }],
     entries: states
   })
   return { report, goflags: withModCacheRw(goEnv.goflags) }

@@ -15,6 +15,7 @@ import {
   type CacheState
 } from './state.js'
 import {
+  keepAlso,
   keepFromGoSum,
   moduleCacheStats,
   pruneModuleCache,
@@ -126,14 +127,17 @@ async function saveOne(
         return
       }
     } else {
-      const keep = keepFromGoSum(
-        mergeGoSums(
-          await Promise.all(
-            state.keyFiles.map(async (f) =>
-              parseGoSum(await readFile(f, 'utf8').catch(() => ''))
+      const keep = keepAlso(
+        keepFromGoSum(
+          mergeGoSums(
+            await Promise.all(
+              state.keyFiles.map(async (f) =>
+                parseGoSum(await readFile(f, 'utf8').catch(() => ''))
+              )
             )
           )
-        )
+        ),
+        state.keepModules ?? []
       )
       const pruned = await pruneModuleCache(e.dir, keep)
       if (pruned.removedFiles + pruned.removedDirs > 0) {

@@ -3,6 +3,7 @@ import { loadState, saveState } from '../env/state.js'
 import type { CacheMode, CacheSave } from '../inputs/cache-inputs.js'
 import type { CachePathSpec } from './key.js'
 import type { CacheHit } from './report.js'
+import type { ModuleVersion } from '../gomod/module-path.js'
 
 export interface CacheEntryState {
   kind: 'modules' | 'build'
@@ -23,6 +24,8 @@ export interface CacheState {
   save: CacheSave
   /** Absolute paths of the go.sum files the module key was computed from. */
   keyFiles: string[]
+  /** Module versions post keeps although no go.sum names them (toolchains). */
+  keepModules?: ModuleVersion[]
   entries: CacheEntryState[]
 }
 

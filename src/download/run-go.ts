@@ -93,7 +93,7 @@ function runOne(
   })
 }
 
-function killTree(pid: number | undefined): void {
+export function killTree(pid: number | undefined): void {
   if (pid === undefined) return
   try {
     if (process.platform === 'win32')

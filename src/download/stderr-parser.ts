@@ -46,7 +46,7 @@ const TOOLCHAIN_DOWNLOAD = /^go: downloading (go\d\S*) \(/
 const MALFORMED_GO_SUM = /^(?:go: )?malformed go\.(?:work\.)?sum:$/
 
 /** One `# get` line, or undefined for any other line. */
-function parseGetLine(
+export function parseGetLine(
   line: string
 ): Extract<StderrEvent, { type: 'get-start' | 'get-done' }> | undefined {
   const m = GET_LINE.exec(line)

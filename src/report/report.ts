@@ -8,6 +8,7 @@ import type { EffectiveFinding } from '../env/effective-config.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import type { PrivacyReport } from '../privacy/report.js'
 import type { RunnerContext } from '../env/runner-context.js'
+import type { ToolchainReport } from '../toolchain/report.js'
 
 export const REPORT_SCHEMA = 'setup-goproxy/report@1'
 
@@ -35,6 +36,7 @@ export interface RunReport {
   /** Why the prefetch did not run when it would have (go not on PATH, GOPROXY=off). */
   downloadsSkipped?: string
   privacy?: PrivacyReport
+  toolchain?: ToolchainReport
 }
 
 /** A report with only what is known before any phase ran. */

@@ -8,6 +8,10 @@ import {
 import { renderPrivacySection } from '../privacy/report.js'
 import type { MirrorProbe } from '../probe/result.js'
 import type { RunReport } from './report.js'
+import {
+  renderToolchainSection,
+  toolchainHeadline
+} from '../toolchain/report.js'
 
 type Section = (r: RunReport) => string
 
@@ -16,6 +20,7 @@ type Section = (r: RunReport) => string
 // downloads did; warnings follow, then the details.
 const SECTIONS: Section[] = [
   renderHeadline,
+  (r) => renderToolchainSection(r.toolchain),
   renderDownloadHeadline,
   renderDownloadsSkipped,
   renderChainWarnings,
@@ -69,6 +74,8 @@ function renderHeadline(r: RunReport): string {
           ? 'module downloads are off, as the job env says: no mirror probed'
           : `first mirror **${r.chain.firstMirror}**${first?.expectedMs !== undefined ? ` (expected ${formatMs(first.expectedMs)} for this project's downloads)` : ''}`
     lines.push([firstText, probed].filter(Boolean).join(' · '))
+    const go = toolchainHeadline(r.toolchain)
+    if (go) lines.push(go)
   }
   return lines.join('\n\n')
 }

@@ -44,6 +44,29 @@ describe('module cache key', () => {
     expect(k.restoreKeys).toEqual(['pfx-gomod-download-'])
     expect(moduleCacheKeys('pfx', 'full', [SUM_A]).key).not.toBe(k.key)
   })
+
+  it('names the toolchain go will download, and prefers entries that hold it', () => {
+    const plain = moduleCacheKeys('pfx', 'download', [SUM_A])
+    const k = moduleCacheKeys(
+      'pfx',
+      'download',
+      [SUM_A],
+      'v0.0.1-go1.25.4.linux-amd64'
+    )
+    expect(k.key).toBe(
+      `pfx-gomod-download-v0.0.1-go1.25.4.linux-amd64-${goSumDigest([SUM_A])}`
+    )
+    expect(k.restoreKeys).toEqual([
+      'pfx-gomod-download-v0.0.1-go1.25.4.linux-amd64-',
+      'pfx-gomod-download-'
+    ])
+    // A changed toolchain is a new entry, not an exact hit on one without it.
+    expect(
+      moduleCacheKeys('pfx', 'download', [SUM_A], 'v0.0.1-go1.25.5.linux-amd64')
+        .key
+    ).not.toBe(k.key)
+    expect(plain.key).not.toBe(k.key)
+  })
 })
 
 describe('build cache key', () => {

@@ -12,6 +12,7 @@ import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 import { mergeGoSums, parseGoSum } from '../../../src/gomod/gosum.js'
 import {
   isPopulated,
+  keepAlso,
   keepDownloadFile,
   keepFromGoSum,
   makeDirsWritable,
@@ -52,6 +53,24 @@ describe('keepDownloadFile', () => {
     ['v1.0.0.zip', 'm.test/b', false],
     ['v1.1.0.mod', 'm.test/a', false],
     ['v1.0.0.zip123.tmp', 'm.test/a', false]
+  ])('%s of %s kept: %s', (name, mod, expected) => {
+    expect(keepDownloadFile(name, mod, keep)).toBe(expected)
+  })
+})
+
+describe('keepAlso', () => {
+  const keep = keepAlso(
+    keepFromGoSum(parseGoSum('m.test/b v1.0.0/go.mod h1:z=\n')),
+    [{ path: 'golang.org/toolchain', version: 'v0.0.1-go1.25.4.linux-amd64' }]
+  )
+  it.each([
+    ['v0.0.1-go1.25.4.linux-amd64.zip', 'golang.org/toolchain', true],
+    ['v0.0.1-go1.25.4.linux-amd64.ziphash', 'golang.org/toolchain', true],
+    ['v0.0.1-go1.25.4.linux-amd64.info', 'golang.org/toolchain', true],
+    ['v0.0.1-go1.25.3.linux-amd64.zip', 'golang.org/toolchain', false],
+    ['v0.0.1-go1.25.4.darwin-arm64.zip', 'golang.org/toolchain', false],
+    ['v1.0.0.mod', 'm.test/b', true],
+    ['v1.0.0.zip', 'm.test/b', false]
   ])('%s of %s kept: %s', (name, mod, expected) => {
     expect(keepDownloadFile(name, mod, keep)).toBe(expected)
   })

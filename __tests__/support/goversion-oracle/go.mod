@@ -1,0 +1,3 @@
+module setup-goproxy.test/goversion-oracle
+
+go 1.22

@@ -1,0 +1,62 @@
+// Orders the Go-related work of the main step. The Go that will run decides
+// which toolchain go switches to and the build cache key, so the toolchain
+// plan and the cache restore start once that Go is in place: at once when
+// there is nothing to install or the tool cache has it, after the install
+// from the mirrors otherwise (which needs the ranked chain and GOSUMDB).
+import type { ChainResult } from '../selection/chain.js'
+import type { CacheProject } from '../cache/restore.js'
+import { restoreCaches } from '../cache/restore.js'
+import type { CacheInputs } from '../inputs/cache-inputs.js'
+import { finishGoInstall, startGoInstall } from './go-install-step.js'
+import { planToolchain, type ToolchainPlan } from './prepare.js'
+import { readGoRequest } from './request.js'
+
+export interface GoAndCaches {
+  toolchain: ToolchainPlan
+  restore: ReturnType<typeof restoreCaches>
+}
+
+export interface GoSetup {
+  /** Installs from the mirrors when the tool cache could not serve go-version. */
+  finishInstall(o: {
+    chain: ChainResult
+    gosumdb: string
+    timeoutMs: number
+  }): Promise<void>
+  /** The toolchain plan and the running cache restore (started once). */
+  caches(): Promise<GoAndCaches>
+}
+
+export async function startGoSetup(
+  get: (name: string) => string,
+  cache: CacheInputs,
+  project: Omit<CacheProject, 'toolchainVersion'>,
+  workspace: string,
+  jobEnv: Record<string, string | undefined>
+): Promise<GoSetup> {
+  const request = await readGoRequest(get, workspace, jobEnv)
+  const install = request && (await startGoInstall(request))
+  let started: Promise<GoAndCaches> | undefined
+  const caches = () =>
+    (started ??= (async () => {
+      const toolchain = await planToolchain(
+        { ...process.env },
+        workspace,
+        project.workingDirectory
+      )
+      toolchain.report.install = install?.report
+      const restore = restoreCaches(cache, {
+        ...project,
+        toolchainVersion: toolchain.moduleVersion
+      })
+      return { toolchain, restore }
+    })())
+  // Before any go command can write to GOMODCACHE; concurrent with the probe.
+  if (!install?.pending) await caches()
+  return {
+    finishInstall: async (o) => {
+      if (install) await finishGoInstall(install, o)
+    },
+    caches
+  }
+}

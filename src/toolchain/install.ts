@@ -1,0 +1,258 @@
+// Installs the Go that `go-version` / `go-version-file` ask for: from the
+// runner tool cache when it is there, else as the golang.org/toolchain
+// module from the ranked mirrors, verified against the checksum database
+// (signed tree head, inclusion proof, the zip's h1) before anything is
+// unpacked, then kept in the tool cache under setup-go's names.
+import * as core from '@actions/core'
+import * as tc from '@actions/tool-cache'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import * as path from 'node:path'
+import { request } from 'undici'
+import { hashZipFile } from '../gomod/dirhash.js'
+import { extractToolchainZip } from './extract.js'
+import { downloadZip } from './zip-download.js'
+import { goPlatform, toolCacheVersion } from './platform.js'
+import { TOOLCHAIN_MODULE, toolchainModuleVersion } from './select.js'
+import {
+  lookupVerified,
+  parseGosumdb,
+  sumdbBase,
+  type HttpOptions
+} from './sumdb-client.js'
+import {
+  resolveGoVersion,
+  toolchainVersionsFor,
+  type GoVersionSpec
+} from './version-spec.js'
+
+export interface GoRequest {
+  /** The input that asked, and its value (a file's content is resolved already). */
+  input: 'go-version' | 'go-version-file'
+  value: string
+  spec: GoVersionSpec
+}
+
+export interface GoInstallReport {
+  input: GoRequest['input']
+  requested: string
+  version?: string
+  source?: 'tool-cache' | 'mirror'
+  mirror?: string
+  bytes?: number
+  /** From the version list to the tool cache: download, verification, unpacking. */
+  durationMs?: number
+}
+
+const TOOL = 'go'
+
+/** The tool-cache directory of a Go that satisfies the request without a network, if any. */
+export async function findInToolCache(
+  spec: GoVersionSpec,
+  arch: string
+): Promise<{ dir: string; version: string } | undefined> {
+  const semverSpec =
+    spec.kind === 'exact'
+      ? toolCacheVersion(spec.version)
+      : spec.kind === 'latest-of'
+        ? `${spec.lang}.x`
+        : undefined
+  if (semverSpec === undefined) return undefined
+  const dir = tc.find(TOOL, semverSpec, arch)
+  if (!dir) return undefined
+  // A Go distribution's VERSION starts with `go1.25.4`; the directory
+  // (<tool cache>/go/<semver>/<arch>) names it only in semver.
+  const first = await readFile(path.join(dir, 'VERSION'), 'utf8').then(
+    (t) => t.split('\n')[0],
+    () => ''
+  )
+  const version = first.startsWith('go')
+    ? first.slice(2)
+    : path.basename(path.dirname(dir))
+  return { dir, version }
+}
+
+/** Puts an installed Go first on PATH for this and later steps. */
+export function activateGo(dir: string, version: string): void {
+  core.addPath(path.join(dir, 'bin'))
+  core.exportVariable('GOROOT', dir)
+  // Later steps keep this Go instead of switching on a go.mod line.
+  core.exportVariable('GOTOOLCHAIN', 'local')
+  core.setOutput('go-version', version)
+}
+
+export interface MirrorInstallOptions {
+  /** Public mirrors, fastest first. */
+  mirrors: string[]
+  goproxy: string
+  gosumdb: string
+  arch: string
+  platform: string
+  http: HttpOptions
+  tempDir: string
+}
+
+async function get(url: string, o: HttpOptions) {
+  return request(url, {
+    headersTimeout: o.timeoutMs,
+    bodyTimeout: o.timeoutMs,
+    signal: o.signal
+  })
+}
+
+/**
+ * Downloads, verifies and caches the requested Go within `o.http.timeoutMs`
+ * in all; returns its tool-cache directory.
+ */
+export async function installFromMirrors(
+  req: GoRequest,
+  options: MirrorInstallOptions,
+  report: GoInstallReport
+): Promise<string> {
+  const deadline = AbortSignal.timeout(options.http.timeoutMs)
+  const o = { ...options, http: { ...options.http, signal: deadline } }
+  try {
+    return await install(req, o, report)
+  } catch (e) {
+    if (!deadline.aborted) throw e
+    throw new Error(
+      `Go ${req.value} was not installed within ${Math.round(o.http.timeoutMs / 1000)} s (download-timeout)`,
+      { cause: e }
+    )
+  }
+}
+
+async function install(
+  req: GoRequest,
+  o: MirrorInstallOptions,
+  report: GoInstallReport
+): Promise<string> {
+  const started = Date.now()
+  const { goos, goarch } = goPlatform(o.platform, o.arch)
+  const base = (m: string) => `${m.replace(/\/+$/, '')}/${TOOLCHAIN_MODULE}/@v`
+  let list: string | undefined
+  for (const m of o.mirrors) {
+    const r = await get(`${base(m)}/list`, o.http).catch(() => undefined)
+    if (r?.statusCode === 200) {
+      list = await r.body.text()
+      break
+    }
+    await r?.body.dump()
+  }
+  if (list === undefined)
+    throw new Error(
+      o.mirrors.length === 0
+        ? `${req.input}: no usable mirror to install Go from`
+        : `${req.input}: no mirror lists ${TOOLCHAIN_MODULE} (tried ${o.mirrors.join(', ')})`
+    )
+  const version = resolveGoVersion(
+    req.spec,
+    toolchainVersionsFor(list, goos, goarch)
+  )
+  if (version === undefined)
+    throw new Error(
+      `${req.input}: no Go matching ${JSON.stringify(req.value)} for ${goos}/${goarch} in ${TOOLCHAIN_MODULE}/@v/list`
+    )
+  report.version = version
+  const cached = tc.find(TOOL, toolCacheVersion(version), o.arch)
+  if (cached) {
+    report.source = 'tool-cache'
+    return cached
+  }
+
+  const modVersion = toolchainModuleVersion(`go${version}`, goos, goarch)
+  const work = await mkdtemp(path.join(o.tempDir, 'go-install-'))
+  try {
+    const zip = path.join(work, 'toolchain.zip')
+    // The database's proof does not depend on the zip: it runs meanwhile.
+    const proven = provenHash(modVersion, o)
+    proven.catch(() => undefined)
+    const mirror = await download(
+      o.mirrors,
+      (m) => `${base(m)}/${modVersion}.zip`,
+      zip,
+      o.http
+    )
+    report.mirror = mirror.url
+    report.bytes = mirror.bytes
+    await checkZip(zip, modVersion, await proven, mirror.h1)
+    const dir = path.join(work, 'go')
+    await extractToolchainZip(
+      zip,
+      `${TOOLCHAIN_MODULE}@${modVersion}/`,
+      dir,
+      o.platform
+    )
+    const cachedDir = await tc.cacheDir(
+      dir,
+      TOOL,
+      toolCacheVersion(version),
+      o.arch
+    )
+    report.source = 'mirror'
+    report.durationMs = Date.now() - started
+    return cachedDir
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+async function download(
+  mirrors: string[],
+  url: (m: string) => string,
+  file: string,
+  o: HttpOptions
+): Promise<{ url: string; bytes: number; h1?: string }> {
+  const failures: string[] = []
+  for (const m of mirrors) {
+    try {
+      const d = await downloadZip(url(m), file, o)
+      if (d.status === 200) return { url: m, bytes: d.bytes, h1: d.h1 }
+      failures.push(`${m}: ${d.status}`)
+    } catch (e) {
+      if (o.signal?.aborted) throw e
+      failures.push(`${m}: ${(e as Error).message}`)
+    }
+  }
+  throw new Error(
+    `the toolchain zip could not be downloaded (${failures.join('; ')})`
+  )
+}
+
+/** The zip's h1 the checksum database proves it holds, and the database's name. */
+async function provenHash(
+  modVersion: string,
+  o: MirrorInstallOptions
+): Promise<{ db: string; h1: string }> {
+  const setting = parseGosumdb(o.gosumdb || 'sum.golang.org')
+  const base = await sumdbBase(setting, o.goproxy, o.http)
+  const rec = await lookupVerified(
+    base,
+    setting.verifier,
+    TOOLCHAIN_MODULE,
+    modVersion,
+    o.http
+  )
+  const h1 = rec.lines
+    .map((l) => l.split(' '))
+    .find(
+      (f) => f.length === 3 && f[0] === TOOLCHAIN_MODULE && f[1] === modVersion
+    )?.[2]
+  if (h1 === undefined)
+    throw new Error(
+      `${setting.verifier.name} has no hash for ${TOOLCHAIN_MODULE}@${modVersion}`
+    )
+  return { db: setting.verifier.name, h1 }
+}
+
+async function checkZip(
+  zip: string,
+  modVersion: string,
+  want: { db: string; h1: string },
+  streamed: string | undefined
+): Promise<void> {
+  const got = streamed ?? (await hashZipFile(zip))
+  if (got !== want.h1)
+    throw new Error(
+      `${TOOLCHAIN_MODULE}@${modVersion}: checksum mismatch: downloaded ${got}, ${want.db} has ${want.h1}`
+    )
+}

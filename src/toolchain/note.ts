@@ -1,0 +1,91 @@
+// Signed notes of a checksum database (golang.org/x/mod/sumdb/note): the
+// verifier key `<name>+<hash>+<base64(alg, key)>` and a text followed by a
+// blank line and `— <name> <base64(key hash, signature)>` lines. Only Ed25519
+// (algorithm 1) exists; the key hash binds the key to its name.
+import {
+  createHash,
+  createPublicKey,
+  verify,
+  type KeyObject
+} from 'node:crypto'
+
+export interface Verifier {
+  name: string
+  hash: number
+  key: KeyObject
+}
+
+const ALG_ED25519 = 1
+// SubjectPublicKeyInfo prefix of a raw 32-byte Ed25519 key.
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex')
+
+function keyHash(name: string, algAndKey: Buffer): number {
+  return createHash('sha256')
+    .update(Buffer.concat([Buffer.from(name + '\n'), algAndKey]))
+    .digest()
+    .readUInt32BE(0)
+}
+
+function isValidName(name: string): boolean {
+  return name !== '' && !/[\s+]/.test(name) && [...name].every((c) => c > ' ')
+}
+
+export function parseVerifierKey(vkey: string): Verifier {
+  // The key's base64 may itself hold `+`: only the first two separate.
+  const a = vkey.indexOf('+')
+  const b = vkey.indexOf('+', a + 1)
+  const parts =
+    a < 0 || b < 0
+      ? []
+      : [vkey.slice(0, a), vkey.slice(a + 1, b), vkey.slice(b + 1)]
+  if (
+    parts.length !== 3 ||
+    !isValidName(parts[0]) ||
+    !/^[0-9a-f]{8}$/.test(parts[1])
+  )
+    throw new Error(`malformed verifier key ${JSON.stringify(vkey)}`)
+  const algAndKey = Buffer.from(parts[2], 'base64')
+  if (
+    algAndKey.toString('base64') !== parts[2] ||
+    algAndKey.length !== 33 ||
+    algAndKey[0] !== ALG_ED25519
+  )
+    throw new Error(`malformed verifier key ${JSON.stringify(vkey)}`)
+  const hash = parseInt(parts[1], 16)
+  if (keyHash(parts[0], algAndKey) !== hash)
+    throw new Error(
+      `verifier key ${JSON.stringify(vkey)}: hash does not match the key`
+    )
+  return {
+    name: parts[0],
+    hash,
+    key: createPublicKey({
+      key: Buffer.concat([SPKI_ED25519, algAndKey.subarray(1)]),
+      format: 'der',
+      type: 'spki'
+    })
+  }
+}
+
+/** The text of a note signed by `v`; throws when no signature of v's key verifies. */
+export function openNote(msg: Buffer, v: Verifier): Buffer {
+  const split = msg.lastIndexOf('\n\n')
+  if (split < 0) throw new Error('malformed note: no signatures')
+  const text = msg.subarray(0, split + 1)
+  const sigs = msg.subarray(split + 2).toString('utf8')
+  if (!sigs.endsWith('\n'))
+    throw new Error('malformed note: unterminated signature')
+  for (const line of sigs.slice(0, -1).split('\n')) {
+    const m = /^\u2014 (\S+) (\S+)$/.exec(line)
+    if (!m) throw new Error('malformed note: bad signature line')
+    const sig = Buffer.from(m[2], 'base64')
+    if (sig.length < 5 || m[1] !== v.name || sig.readUInt32BE(0) !== v.hash)
+      continue
+    if (!verify(null, text, v.key, sig.subarray(4)))
+      throw new Error(`note has an invalid signature by ${v.name}`)
+    return text
+  }
+  throw new Error(
+    `note is not signed by ${v.name}+${v.hash.toString(16).padStart(8, '0')}`
+  )
+}

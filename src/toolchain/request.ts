@@ -1,0 +1,48 @@
+// Reads `go-version` and `go-version-file` into one request, as setup-go
+// does: go-version wins when both are set, a missing file is an error.
+import * as core from '@actions/core'
+import { readFile } from 'node:fs/promises'
+import * as path from 'node:path'
+import { InputError } from '../inputs/values.js'
+import type { GoRequest } from './install.js'
+import { parseGoVersionSpec, versionFromFile } from './version-spec.js'
+
+export async function readGoRequest(
+  get: (name: string) => string,
+  workspace: string,
+  env: Record<string, string | undefined>
+): Promise<GoRequest | undefined> {
+  const version = get('go-version').trim()
+  const file = get('go-version-file').trim()
+  if (version !== '') {
+    if (file !== '')
+      core.warning(
+        'Both go-version and go-version-file are set; go-version is used.'
+      )
+    return {
+      input: 'go-version',
+      value: version,
+      spec: parseGoVersionSpec('go-version', version)
+    }
+  }
+  if (file === '') return undefined
+  const text = await readFile(path.resolve(workspace, file), 'utf8').catch(
+    () => {
+      throw new InputError(
+        'go-version-file',
+        `${JSON.stringify(file)} cannot be read`
+      )
+    }
+  )
+  const value = versionFromFile(file, text, env.GOTOOLCHAIN === 'local')
+  if (value === undefined)
+    throw new InputError(
+      'go-version-file',
+      `${JSON.stringify(file)} names no Go version`
+    )
+  return {
+    input: 'go-version-file',
+    value,
+    spec: parseGoVersionSpec('go-version-file', value)
+  }
+}

@@ -1,0 +1,128 @@
+// Looks a module version up in a checksum database and proves the answer as
+// go does: the tree head's signature checked with the database's key, then
+// the record's inclusion in that tree from the tiles. Reached as go reaches
+// it (modfetch/sumdb.go dbDial, initBase): the URL in GOSUMDB when it has
+// one, else the first GOPROXY entry that answers 200 on
+// /sumdb/<name>/supported, else https://<name>.
+import { request } from 'undici'
+import { parseGoproxy } from '../selection/mirror-url.js'
+import { escapeModulePath } from '../gomod/module-path.js'
+import { openNote, parseVerifierKey, type Verifier } from './note.js'
+import { parseTree, recordHash, rootWithRecord, tilePath } from './tlog.js'
+
+// cmd/go/internal/modfetch/key.go knownGOSUMDB.
+const KNOWN_KEYS: Record<string, string> = {
+  'sum.golang.org':
+    'sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8'
+}
+
+export interface SumdbSetting {
+  verifier: Verifier
+  /** The explicit URL of GOSUMDB, which bypasses the proxies. */
+  url?: string
+}
+
+export function parseGosumdb(value: string): SumdbSetting {
+  let v = value.trim()
+  if (v === 'sum.golang.google.cn')
+    v = 'sum.golang.org https://sum.golang.google.cn'
+  if (v === 'off')
+    throw new Error('GOSUMDB=off: a Go toolchain is never installed unverified')
+  const f = v.split(/\s+/).filter(Boolean)
+  if (f.length === 0 || f.length > 2)
+    throw new Error(`invalid GOSUMDB ${JSON.stringify(value)}`)
+  return {
+    verifier: parseVerifierKey(KNOWN_KEYS[f[0]] ?? f[0]),
+    url: f[1]?.replace(/\/+$/, '')
+  }
+}
+
+export interface HttpOptions {
+  /** Per request, headers and body. */
+  timeoutMs: number
+  /** Ends every request at once: one deadline for a whole install. */
+  signal?: AbortSignal
+}
+
+async function get(
+  url: string,
+  o: HttpOptions
+): Promise<{ status: number; body: Buffer }> {
+  const res = await request(url, {
+    headersTimeout: o.timeoutMs,
+    bodyTimeout: o.timeoutMs,
+    signal: o.signal
+  })
+  const body = Buffer.from(await res.body.arrayBuffer())
+  return { status: res.statusCode, body }
+}
+
+/** The base URL of the database's endpoints. */
+export async function sumdbBase(
+  s: SumdbSetting,
+  goproxy: string,
+  o: HttpOptions
+): Promise<string> {
+  if (s.url) return s.url
+  for (const e of parseGoproxy(goproxy)) {
+    if (e.url === 'direct' || e.url === 'off') break
+    const base = `${e.url.replace(/\/+$/, '')}/sumdb/${s.verifier.name}`
+    const r = await get(`${base}/supported`, o).catch((err: Error) => ({
+      status: 0,
+      body: Buffer.from(err.message)
+    }))
+    if (r.status === 200) return base
+    // After `,` only "not found" moves on to the next entry; after `|` anything does.
+    if (r.status !== 404 && r.status !== 410 && !e.fallBackOnError)
+      throw new Error(`${base}/supported: ${r.status || r.body.toString()}`)
+  }
+  return `https://${s.verifier.name}`
+}
+
+export interface VerifiedRecord {
+  /** The go.sum lines the database holds for the module version. */
+  lines: string[]
+  treeSize: number
+}
+
+/** The database's record for path@version, proven to be in its signed tree. */
+export async function lookupVerified(
+  base: string,
+  verifier: Verifier,
+  path: string,
+  version: string,
+  o: HttpOptions
+): Promise<VerifiedRecord> {
+  const url = `${base}/lookup/${escapeModulePath(path)}@${escapeModulePath(version)}`
+  const r = await get(url, o)
+  if (r.status !== 200)
+    throw new Error(
+      `${url}: ${r.status} ${r.body.toString('utf8').trim().slice(0, 200)}`
+    )
+  const nl = r.body.indexOf('\n')
+  const id = Number(r.body.subarray(0, nl).toString())
+  const end = r.body.indexOf('\n\n', nl)
+  if (nl < 0 || end < 0 || !Number.isSafeInteger(id) || id < 0)
+    throw new Error(`${url}: malformed lookup answer`)
+  const data = r.body.subarray(nl + 1, end + 1)
+  const tree = parseTree(openNote(r.body.subarray(end + 2), verifier))
+  const root = await rootWithRecord(
+    tree.size,
+    id,
+    recordHash(data),
+    async (t) => {
+      const tile = await get(`${base}/${tilePath(t)}`, o)
+      if (tile.status !== 200)
+        throw new Error(`${base}/${tilePath(t)}: ${tile.status}`)
+      return tile.body
+    }
+  )
+  if (!root.equals(tree.hash))
+    throw new Error(
+      `${url}: record ${id} is not in the signed tree of ${tree.size} records (inclusion proof failed)`
+    )
+  return {
+    lines: data.toString('utf8').split('\n').filter(Boolean),
+    treeSize: tree.size
+  }
+}
