@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { unzipSync } from 'fflate'
 import { goTempDir, parseGetLines, runGo } from '../support/go.js'
-import { startMirror, type Mirror } from '../support/mirror-server.js'
+import { Closers } from '../support/closers.js'
+import { mirrorStarter, startMirror } from '../support/mirror-server.js'
 import {
   buildProxyTree,
   writeConsumerModule,
@@ -28,14 +29,10 @@ import { testCertificates } from '../support/tls.js'
 import { hash1 } from '../../src/gomod/module-path.js'
 
 const tree = buildProxyTree()
-const mirrors: Mirror[] = []
+const closers = new Closers()
+// The mirror's own defaults, which some of these tests are about.
+const mirror = mirrorStarter(tree, closers, {})
 let consumer: ConsumerModule
-
-async function mirror(profile: Parameters<typeof startMirror>[1] = {}) {
-  const m = await startMirror(tree, profile)
-  mirrors.push(m)
-  return m
-}
 
 function goEnv(goproxy: string, extra: Record<string, string> = {}) {
   return {
@@ -90,7 +87,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await Promise.all(mirrors.map((m) => m.close()))
+  await closers.closeAll()
   cleanupTempDirs()
 })
 
@@ -233,12 +230,9 @@ describe('go mod download through the mirror', () => {
       { path: 'example.test/big', versions: ['v1.0.0'], zipSize: 512 * 1024 }
     ])
     const app = await writeConsumerModule(goTempDir('big-'), big)
-    const m = await startMirror(big, {
-      host: '::1',
-      bandwidth: 4 << 20,
-      latencyMs: 5
-    })
-    mirrors.push(m)
+    const m = closers.add(
+      await startMirror(big, { host: '::1', bandwidth: 4 << 20, latencyMs: 5 })
+    )
     expect(m.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
     const dl = await runGo(['mod', 'download', '-x'], {
       cwd: app.dir,

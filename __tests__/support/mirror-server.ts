@@ -10,6 +10,7 @@ import {
   parseModuleVersion,
   unescapeModulePath
 } from '../../src/gomod/module-path.js'
+import type { Closers } from './closers.js'
 import type { ProxyTree } from './modules.js'
 import { testCertificates } from './tls.js'
 
@@ -477,4 +478,18 @@ export async function startMirror(
     for (const s of sockets) s.destroy()
     await Promise.all([serverClosed, ...openResponses])
   }
+}
+
+/**
+ * Starts mirrors of `tree` registered with `closers`, each with `defaults`
+ * under its own profile. The defaults proxy the checksum database, so that
+ * `sumdb: auto` never looks for sum.golang.org past loopback.
+ */
+export function mirrorStarter(
+  tree: ProxyTree,
+  closers: Closers,
+  defaults: MirrorProfile = { sumdbSupported: 200 }
+): (profile?: MirrorProfile) => Promise<Mirror> {
+  return async (profile = {}) =>
+    closers.add(await startMirror(tree, { ...defaults, ...profile }))
 }

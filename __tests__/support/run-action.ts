@@ -3,11 +3,11 @@
 // in a clean environment, cwd = GITHUB_WORKSPACE, INPUT_* with action.yml
 // defaults, fresh file-command files per step, STATE_* for the post step,
 // and env/PATH exported by a step carried into the next one.
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { collect } from './collect.js'
 import { tempDir } from './temp.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -285,36 +285,10 @@ export async function runActionStep(
     env['STATE_' + name] = value
 
   const script = join(opts.dist ?? distDir(), entry, 'index.js')
-  const proc = await new Promise<{
-    code: number | null
-    timedOut: boolean
-    stdout: string
-    stderr: string
-  }>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script], {
-      cwd: env.GITHUB_WORKSPACE,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, opts.timeoutMs ?? 120_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolvePromise({
-        code,
-        timedOut,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString()
-      })
-    })
+  const proc = await collect(process.execPath, [script], {
+    cwd: env.GITHUB_WORKSPACE,
+    env,
+    timeoutMs: opts.timeoutMs ?? 120_000
   })
 
   const read = (f: string) => readFileSync(f, 'utf8')

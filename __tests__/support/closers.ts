@@ -1,0 +1,20 @@
+// What a test file starts (servers, listeners) is registered here as it is
+// started and closed together from afterEach/afterAll, so no test leaves an
+// open handle behind when it fails half-way.
+export interface Closable {
+  close(): Promise<void>
+}
+
+export class Closers {
+  private readonly open: Closable[] = []
+
+  /** Registers `c` to be closed by closeAll, and returns it. */
+  add<T extends Closable>(c: T): T {
+    this.open.push(c)
+    return c
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.open.splice(0).map((c) => c.close()))
+  }
+}
