@@ -25,6 +25,7 @@ import {
   runActionStep
 } from '../support/run-action.js'
 import { cleanupTempDirs } from '../support/temp.js'
+import { waitFor } from '../support/wait.js'
 import { testCertificates } from '../support/tls.js'
 import { hash1 } from '../../src/gomod/module-path.js'
 
@@ -398,9 +399,10 @@ describe('fault profiles', () => {
           req.end()
         })
     )
-    // close only once both requests are being (not) answered
-    while (hung.requests.length === 0 || (slow.requests[0]?.bytes ?? 0) === 0)
-      await new Promise((r) => setTimeout(r, 10))
+    await waitFor(
+      'both requests being (not) answered',
+      () => hung.requests.length > 0 && (slow.requests[0]?.bytes ?? 0) > 0
+    )
     await Promise.all([hung.close(), slow.close()])
     await Promise.all(pending)
     expect(hung.requests).toHaveLength(1)

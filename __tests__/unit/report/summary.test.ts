@@ -3,6 +3,7 @@ import { synthesizeChain } from '../../../src/selection/chain.js'
 import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import { rankMirrors } from '../../../src/selection/rank.js'
 import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
+import { formatMs } from '../../../src/report/markdown.js'
 import { renderSummary } from '../../../src/report/summary.js'
 
 const MiB = 1024 * 1024
@@ -138,9 +139,14 @@ describe('renderSummary', () => {
     expect(lines[header + 1]).toBe('|---|---|---|---|---|---|---|---|---|')
     const rows = lines.slice(header + 2, header + 7)
     for (const r of rows) expect(cellPipes(r)).toBe(10)
+    // The Expected cell is the ranking's own estimate for this mirror.
+    const fastExpectedMs = report.ranking!.find(
+      (r) => r.url === 'https://fast.test'
+    )!.expectedMs!
+    expect(fastExpectedMs).toBeGreaterThan(0)
     expect(rows[0]).toBe(
-      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20.0 MiB/s | ' +
-        `${rows[0].split(' | ')[7]} | 200 |`
+      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20 MiB/s | ' +
+        `${formatMs(fastExpectedMs)} | 200 |`
     )
     expect(rows[1]).toMatch(
       /^\| 2 \| https:\/\/second\.test\/base \| ✅ healthy \|.*\| 4\.0 MiB\/s \|/

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseCredentials } from '../../src/privacy/credentials.js'
+import { parseCredentials } from '../../../src/privacy/credentials.js'
 import {
   gitNetrcWarnings,
   LIBCURL_MAX_LINE,
   netrcEntries
-} from '../../src/netrc-entries.js'
+} from '../../../src/netrc-entries.js'
 
 const machines = (raw: string, forGit: boolean, existing: string[] = []) =>
   netrcEntries(parseCredentials(raw), forGit, existing)

@@ -24,6 +24,7 @@ import {
 } from '../../support/fake-cache-service.js'
 import { incompressibleBytes } from '../../support/modules.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
+import { waitFor } from '../../support/wait.js'
 
 const savedEnv = { ...process.env }
 let svc: FakeCacheService
@@ -49,15 +50,6 @@ const stagingDirs = () =>
         n.startsWith('.download.restore-')
       )
     : []
-
-async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) return false
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return true
-}
 
 beforeEach(async () => {
   svc = await startFakeCacheService()
@@ -136,9 +128,11 @@ it('a download past the cap is a failed restore whose late extraction never reac
 
   // @actions/cache finishes on its own and extracts (into the staging
   // directory); it puts GITHUB_WORKSPACE back when done.
-  expect(
-    await until(() => process.env.GITHUB_WORKSPACE === workspace, 60_000)
-  ).toBe(true)
+  await waitFor(
+    'GITHUB_WORKSPACE put back',
+    () => process.env.GITHUB_WORKSPACE === workspace,
+    60_000
+  )
   const late = join(
     dirname(download),
     staging,
