@@ -85,7 +85,7 @@ describe('readSelectionInputs', () => {
   })
 
   it.each([
-    [{ mirrors: '' }, 'mirrors', '""'],
+    [{ mirrors: ' , ' }, 'mirrors', '" , "'],
     [{ mirrors: ' , \n# only a comment' }, 'mirrors', '# only a comment'],
     [{ mirrors: 'ftp://m.test' }, 'mirrors', 'ftp://m.test'],
     [{ mirrors: 'goproxy.cn,direct' }, 'mirrors', '"direct"'],
