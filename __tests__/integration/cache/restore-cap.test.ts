@@ -37,7 +37,8 @@ const inputs: CacheInputs = {
   mode: 'download',
   build: false,
   save: 'auto',
-  keyPrefix: 'setup-goproxy'
+  keyPrefix: 'setup-goproxy',
+  lookupTimeoutMs: 15_000
 }
 const project = { workingDirectory: '.', cacheDependencyPath: [] }
 const goSum =
@@ -155,12 +156,11 @@ it.each(['hang', 'error500'] as const)(
     svc.setFault(fault)
     const t0 = performance.now()
     const res = await restoreCaches(
-      inputs,
+      { ...inputs, lookupTimeoutMs: 1500 },
       project,
       process.env,
       new Date(),
-      60_000,
-      1500
+      60_000
     )
     // Generous: the point is that the 15 s default did not apply.
     expect(performance.now() - t0).toBeLessThan(12_000)

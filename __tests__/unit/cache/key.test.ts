@@ -141,7 +141,8 @@ describe('readCacheInputs', () => {
       mode: 'download',
       build: false,
       save: 'auto',
-      keyPrefix: 'setup-goproxy'
+      keyPrefix: 'setup-goproxy',
+      lookupTimeoutMs: 15_000
     })
   })
   it('parses every value', () => {
@@ -160,7 +161,8 @@ describe('readCacheInputs', () => {
       mode: 'full',
       build: true,
       save: 'never',
-      keyPrefix: 'lint'
+      keyPrefix: 'lint',
+      lookupTimeoutMs: 15_000
     })
   })
   it.each([
