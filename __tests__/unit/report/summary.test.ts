@@ -1,75 +1,66 @@
 import { describe, expect, it } from '@jest/globals'
 import { synthesizeChain } from '../../../src/selection/chain.js'
-import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import { rankMirrors } from '../../../src/selection/rank.js'
 import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
 import { formatMs } from '../../../src/report/markdown.js'
 import { renderSummary } from '../../../src/report/summary.js'
+import { mirrorProbe, type ProbeOptions } from '../../support/probes.js'
 
 const MiB = 1024 * 1024
 
-function probe(
-  url: string,
-  ttfbMs: number | undefined,
-  bps: number | undefined,
-  failures: ProbeFailure[] = [],
-  extra: Partial<MirrorProbe> = {}
-): MirrorProbe {
-  return {
-    url,
-    timings: {
-      dnsMs: 3.4,
-      connectMs: 12.6,
-      tlsMs: 20,
-      ttfbMs,
-      ttfbSamplesMs: ttfbMs === undefined ? [] : [ttfbMs],
-      throughputBps: bps
-    },
-    found: 3,
-    sampled: 3,
-    missing: [],
-    integrity: { checked: 3, mismatches: [] },
-    failures,
+// Connection timings every row shows, from a mirror that proxies the
+// checksum database.
+const probe = (url: string, opts: ProbeOptions) =>
+  mirrorProbe(url, {
+    dnsMs: 3.4,
+    connectMs: 12.6,
+    tlsMs: 20,
     sumdbSupported: 200,
-    cutShort: false,
-    ...extra
-  }
-}
+    ...opts
+  })
 
 function buildReport(): RunReport {
   const mirrors = [
-    probe('https://fast.test', 30, 20 * MiB),
-    probe('https://second.test/base', 60, 4 * MiB),
-    probe('https://flaky.test', 10, 50 * MiB, [
-      {
-        kind: 'server-error',
-        request: '/golang.org/x/text/@v/v0.17.0.info',
-        status: 502,
-        detail: 'HTTP 502 | bad gateway'
-      }
-    ]),
-    probe(
-      'https://dead.test',
-      undefined,
-      undefined,
-      [
+    probe('https://fast.test', { ttfbMs: 30, bps: 20 * MiB }),
+    probe('https://second.test/base', { ttfbMs: 60, bps: 4 * MiB }),
+    probe('https://flaky.test', {
+      ttfbMs: 10,
+      bps: 50 * MiB,
+      failures: [
+        {
+          kind: 'server-error',
+          request: '/golang.org/x/text/@v/v0.17.0.info',
+          status: 502,
+          detail: 'HTTP 502 | bad gateway'
+        }
+      ]
+    }),
+    probe('https://dead.test', {
+      ttfbMs: undefined,
+      bps: undefined,
+      failures: [
         {
           kind: 'refused',
           request: '/golang.org/x/text/@v/v0.17.0.info',
           detail: 'connect ECONNREFUSED 127.0.0.1:9'
         }
       ],
-      { sumdbSupported: undefined, sumdbError: 'refused' }
-    ),
-    probe('https://limited.test', 40, 2e9, [
-      {
-        kind: 'rate-limited',
-        request: '/golang.org/x/mod/@v/v0.20.0.mod',
-        status: 429,
-        detail: 'HTTP 429',
-        retryAfterSec: 30
-      }
-    ])
+      sumdbSupported: undefined,
+      sumdbError: 'refused'
+    }),
+    probe('https://limited.test', {
+      ttfbMs: 40,
+      bps: 2e9,
+      failures: [
+        {
+          kind: 'rate-limited',
+          request: '/golang.org/x/mod/@v/v0.20.0.mod',
+          status: 429,
+          detail: 'HTTP 429',
+          retryAfterSec: 30
+        }
+      ]
+    })
   ]
   const ranking = rankMirrors(
     mirrors,
