@@ -1,17 +1,11 @@
 // A cache service that fails, hangs or is absent costs a bounded time and
 // leaves the step green; a restore over a populated read-only module cache
 // (as a non-root user, for whom read-only directories really are read-only).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, cpSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import {
-  cacheJob as runJob,
-  cacheWarnings,
-  startCacheFixture,
-  type CacheFixture,
-  type CacheJobOptions
-} from '../support/cache-job.js'
+import { cacheJobsForFile, cacheWarnings } from '../support/cache-job.js'
 import { runGo } from '../support/go.js'
 import { writeConsumerModule } from '../support/modules.js'
 import {
@@ -19,20 +13,11 @@ import {
   distDir,
   runActionStep
 } from '../support/run-action.js'
-import { cleanupTempDirs, tempDir } from '../support/temp.js'
+import { tempDir } from '../support/temp.js'
 import { startFakeCacheService } from '../support/fake-cache-service.js'
 
-let fixture: CacheFixture
-const cacheJob = (o: Omit<CacheJobOptions, 'fixture'>) =>
-  runJob({ fixture, ...o })
-
-beforeAll(async () => {
-  fixture = await startCacheFixture()
-})
-afterAll(async () => {
-  await fixture.mirror.close()
-  cleanupTempDirs()
-})
+const jobs = cacheJobsForFile()
+const cacheJob = jobs.run
 
 // The lookup deadline is an input (default 15 s), short here; a service
 // answering 500 is covered in process (integration/cache/restore-cap.test.ts).
@@ -130,14 +115,14 @@ describe('restore over a populated read-only module cache', () => {
       // A self-hosted machine whose module cache go already filled without
       // -modcacherw: its module directories are read-only.
       const context = createRunnerContext()
-      await writeConsumerModule(context.workspace, fixture.tree, {
-        requires: fixture.latest
+      await writeConsumerModule(context.workspace, jobs.fixture.tree, {
+        requires: jobs.fixture.latest
       })
       const modcache = join(context.home, 'go', 'pkg', 'mod')
       const fill = await runGo(['mod', 'download'], {
         cwd: context.workspace,
         env: {
-          GOPROXY: fixture.mirror.url,
+          GOPROXY: jobs.fixture.mirror.url,
           GOMODCACHE: modcache,
           GOFLAGS: '',
           HOME: context.home
@@ -156,7 +141,7 @@ describe('restore over a populated read-only module cache', () => {
           runnerTemp,
           dist: nobodyDist(),
           inputs: {
-            mirrors: fixture.mirror.url,
+            mirrors: jobs.fixture.mirror.url,
             'direct-fallback': 'false',
             download: 'false',
             ...inputs
