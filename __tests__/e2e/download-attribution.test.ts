@@ -6,7 +6,7 @@
 // bad mid-run.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Closers } from '../support/closers.js'
+import { closedAfterEach } from '../support/closers.js'
 import {
   gitProjectRoot,
   makeModuleRepo,
@@ -17,6 +17,7 @@ import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
 import { mirrorStarter, type RequestContext } from '../support/mirror-server.js'
 import {
   createRunnerContext,
+  loopbackGoEnv,
   runActionStep,
   type RunnerContext,
   type StepResult
@@ -24,10 +25,8 @@ import {
 import { cleanupTempDirs } from '../support/temp.js'
 
 const tree = buildProxyTree()
-const closers = new Closers()
+const closers = closedAfterEach()
 const mirror = mirrorStarter(tree, closers)
-
-afterEach(() => closers.closeAll())
 
 afterAll(() => cleanupTempDirs())
 
@@ -91,23 +90,10 @@ async function runStep(
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ): Promise<StepResult> {
-  const gopath = join(ctx.root, 'gopath')
   return runActionStep({
     context: ctx,
-    dist: process.env.SETUP_GOPROXY_DIST,
     inputs: { cache: 'false', 'probe-timeout': '5', ...inputs },
-    env: {
-      GOPATH: gopath,
-      GOMODCACHE: join(gopath, 'pkg', 'mod'),
-      GOCACHE: join(ctx.root, 'gocache'),
-      GOFLAGS: '-modcacherw',
-      GOTOOLCHAIN: 'local',
-      GOENV: 'off',
-      // Anything that tried to leave loopback over https fails here instead.
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '127.0.0.1,localhost',
-      ...env
-    }
+    env: { ...loopbackGoEnv(ctx), ...env }
   })
 }
 

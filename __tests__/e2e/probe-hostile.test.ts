@@ -1,12 +1,12 @@
 // Mirrors that misbehave below HTTP or answer what go refuses (or accepts):
 // the bundled action against loopback listeners, checked against real go.
-import { afterAll, afterEach, expect, it } from '@jest/globals'
+import { afterAll, expect, it } from '@jest/globals'
 import {
   silentListener,
   synDropListener,
   type HostileListener
 } from '../support/hostile-listeners.js'
-import { Closers } from '../support/closers.js'
+import { closedAfterEach } from '../support/closers.js'
 import { mirrorStarter } from '../support/mirror-server.js'
 import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
 import { goTempDir, runGo } from '../support/go.js'
@@ -19,10 +19,8 @@ import { cleanupTempDirs } from '../support/temp.js'
 import { testCertificates } from '../support/tls.js'
 
 const tree = buildProxyTree()
-const closers = new Closers()
+const closers = closedAfterEach()
 const mirror = mirrorStarter(tree, closers)
-
-afterEach(() => closers.closeAll())
 afterAll(() => cleanupTempDirs())
 
 async function hostile(

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { escapeModulePath } from '../../src/gomod/module-path.js'
-import { Closers } from '../support/closers.js'
+import { closedAfterEach } from '../support/closers.js'
 import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
 import { mirrorStarter } from '../support/mirror-server.js'
 import {
@@ -13,10 +13,8 @@ import { cleanupTempDirs } from '../support/temp.js'
 import { testCertificates } from '../support/tls.js'
 
 const tree = buildProxyTree()
-const closers = new Closers()
+const closers = closedAfterEach()
 const mirror = mirrorStarter(tree, closers)
-
-afterEach(() => closers.closeAll())
 
 afterAll(() => cleanupTempDirs())
 

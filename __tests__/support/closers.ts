@@ -1,6 +1,8 @@
 // What a test file starts (servers, listeners) is registered here as it is
 // started and closed together from afterEach/afterAll, so no test leaves an
 // open handle behind when it fails half-way.
+import { afterEach } from '@jest/globals'
+
 export interface Closable {
   close(): Promise<void>
 }
@@ -17,4 +19,11 @@ export class Closers {
   async closeAll(): Promise<void> {
     await Promise.all(this.open.splice(0).map((c) => c.close()))
   }
+}
+
+/** Closers that close what they hold after each test of the calling file. */
+export function closedAfterEach(): Closers {
+  const closers = new Closers()
+  afterEach(() => closers.closeAll())
+  return closers
 }

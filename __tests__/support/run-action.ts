@@ -46,6 +46,24 @@ export function createRunnerContext(
 }
 
 /** A fresh RUNNER_TEMP for a new job on the given machine. */
+/**
+ * The go settings of a job on `ctx`'s machine, for tests whose go must not
+ * leave loopback: anything that tried to over https fails at a dead proxy.
+ */
+export function loopbackGoEnv(ctx: RunnerContext): Record<string, string> {
+  const gopath = join(ctx.root, 'gopath')
+  return {
+    GOPATH: gopath,
+    GOMODCACHE: join(gopath, 'pkg', 'mod'),
+    GOCACHE: join(ctx.root, 'gocache'),
+    GOFLAGS: '-modcacherw',
+    GOTOOLCHAIN: 'local',
+    GOENV: 'off',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1,localhost'
+  }
+}
+
 export function newRunnerTemp(ctx: RunnerContext): string {
   return mkdtempSync(join(ctx.root, 'temp-'))
 }
