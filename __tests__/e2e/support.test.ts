@@ -18,12 +18,14 @@ import {
 } from '../support/modules.js'
 import {
   createRunnerContext,
-  parseFileCommand,
-  parseWorkflowCommands,
-  readActionDefaults,
   runActionJob,
   runActionStep
 } from '../support/run-action.js'
+import {
+  parseFileCommand,
+  parseWorkflowCommands,
+  readActionDefaults
+} from '../support/runner-formats.js'
 import { cleanupTempDirs } from '../support/temp.js'
 import { waitFor } from '../support/wait.js'
 import { testCertificates } from '../support/tls.js'

@@ -2,6 +2,8 @@
 // started and closed together from afterEach/afterAll, so no test leaves an
 // open handle behind when it fails half-way.
 import { afterEach } from '@jest/globals'
+import type { Server } from 'node:http'
+import type { Server as TlsServer } from 'node:https'
 
 export interface Closable {
   close(): Promise<void>
@@ -26,4 +28,12 @@ export function closedAfterEach(): Closers {
   const closers = new Closers()
   afterEach(() => closers.closeAll())
   return closers
+}
+
+/** Closes a server without waiting for its clients to hang up. */
+export function closeServer(server: Server | TlsServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
 }

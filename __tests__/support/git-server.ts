@@ -3,6 +3,7 @@
 // `?go-get=1` page that tells go where a module's repository is; without
 // certificates and a login it is a plain, open HTTP host.
 import { execFileSync, spawn } from 'node:child_process'
+import { closeServer } from './closers.js'
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -247,11 +248,7 @@ export async function startGitServer(
     },
     url: `${schemeOf(opts)}://${opts.hostname}${port === defaultPort ? '' : `:${port}`}`,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: () => closeServer(server)
   }
 }
 

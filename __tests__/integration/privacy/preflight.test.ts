@@ -26,6 +26,7 @@ import {
   synDropListener,
   type SilentListener
 } from '../../support/hostile-listeners.js'
+import { closeServer } from '../../support/closers.js'
 
 describe('parseGoModRequires', () => {
   it('reads single and block requires, ignoring comments', () => {
@@ -174,9 +175,7 @@ describe('network waits end by their deadline', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
   afterAll(async () => {
-    server.closeAllConnections()
-    server.close()
-    await silent.close()
+    await Promise.all([closeServer(server), silent.close()])
   })
 
   it('a TLS handshake that never completes: the check fails by its deadline', async () => {

@@ -17,6 +17,7 @@ import {
   synDropListener,
   type HostileListener
 } from '../../support/hostile-listeners.js'
+import { closeServer } from '../../support/closers.js'
 import { waitFor } from '../../support/wait.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -37,13 +38,7 @@ async function httpServer(
 ): Promise<string> {
   const server: Server = createServer(handler)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections()
-        server.close(() => r())
-      })
-  )
+  cleanups.push(() => closeServer(server))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { readInputs } from '../../../src/inputs/read-inputs.js'
 import type { InputGetter } from '../../../src/inputs/values.js'
-import { readActionDefaults } from '../../support/run-action.js'
+import { readActionDefaults } from '../../support/runner-formats.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 
 afterAll(() => cleanupTempDirs())
