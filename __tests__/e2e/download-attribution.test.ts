@@ -1,3 +1,4 @@
+// Long: the download faults share the mirrors, the runner step and the report reader.
 // The downloads phase end to end: the bundled action probes loopback
 // mirrors, exports the chain and runs the real `go mod download -x -json`,
 // then reports where each module came from. Faults are served only to the

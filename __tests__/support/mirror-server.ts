@@ -1,3 +1,4 @@
+// Long: one request handler in which the fault profiles combine in the order a real mirror fails (connection, latency, status, body).
 // A loopback GOPROXY mirror serving a generated ProxyTree, with combinable
 // fault profiles that reproduce how real mirrors misbehave.
 import { createServer as createHttpServer } from 'node:http'

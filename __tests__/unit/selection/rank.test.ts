@@ -1,3 +1,4 @@
+// Long: the ranking maths (median, expected time, lower bound, tiers, near-ties) with worked numbers per case.
 import { describe, expect, it } from '@jest/globals'
 import {
   expectedMs,
