@@ -14,7 +14,7 @@ import {
 } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { CacheInputs } from '../../../src/inputs/cache-inputs.js'
+import { readCacheInputs } from '../../../src/inputs/cache-inputs.js'
 import { cachePathSpec, moduleCacheKeys } from '../../../src/cache/key.js'
 import { restoreCaches } from '../../../src/cache/restore.js'
 import { saveEntry } from '../../../src/cache/service.js'
@@ -32,14 +32,8 @@ let workspace: string
 let gomodcache: string
 let download: string
 
-const inputs: CacheInputs = {
-  enabled: true,
-  mode: 'download',
-  build: false,
-  save: 'auto',
-  keyPrefix: 'setup-goproxy',
-  lookupTimeoutMs: 15_000
-}
+// The defaults, as a job that sets no cache input gets them.
+const inputs = readCacheInputs(() => '')
 const project = { workingDirectory: '.', cacheDependencyPath: [] }
 const goSum =
   'example.test/a v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n' +

@@ -153,7 +153,8 @@ describe('readCacheInputs', () => {
           'cache-mode': 'FULL',
           'cache-build': 'true',
           'cache-save': 'never',
-          'cache-key-prefix': 'lint'
+          'cache-key-prefix': 'lint',
+          'cache-lookup-timeout': '2.5'
         })
       )
     ).toEqual({
@@ -162,7 +163,7 @@ describe('readCacheInputs', () => {
       build: true,
       save: 'never',
       keyPrefix: 'lint',
-      lookupTimeoutMs: 15_000
+      lookupTimeoutMs: 2500
     })
   })
   it.each([
@@ -171,7 +172,10 @@ describe('readCacheInputs', () => {
     ['cache-build', 'maybe'],
     ['cache', 'enabled'],
     ['cache-key-prefix', 'a,b'],
-    ['cache-key-prefix', 'a b']
+    ['cache-key-prefix', 'a b'],
+    ['cache-lookup-timeout', '0'],
+    ['cache-lookup-timeout', 'soon'],
+    ['cache-lookup-timeout', '601']
   ])('rejects %s=%s naming the input and value', (name, value) => {
     const read = () => readCacheInputs(inputs({ [name]: value }))
     expect(read).toThrow(InputError)
