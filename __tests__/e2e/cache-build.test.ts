@@ -7,11 +7,9 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import {
-  cacheJob as runJob,
+  cacheJobsForFile,
   cacheWarnings,
   goCacheOf,
-  startCacheFixture,
-  type CacheFixture,
   type CacheJobOptions
 } from '../support/cache-job.js'
 import {
@@ -21,22 +19,21 @@ import {
 } from '../support/fake-cache-service.js'
 import { runGo } from '../support/go.js'
 import type { JobStepState, RunnerContext } from '../support/run-action.js'
-import { cleanupTempDirs, tempDir } from '../support/temp.js'
+import { tempDir } from '../support/temp.js'
 
-let fixture: CacheFixture
+const jobs = cacheJobsForFile()
 let svc: FakeCacheService
-const cacheJob = (o: Omit<CacheJobOptions, 'fixture' | 'service'>) =>
-  runJob({ fixture, service: svc.env('v2'), machineGoCache: true, ...o })
+// The build cache as the job's machine has it, against the file's service.
+const jobWith =
+  (service: () => FakeCacheService) =>
+  (o: Omit<CacheJobOptions, 'fixture' | 'service'>) =>
+    jobs.run({ service: service().env('v2'), machineGoCache: true, ...o })
+const cacheJob = jobWith(() => svc)
 
 beforeAll(async () => {
-  fixture = await startCacheFixture()
   svc = await startFakeCacheService()
 })
-afterAll(async () => {
-  await fixture.mirror.close()
-  await svc.close()
-  cleanupTempDirs()
-})
+afterAll(() => svc.close())
 
 async function goEnv(name: string): Promise<string> {
   const home = tempDir('go-env-')
@@ -183,8 +180,7 @@ describe('cache-build: false (the default)', () => {
   it('neither restores nor saves GOCACHE, even when a build entry exists', async () => {
     const own = await startFakeCacheService()
     try {
-      const job = (o: Omit<CacheJobOptions, 'fixture' | 'service'>) =>
-        runJob({ fixture, service: own.env('v2'), machineGoCache: true, ...o })
+      const job = jobWith(() => own)
       const p1 = probeAfterMain()
       const j1 = await job({
         inputs: { 'cache-build': 'true' },

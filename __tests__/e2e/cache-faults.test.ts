@@ -1,23 +1,11 @@
 // A cache service that fails, hangs or is absent costs a bounded time and
 // leaves the step green; a restore over a populated read-only module cache
 // (as a non-root user, for whom read-only directories really are read-only).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
+import { chmodSync, cpSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import {
-  cacheJob as runJob,
-  cacheWarnings,
-  startCacheFixture,
-  type CacheFixture,
-  type CacheJobOptions
-} from '../support/cache-job.js'
+import { cacheJobsForFile, cacheWarnings } from '../support/cache-job.js'
 import { runGo } from '../support/go.js'
 import { writeConsumerModule } from '../support/modules.js'
 import {
@@ -25,35 +13,28 @@ import {
   distDir,
   runActionStep
 } from '../support/run-action.js'
-import { cleanupTempDirs, tempDir } from '../support/temp.js'
+import { tempDir } from '../support/temp.js'
 import { startFakeCacheService } from '../support/fake-cache-service.js'
 
-let fixture: CacheFixture
-const cacheJob = (o: Omit<CacheJobOptions, 'fixture'>) =>
-  runJob({ fixture, ...o })
+const jobs = cacheJobsForFile()
+const cacheJob = jobs.run
 
-beforeAll(async () => {
-  fixture = await startCacheFixture()
-})
-afterAll(async () => {
-  await fixture.mirror.close()
-  cleanupTempDirs()
-})
-
-// The bundle's lookup deadline is the 15 s default; the same fault with a
-// short deadline, and a service answering 500, are covered in process
-// (cache-restore-cap.test.ts), so the runner-level case runs only once.
+// The lookup deadline is an input (default 15 s), short here; a service
+// answering 500 is covered in process (integration/cache/restore-cap.test.ts).
 describe('a cache service that hangs', () => {
   it('costs the lookup deadline, warns, stays green and does not try to save', async () => {
     const svc = await startFakeCacheService({ fault: 'hang' })
     try {
-      const j = await cacheJob({ service: svc.env('v2') })
+      const j = await cacheJob({
+        service: svc.env('v2'),
+        inputs: { 'cache-lookup-timeout': '2' }
+      })
       expect(j.main.timedOut).toBe(false)
       expect(j.main.code).toBe(0)
       expect(j.main.outputs['cache-hit']).toBe('false')
       expect(cacheWarnings(j)).toEqual([
         expect.stringMatching(
-          /modules cache could not be restored \(The cache lookup did not finish within 15 s\)/
+          /modules cache could not be restored \(The cache lookup did not finish within 2 s\)/
         )
       ])
       expect(j.post?.code).toBe(0)
@@ -93,21 +74,25 @@ describe('no cache service', () => {
   }, 120_000)
 })
 
-// The runner spawns `node <dist>/<entry>/index.js`; these entries re-run the
-// real bundle as nobody.
+// The runner spawns `node <dist>/<entry>/index.js`; these entries re-run a
+// copy of the bundle as nobody. The copy is nobody's own: the checkout with
+// the real dist may lie under a directory nobody cannot traverse (a clone
+// under `mktemp -d`, mode 0700).
 function nobodyDist(): string {
-  const dir = mkdtempSync('/tmp/setup-goproxy-nobody-dist-')
-  chmodSync(dir, 0o755)
+  const dir = tempDir('nobody-dist-')
+  const bundle = join(dir, 'bundle')
+  cpSync(distDir(), bundle, { recursive: true })
   for (const entry of ['main', 'post']) {
-    mkdirSync(join(dir, entry), { mode: 0o755 })
+    mkdirSync(join(dir, entry))
     writeFileSync(
       join(dir, entry, 'index.js'),
       `import { spawnSync } from 'node:child_process'\n` +
-        `const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ${JSON.stringify(join(distDir(), entry, 'index.js'))}], { stdio: 'inherit' })\n` +
+        `const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ${JSON.stringify(join(bundle, entry, 'index.js'))}], { stdio: 'inherit' })\n` +
         `process.exit(r.status ?? 1)\n`
     )
   }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n')
+  giveToNobody(dir)
   return dir
 }
 
@@ -130,14 +115,14 @@ describe('restore over a populated read-only module cache', () => {
       // A self-hosted machine whose module cache go already filled without
       // -modcacherw: its module directories are read-only.
       const context = createRunnerContext()
-      await writeConsumerModule(context.workspace, fixture.tree, {
-        requires: fixture.latest
+      await writeConsumerModule(context.workspace, jobs.fixture.tree, {
+        requires: jobs.fixture.latest
       })
       const modcache = join(context.home, 'go', 'pkg', 'mod')
       const fill = await runGo(['mod', 'download'], {
         cwd: context.workspace,
         env: {
-          GOPROXY: fixture.mirror.url,
+          GOPROXY: jobs.fixture.mirror.url,
           GOMODCACHE: modcache,
           GOFLAGS: '',
           HOME: context.home
@@ -156,7 +141,7 @@ describe('restore over a populated read-only module cache', () => {
           runnerTemp,
           dist: nobodyDist(),
           inputs: {
-            mirrors: fixture.mirror.url,
+            mirrors: jobs.fixture.mirror.url,
             'direct-fallback': 'false',
             download: 'false',
             ...inputs

@@ -6,31 +6,19 @@ import { symlinkSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import {
-  cacheJob as runJob,
+  cacheJobsForFile,
   cacheWarnings,
   modCacheOf,
-  startCacheFixture,
-  versionsIn,
-  type CacheFixture,
-  type CacheJobOptions
+  versionsIn
 } from '../support/cache-job.js'
-import { cleanupTempDirs, tempDir } from '../support/temp.js'
+import { tempDir } from '../support/temp.js'
 import {
   startFakeCacheService,
   type FakeCacheService
 } from '../support/fake-cache-service.js'
 
-let fixture: CacheFixture
-const cacheJob = (o: Omit<CacheJobOptions, 'fixture'>) =>
-  runJob({ fixture, ...o })
-
-beforeAll(async () => {
-  fixture = await startCacheFixture()
-})
-afterAll(async () => {
-  await fixture.mirror.close()
-  cleanupTempDirs()
-})
+const jobs = cacheJobsForFile()
+const cacheJob = jobs.run
 
 describe.each(['v2', 'v1'] as const)(
   'module cache round trip (%s)',
@@ -70,7 +58,7 @@ describe.each(['v2', 'v1'] as const)(
       expect(j2.post?.summary).toContain('| modules | ⏭️ skipped: exact hit')
 
       // Job 3: go.sum changed (alpha downgraded): partial hit, download, pruned save.
-      const changed = fixture.latest.map((m) =>
+      const changed = jobs.fixture.latest.map((m) =>
         m.path === 'example.test/alpha' ? { ...m, version: 'v1.1.0' } : m
       )
       const j3 = await cacheJob({ service, requires: changed })

@@ -1,46 +1,33 @@
+// Long: the download faults share the mirrors, the runner step and the report reader.
 // The downloads phase end to end: the bundled action probes loopback
 // mirrors, exports the chain and runs the real `go mod download -x -json`,
 // then reports where each module came from. Faults are served only to the
 // go command (by its User-Agent), so that the probe ranks the mirrors as
 // healthy and go meets the fault during the download, as when a mirror goes
 // bad mid-run.
-import { execFileSync, spawn } from 'node:child_process'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { closedAfterEach } from '../support/closers.js'
 import {
-  buildProxyTree,
-  writeConsumerModule,
-  type ProxyTree
-} from '../support/modules.js'
-import {
-  startMirror,
-  type Mirror,
-  type MirrorProfile,
-  type RequestContext
-} from '../support/mirror-server.js'
+  gitProjectRoot,
+  makeModuleRepo,
+  startGitServer,
+  type GitServer
+} from '../support/git-server.js'
+import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
+import { mirrorStarter, type RequestContext } from '../support/mirror-server.js'
 import {
   createRunnerContext,
+  loopbackGoEnv,
   runActionStep,
   type RunnerContext,
   type StepResult
 } from '../support/run-action.js'
-import { cleanupTempDirs, tempDir } from '../support/temp.js'
+import { cleanupTempDirs } from '../support/temp.js'
 
-let tree: ProxyTree
-const mirrors: Mirror[] = []
-const closers: (() => Promise<void>)[] = []
-
-beforeAll(() => {
-  tree = buildProxyTree()
-})
-
-afterEach(async () => {
-  await Promise.all(mirrors.splice(0).map((m) => m.close()))
-  await Promise.all(closers.splice(0).map((c) => c()))
-})
+const tree = buildProxyTree()
+const closers = closedAfterEach()
+const mirror = mirrorStarter(tree, closers)
 
 afterAll(() => cleanupTempDirs())
 
@@ -55,12 +42,6 @@ function goFault(re: RegExp, status: number, body = `status ${status}\n`) {
     ctx.send(status, body)
     return true
   }
-}
-
-async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
-  const m = await startMirror(tree, { sumdbSupported: 200, ...profile })
-  mirrors.push(m)
-  return m
 }
 
 interface Downloads {
@@ -110,23 +91,10 @@ async function runStep(
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ): Promise<StepResult> {
-  const gopath = join(ctx.root, 'gopath')
   return runActionStep({
     context: ctx,
-    dist: process.env.SETUP_GOPROXY_DIST,
     inputs: { cache: 'false', 'probe-timeout': '5', ...inputs },
-    env: {
-      GOPATH: gopath,
-      GOMODCACHE: join(gopath, 'pkg', 'mod'),
-      GOCACHE: join(ctx.root, 'gocache'),
-      GOFLAGS: '-modcacherw',
-      GOTOOLCHAIN: 'local',
-      GOENV: 'off',
-      // Anything that tried to leave loopback over https fails here instead.
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '127.0.0.1,localhost',
-      ...env
-    }
+    env: { ...loopbackGoEnv(ctx), ...env }
   })
 }
 
@@ -326,7 +294,7 @@ describe('downloads end to end', () => {
   })
 
   it('fetches a private module direct from its git server', async () => {
-    const git = await startGitServer()
+    const git = await privateGitHost()
     const ctx = await project(`${PRIVATE} v1.0.0`)
     const pub = await mirror()
     const gitconfig = join(ctx.root, 'gitconfig')
@@ -355,76 +323,26 @@ describe('downloads end to end', () => {
     expect(d.sources.find((s) => s.source === pub.url)?.modules).toBe(3)
     // The public mirror never saw the private path.
     expect(pub.requests.some((r) => r.path.includes('acme'))).toBe(false)
-    expect(git.requests.some((r) => r.includes('git-upload-pack'))).toBe(true)
+    expect(git.requests.some((r) => r.url.includes('git-upload-pack'))).toBe(
+      true
+    )
     expect(res.summary).toContain('from `direct (origin)`')
   })
 })
 
 const PRIVATE = 'github.com/acme/private'
 
-/** A loopback smart-HTTP git server (git http-backend as CGI) with one repository. */
-async function startGitServer(): Promise<{ url: string; requests: string[] }> {
-  const root = tempDir('git-server-')
-  const work = join(root, 'work')
-  mkdirSync(work)
-  writeFileSync(join(work, 'go.mod'), `module ${PRIVATE}\n\ngo 1.21\n`)
-  writeFileSync(
-    join(work, 'private.go'),
-    'package private\n\nconst Name = "private"\n'
-  )
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root }
-  const git = (args: string[], cwd: string) =>
-    execFileSync('git', args, { cwd, env, stdio: 'pipe' })
-  git(['init', '-q', '-b', 'main'], work)
-  git(['add', '.'], work)
-  git(
-    ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'v1'],
-    work
-  )
-  git(['tag', 'v1.0.0'], work)
-  git(['clone', '-q', '--bare', work, join(root, 'repos', 'private')], root)
-  const requests: string[] = []
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const u = new URL(req.url ?? '/', 'http://x')
-    requests.push(u.pathname + u.search)
-    const cgi = spawn('git', ['http-backend'], {
-      env: {
-        ...env,
-        GIT_PROJECT_ROOT: join(root, 'repos'),
-        GIT_HTTP_EXPORT_ALL: '1',
-        REQUEST_METHOD: req.method ?? 'GET',
-        PATH_INFO: u.pathname,
-        QUERY_STRING: u.search.replace(/^\?/, ''),
-        CONTENT_TYPE: req.headers['content-type'] ?? '',
-        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
-        REMOTE_ADDR: '127.0.0.1'
-      }
+/** An open loopback git host holding PRIVATE as `<url>/private`. */
+async function privateGitHost(): Promise<GitServer> {
+  const projectRoot = gitProjectRoot()
+  makeModuleRepo(projectRoot, 'private', PRIVATE, 'v1.0.0')
+  return closers.add(
+    await startGitServer({
+      address: '127.0.0.1',
+      port: 0,
+      hostname: '127.0.0.1',
+      repos: {},
+      projectRoot
     })
-    req.pipe(cgi.stdin)
-    let head = Buffer.alloc(0)
-    let body = false
-    cgi.stdout.on('data', (b: Buffer) => {
-      if (body) return void res.write(b)
-      head = Buffer.concat([head, b])
-      const end = head.indexOf('\r\n\r\n')
-      if (end < 0) return
-      let status = 200
-      for (const line of head.subarray(0, end).toString().split('\r\n')) {
-        const i = line.indexOf(':')
-        const name = line.slice(0, i).trim()
-        const value = line.slice(i + 1).trim()
-        if (name.toLowerCase() === 'status') status = parseInt(value, 10)
-        else res.setHeader(name, value)
-      }
-      res.writeHead(status)
-      body = true
-      res.write(head.subarray(end + 4))
-    })
-    cgi.on('close', () => res.end())
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  closers.push(() => new Promise((r) => server.close(() => r())))
-  const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}`, requests }
+  )
 }

@@ -13,6 +13,7 @@ import { startMirror, type Mirror } from '../support/mirror-server.js'
 import { canUseHostsNamespace, fakeRootDist } from '../support/namespace.js'
 import {
   createRunnerContext,
+  loopbackGoEnv,
   distDir,
   runActionJob,
   runActionStep,
@@ -35,21 +36,6 @@ afterAll(async () => {
   cleanupTempDirs()
 })
 
-function goEnv(ctx: RunnerContext): Record<string, string> {
-  const gopath = join(ctx.root, 'gopath')
-  return {
-    GOPATH: gopath,
-    GOMODCACHE: join(gopath, 'pkg', 'mod'),
-    GOCACHE: join(ctx.root, 'gocache'),
-    GOFLAGS: '-modcacherw',
-    GOTOOLCHAIN: 'local',
-    GOENV: 'off',
-    // Anything that tried to leave loopback over https fails here instead.
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NO_PROXY: '127.0.0.1,localhost'
-  }
-}
-
 async function project(): Promise<RunnerContext> {
   const ctx = createRunnerContext()
   await writeConsumerModule(ctx.workspace, tree)
@@ -71,7 +57,7 @@ function step(
       mirrors: mirror.url,
       ...inputs
     },
-    env: { ...goEnv(ctx), ...opts.env }
+    env: { ...loopbackGoEnv(ctx), ...opts.env }
   })
 }
 
@@ -186,7 +172,7 @@ describe('runners without job summaries', () => {
       dist: process.env.SETUP_GOPROXY_DIST,
       noStepSummary: true,
       inputs: { 'probe-timeout': '5', mirrors: mirror.url },
-      env: goEnv(ctx)
+      env: loopbackGoEnv(ctx)
     })
     expect(job.main.code).toBe(0)
     expect(job.main.env.GOPROXY).toContain(mirror.url)
@@ -207,7 +193,7 @@ describe('runners without job summaries', () => {
       noStepSummary: true,
       inputs: { cache: 'false', 'probe-timeout': '5', mirrors: mirror.url },
       env: {
-        ...goEnv(ctx),
+        ...loopbackGoEnv(ctx),
         GITHUB_STEP_SUMMARY: join(dir, 'missing', 'summary')
       }
     })

@@ -1,3 +1,4 @@
+// Long: the netrc cases share one private proxy, secret and leak search; each case is a real job.
 // The netrc files a user already has, and what happens to them between main
 // and post: a dangling symlink, a later step that edits the file, a file owned
 // by someone else and world-writable, a read-only file, RUNNER_TEMP wiped

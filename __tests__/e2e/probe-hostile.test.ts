@@ -1,18 +1,14 @@
 // Mirrors that misbehave below HTTP or answer what go refuses (or accepts):
 // the bundled action against loopback listeners, checked against real go.
-import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals'
+import { afterAll, expect, it } from '@jest/globals'
 import {
   silentListener,
   synDropListener,
   type HostileListener
 } from '../support/hostile-listeners.js'
-import {
-  startMirror,
-  type Mirror,
-  type MirrorProfile
-} from '../support/mirror-server.js'
+import { closedAfterEach } from '../support/closers.js'
+import { mirrorStarter } from '../support/mirror-server.js'
 import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
-import type { ProxyTree } from '../support/modules.js'
 import { goTempDir, runGo } from '../support/go.js'
 import {
   createRunnerContext,
@@ -22,29 +18,15 @@ import {
 import { cleanupTempDirs } from '../support/temp.js'
 import { testCertificates } from '../support/tls.js'
 
-let tree: ProxyTree
-const closers: { close(): Promise<void> }[] = []
-
-beforeAll(() => {
-  tree = buildProxyTree()
-})
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((c) => c.close()))
-})
+const tree = buildProxyTree()
+const closers = closedAfterEach()
+const mirror = mirrorStarter(tree, closers)
 afterAll(() => cleanupTempDirs())
-
-async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
-  const m = await startMirror(tree, { sumdbSupported: 200, ...profile })
-  closers.push(m)
-  return m
-}
 
 async function hostile(
   make: () => Promise<HostileListener>
 ): Promise<HostileListener> {
-  const l = await make()
-  closers.push(l)
-  return l
+  return closers.add(await make())
 }
 
 async function select(

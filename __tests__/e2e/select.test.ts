@@ -1,14 +1,8 @@
 import { join } from 'node:path'
-import {
-  buildProxyTree,
-  writeConsumerModule,
-  type ProxyTree
-} from '../support/modules.js'
-import {
-  startMirror,
-  type Mirror,
-  type MirrorProfile
-} from '../support/mirror-server.js'
+import { escapeModulePath } from '../../src/gomod/module-path.js'
+import { closedAfterEach } from '../support/closers.js'
+import { buildProxyTree, writeConsumerModule } from '../support/modules.js'
+import { mirrorStarter } from '../support/mirror-server.js'
 import {
   runActionStep,
   createRunnerContext,
@@ -18,26 +12,11 @@ import { goTempDir, parseGetLines, runGo } from '../support/go.js'
 import { cleanupTempDirs } from '../support/temp.js'
 import { testCertificates } from '../support/tls.js'
 
-let tree: ProxyTree
-const mirrors: Mirror[] = []
-
-beforeAll(() => {
-  tree = buildProxyTree()
-})
-
-afterEach(async () => {
-  await Promise.all(mirrors.splice(0).map((m) => m.close()))
-})
+const tree = buildProxyTree()
+const closers = closedAfterEach()
+const mirror = mirrorStarter(tree, closers)
 
 afterAll(() => cleanupTempDirs())
-
-// Mirrors proxy the checksum database so that `sumdb: auto` never looks for
-// sum.golang.org past loopback.
-async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
-  const m = await startMirror(tree, { sumdbSupported: 200, ...profile })
-  mirrors.push(m)
-  return m
-}
 
 async function project(): Promise<ReturnType<typeof createRunnerContext>> {
   const ctx = createRunnerContext()
@@ -114,9 +93,7 @@ describe('mirror selection end to end', () => {
     )
 
     // Probing used this project's own modules, never anything else.
-    const wanted = new Set(
-      tree.paths().map((p) => p.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase()))
-    )
+    const wanted = new Set(tree.paths().map(escapeModulePath))
     for (const r of fast.requests) {
       if (r.path.includes('/sumdb/')) continue
       expect([...wanted].some((p) => r.path.startsWith('/' + p + '/@v/'))).toBe(

@@ -1,3 +1,4 @@
+// Long: every case runs in one of the mount namespaces and stand-in endpoints the file sets up once.
 // `sumdb: auto` decided against real endpoints on loopback. The action runs
 // in a mount namespace whose /etc/hosts maps sum.golang.org to a loopback
 // address where nothing listens (unreachable) and sum.golang.google.cn to a

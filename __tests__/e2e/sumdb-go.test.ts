@@ -1,3 +1,4 @@
+// Long: four differential groups against real go sharing one set of loopback mirrors, one per kind of answer.
 // The checksum database model checked against the real go command on
 // loopback: which GOPROXY entries go asks `/sumdb/<name>/supported`, where
 // its lookups then go, and which GOSUMDB values it accepts at all. go is

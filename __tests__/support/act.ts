@@ -1,9 +1,9 @@
 // Runs workflows with the real nektos/act on the self-hosted platform (steps
 // on this machine, no Docker) and collects what it logs as JSON lines.
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { collect } from './collect.js'
 
 const ACT_VERSION = (
   JSON.parse(
@@ -54,7 +54,7 @@ export interface ActOptions {
   timeoutMs?: number
 }
 
-export function runAct(opts: ActOptions): Promise<ActRun> {
+export async function runAct(opts: ActOptions): Promise<ActRun> {
   const args = [
     'push',
     '--json',
@@ -69,52 +69,37 @@ export function runAct(opts: ActOptions): Promise<ActRun> {
     '--action-offline-mode',
     ...Object.entries(opts.env).flatMap(([k, v]) => ['--env', `${k}=${v}`])
   ]
-  return new Promise((resolve, reject) => {
-    const child = spawn(actBinary(), args, {
-      cwd: opts.repo,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: opts.env.HOME ?? homedir()
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true
-    })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
-    const timer = setTimeout(
-      () => process.kill(-child.pid!, 'SIGKILL'),
-      opts.timeoutMs ?? 120_000
-    )
-    child.once('error', reject)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      const lines = Buffer.concat(out)
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as ActLine)
-      resolve({
-        code,
-        lines,
-        stderr: Buffer.concat(err).toString('utf8'),
-        jobResults: () =>
-          Object.fromEntries(
-            lines
-              .filter((l) => l.jobResult && l.job)
-              .map((l) => [l.job!, l.jobResult!])
-          ),
-        summaries: (job, stage) =>
-          lines
-            .filter(
-              (l) =>
-                l.job === job &&
-                l.command === 'summary' &&
-                (stage === undefined || l.stage === stage)
-            )
-            .map((l) => l.content ?? '')
-      })
-    })
+  const run = await collect(actBinary(), args, {
+    cwd: opts.repo,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: opts.env.HOME ?? homedir()
+    },
+    detached: true,
+    timeoutMs: opts.timeoutMs ?? 120_000
   })
+  const lines = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as ActLine)
+  return {
+    code: run.code,
+    lines,
+    stderr: run.stderr,
+    jobResults: () =>
+      Object.fromEntries(
+        lines
+          .filter((l) => l.jobResult && l.job)
+          .map((l) => [l.job!, l.jobResult!])
+      ),
+    summaries: (job, stage) =>
+      lines
+        .filter(
+          (l) =>
+            l.job === job &&
+            l.command === 'summary' &&
+            (stage === undefined || l.stage === stage)
+        )
+        .map((l) => l.content ?? '')
+  }
 }

@@ -1,6 +1,7 @@
 // Jobs for the module cache e2e tests: each runs on a fresh simulated
 // machine (checkout of a consumer module, the action's main, the user's go
 // step, post) against a loopback mirror and the fake cache service.
+import { afterAll, beforeAll } from '@jest/globals'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { runGo } from './go.js'
@@ -17,6 +18,7 @@ import {
   type RunnerContext,
   type JobStepState
 } from './run-action.js'
+import { cleanupTempDirs } from './temp.js'
 import type { ModuleVersion } from '../../src/gomod/module-path.js'
 
 export interface CacheFixture {
@@ -147,6 +149,35 @@ export async function cacheJob(
     }
   })
   return { ...res, goOutput }
+}
+
+export interface CacheJobs {
+  /** The file's fixture, once its beforeAll has run. */
+  readonly fixture: CacheFixture
+  run(o: Omit<CacheJobOptions, 'fixture'>): ReturnType<typeof cacheJob>
+}
+
+/**
+ * One cache fixture for the calling test file: started before its tests,
+ * closed after them together with the file's temp directories.
+ */
+export function cacheJobsForFile(): CacheJobs {
+  let started: CacheFixture | undefined
+  beforeAll(async () => {
+    started = await startCacheFixture()
+  })
+  afterAll(async () => {
+    await started?.mirror.close()
+    cleanupTempDirs()
+  })
+  const jobs: CacheJobs = {
+    get fixture() {
+      if (!started) throw new Error('the cache fixture starts in beforeAll')
+      return started
+    },
+    run: (o) => cacheJob({ fixture: jobs.fixture, ...o })
+  }
+  return jobs
 }
 
 export function cacheWarnings(job: JobResult): string[] {

@@ -1,3 +1,4 @@
+// Long: two wire protocols (v2 Twirp with blobs, v1 REST) over one in-memory store, each as @actions/cache speaks it.
 // An in-process cache service speaking what @actions/cache 6 sends: the v2
 // Twirp JSON API with Azure-style blob upload/download, and the legacy v1
 // `_apis/artifactcache` REST API that GHES and local runners use. Entries

@@ -1,9 +1,16 @@
-// A private git host for tests: `git http-backend` run as CGI behind an HTTPS
-// server (test CA) that demands basic auth for everything, including the
-// `?go-get=1` page that tells go where a module's repository is.
+// A git host for tests: `git http-backend` run as CGI. The private host is
+// HTTPS (test CA) and demands basic auth for everything, including the
+// `?go-get=1` page that tells go where a module's repository is; without
+// certificates and a login it is a plain, open HTTP host.
 import { execFileSync, spawn } from 'node:child_process'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createServer, type Server } from 'node:https'
+import { closeServer } from './closers.js'
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -28,9 +35,11 @@ export interface GitServerOptions {
   port?: number
   /** The host name clients use (in the go-import tags). */
   hostname: string
-  certs: TestCertificates
-  login: string
-  token: string
+  /** HTTPS with these; plain HTTP without. */
+  certs?: TestCertificates
+  /** Basic auth demanded with these; open to anyone without. */
+  login?: string
+  token?: string
   /** Module path → repository path under the project root (`team/lib.git`). */
   repos: Record<string, string>
   projectRoot: string
@@ -96,11 +105,16 @@ export function makeModuleRepo(
   gitIn(work, ['clone', '-q', '--bare', work, bare])
 }
 
+const ANONYMOUS = 'anonymous'
+
+const schemeOf = (opts: GitServerOptions) => (opts.certs ? 'https' : 'http')
+
 function basicUser(
   header: string | undefined,
-  login: string,
-  token: string
+  login: string | undefined,
+  token: string | undefined
 ): string | undefined {
+  if (login === undefined) return ANONYMOUS
   const m = /^Basic\s+(\S+)$/i.exec(header ?? '')
   if (!m) return undefined
   const [user, ...rest] = Buffer.from(m[1], 'base64').toString().split(':')
@@ -117,7 +131,7 @@ function goImportPage(
       path.startsWith(`/${m.slice(opts.hostname.length + 1)}/`)
   )
   if (!mod) return undefined
-  const repoUrl = `https://${opts.hostname}/${opts.repos[mod]}`
+  const repoUrl = `${schemeOf(opts)}://${opts.hostname}/${opts.repos[mod]}`
   return `<!DOCTYPE html><html><head><meta name="go-import" content="${mod} git ${repoUrl}"></head></html>\n`
 }
 
@@ -181,47 +195,48 @@ export async function startGitServer(
 ): Promise<GitServer> {
   const requests: GitRequest[] = []
   const state = { goGetNeedsAuth: true }
-  const server: Server = createServer(
-    { cert: opts.certs.cert, key: opts.certs.key },
-    (req, res) => {
-      const record: GitRequest = {
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        userAgent: String(req.headers['user-agent'] ?? ''),
-        sentAuth: req.headers.authorization !== undefined,
-        status: 0
-      }
-      requests.push(record)
-      const finish = (status: number) => {
-        record.status = status
-      }
-      const user = basicUser(req.headers.authorization, opts.login, opts.token)
-      const url = new URL(req.url ?? '/', 'https://x')
-      const goGet = url.searchParams.get('go-get') === '1'
-      if (!user && !(goGet && !state.goGetNeedsAuth)) {
-        req.resume()
-        res.writeHead(401, {
-          'www-authenticate': 'Basic realm="corp git"',
-          'content-type': 'text/plain'
-        })
-        res.end('authentication required\n')
-        finish(401)
-        return
-      }
-      record.user = user
-      if (goGet) {
-        const page = goImportPage(opts, url.pathname)
-        res.writeHead(page ? 200 : 404, { 'content-type': 'text/html' })
-        res.end(page ?? 'no such module\n')
-        finish(page ? 200 : 404)
-        return
-      }
-      runBackend(opts, req, res, user!, finish)
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const record: GitRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      userAgent: String(req.headers['user-agent'] ?? ''),
+      sentAuth: req.headers.authorization !== undefined,
+      status: 0
     }
-  )
+    requests.push(record)
+    const finish = (status: number) => {
+      record.status = status
+    }
+    const user = basicUser(req.headers.authorization, opts.login, opts.token)
+    const url = new URL(req.url ?? '/', 'https://x')
+    const goGet = url.searchParams.get('go-get') === '1'
+    if (!user && !(goGet && !state.goGetNeedsAuth)) {
+      req.resume()
+      res.writeHead(401, {
+        'www-authenticate': 'Basic realm="corp git"',
+        'content-type': 'text/plain'
+      })
+      res.end('authentication required\n')
+      finish(401)
+      return
+    }
+    record.user = user
+    if (goGet) {
+      const page = goImportPage(opts, url.pathname)
+      res.writeHead(page ? 200 : 404, { 'content-type': 'text/html' })
+      res.end(page ?? 'no such module\n')
+      finish(page ? 200 : 404)
+      return
+    }
+    runBackend(opts, req, res, user!, finish)
+  }
+  const server: Server = opts.certs
+    ? createHttpsServer({ cert: opts.certs.cert, key: opts.certs.key }, handle)
+    : createHttpServer(handle)
+  const defaultPort = opts.certs ? 443 : 80
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(opts.port ?? 443, opts.address, resolve)
+    server.listen(opts.port ?? defaultPort, opts.address, resolve)
   })
   const port = (server.address() as AddressInfo).port
   return {
@@ -231,13 +246,9 @@ export async function startGitServer(
     set goGetNeedsAuth(v: boolean) {
       state.goGetNeedsAuth = v
     },
-    url: `https://${opts.hostname}${port === 443 ? '' : `:${port}`}`,
+    url: `${schemeOf(opts)}://${opts.hostname}${port === defaultPort ? '' : `:${port}`}`,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: () => closeServer(server)
   }
 }
 

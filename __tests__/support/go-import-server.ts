@@ -3,6 +3,7 @@
 // records every request with its raw headers, so that a test can prove what
 // reached it (an Authorization header, a secret in any form) and what did not.
 import { createServer as createHttpServer } from 'node:http'
+import { closeServer } from './closers.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -65,11 +66,7 @@ export async function startPageServer(
     url: `${opts.certs ? 'https' : 'http'}://${opts.address}:${port}`,
     port,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: () => closeServer(server)
   }
 }
 

@@ -1,8 +1,8 @@
 // Runs the real go command for tests, sealed off from the machine's own Go
 // configuration so that nothing can reach past loopback.
-import { spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { collect, type Collected } from './collect.js'
 import { tempDir } from './temp.js'
 
 export interface RunGoOptions {
@@ -20,13 +20,7 @@ export interface RunGoOptions {
   gotoolchain?: string
 }
 
-export interface GoResult {
-  /** Exit code; null when killed. */
-  code: number | null
-  stdout: string
-  stderr: string
-  timedOut: boolean
-}
+export type GoResult = Collected
 
 // The build cache never touches the network, so one directory is shared by
 // every test process and kept between runs (compiling the runtime is slow).
@@ -55,34 +49,7 @@ export function runGo(args: string[], opts: RunGoOptions): Promise<GoResult> {
     GOTOOLCHAIN: opts.gotoolchain ?? 'local',
     GOENV: opts.goenv ?? 'off'
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn('go', args, {
-      cwd: opts.cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
-    let timedOut = false
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true
-          child.kill('SIGKILL')
-        }, opts.timeoutMs)
-      : undefined
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString(),
-        timedOut
-      })
-    })
-  })
+  return collect('go', args, { cwd: opts.cwd, env, timeoutMs: opts.timeoutMs })
 }
 
 export interface GetLine {

@@ -1,16 +1,10 @@
 // Builds and runs gomatch/ (Go's own path.Match and x/mod's
 // MatchPrefixPatterns) for differential tests of src/patterns.ts.
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SHARED_GOCACHE } from './go.js'
+import { goHelperBinary } from './go-helper.js'
 
 const SRC = fileURLToPath(new URL('./gomatch', import.meta.url))
-// Gitignored; the binary's name carries a hash of its sources, so an edit
-// rebuilds it and an unchanged tree builds it once.
-const BIN_DIR = join(SRC, '.bin')
 
 export interface GoMatchQuestion {
   globs: string
@@ -26,41 +20,8 @@ export interface GoMatchAnswer {
   pathMatch: [boolean, boolean]
 }
 
-/**
- * The gomatch binary, built on first use. Building a tool may fetch
- * golang.org/x/mod from the module proxy (the go.sum pins it); nothing the
- * tests exercise goes past loopback.
- */
 export function goMatchBinary(): string {
-  const hash = createHash('sha256')
-  for (const f of ['main.go', 'go.mod', 'go.sum']) {
-    hash.update(readFileSync(join(SRC, f)))
-  }
-  const bin = join(BIN_DIR, `gomatch-${hash.digest('hex').slice(0, 12)}`)
-  if (existsSync(bin)) return bin
-  mkdirSync(BIN_DIR, { recursive: true })
-  const tmp = `${bin}.${process.pid}.tmp`
-  const res = spawnSync('go', ['build', '-o', tmp, '.'], {
-    cwd: SRC,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '/usr/local/go/bin:/usr/bin:/bin',
-      HOME: process.env.HOME ?? BIN_DIR,
-      GOPROXY: process.env.GOPROXY || 'https://proxy.golang.org,direct',
-      GOMODCACHE: join(BIN_DIR, 'modcache'),
-      GOCACHE: SHARED_GOCACHE,
-      GOFLAGS: '-mod=mod -modcacherw',
-      GOTOOLCHAIN: 'local',
-      GOENV: 'off',
-      GOWORK: 'off'
-    }
-  })
-  if (res.status !== 0) {
-    throw new Error(`building gomatch failed: ${res.stderr || res.error}`)
-  }
-  // Concurrent test processes may build at once; rename is atomic.
-  renameSync(tmp, bin)
-  return bin
+  return goHelperBinary(SRC, 'gomatch')
 }
 
 /** Asks Go about many (globs, target) pairs in one process run. */

@@ -1,3 +1,4 @@
+// Long: one request handler in which the fault profiles combine in the order a real mirror fails (connection, latency, status, body).
 // A loopback GOPROXY mirror serving a generated ProxyTree, with combinable
 // fault profiles that reproduce how real mirrors misbehave.
 import { createServer as createHttpServer } from 'node:http'
@@ -10,6 +11,7 @@ import {
   parseModuleVersion,
   unescapeModulePath
 } from '../../src/gomod/module-path.js'
+import type { Closers } from './closers.js'
 import type { ProxyTree } from './modules.js'
 import { testCertificates } from './tls.js'
 
@@ -506,4 +508,18 @@ function byteRange(
   const end =
     m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
   return start <= end ? { start, end } : undefined
+}
+
+/**
+ * Starts mirrors of `tree` registered with `closers`, each with `defaults`
+ * under its own profile. The defaults proxy the checksum database, so that
+ * `sumdb: auto` never looks for sum.golang.org past loopback.
+ */
+export function mirrorStarter(
+  tree: ProxyTree,
+  closers: Closers,
+  defaults: MirrorProfile = { sumdbSupported: 200 }
+): (profile?: MirrorProfile) => Promise<Mirror> {
+  return async (profile = {}) =>
+    closers.add(await startMirror(tree, { ...defaults, ...profile }))
 }

@@ -6,9 +6,10 @@
 // reachable and nothing else changes. Children (git started by go or by the
 // action) inherit the namespace. Names missing from the file fall through to
 // DNS as usual, so a test must map every name it makes a process contact.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { collect, type Collected } from './collect.js'
 import { tempDir } from './temp.js'
 
 // Runs inside the new namespace: mounts the hosts file, then runs the
@@ -99,11 +100,7 @@ export function hostsNamespace(map: Record<string, string>): HostsNamespace {
   return { hostsFile, wrap, binDir, dist }
 }
 
-export interface CommandResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+export type CommandResult = Collected
 
 /** Runs a command in the namespace and collects its output. */
 export function runInNamespace(
@@ -113,29 +110,10 @@ export function runInNamespace(
   opts: { env: Record<string, string>; cwd?: string; timeoutMs?: number }
 ): Promise<CommandResult> {
   const [c, a] = ns.wrap(cmd, args)
-  return new Promise((resolve, reject) => {
-    const child = spawn(c, a, {
-      env: opts.env,
-      cwd: opts.cwd,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
-    const timer = setTimeout(
-      () => child.kill('SIGKILL'),
-      opts.timeoutMs ?? 60_000
-    )
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString()
-      })
-    })
+  return collect(c, a, {
+    env: opts.env,
+    cwd: opts.cwd,
+    timeoutMs: opts.timeoutMs ?? 60_000
   })
 }
 

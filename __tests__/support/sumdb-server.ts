@@ -1,36 +1,13 @@
 // A real checksum database on loopback: the Go program in ./sumdb-server
-// (golang.org/x/mod's sumdb test server), built once from the Go module proxy
-// into the gitignored .tmp/ and signing the go.sum lines it is given.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+// (golang.org/x/mod's sumdb test server), signing the go.sum lines it is given.
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { goHelperBinary } from './go-helper.js'
 import { tempDir } from './temp.js'
 
-const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'sumdb-server')
-const ROOT = join(SOURCE, '..', '..', '..')
-const BINARY = join(ROOT, '.tmp', 'bin', 'sumdb-server')
-
-function build(): void {
-  const source = join(SOURCE, 'main.go')
-  if (existsSync(BINARY) && statSync(BINARY).mtimeMs > statSync(source).mtimeMs)
-    return
-  const r = spawnSync('go', ['build', '-o', BINARY, '.'], {
-    cwd: SOURCE,
-    env: {
-      PATH: process.env.PATH ?? '/usr/local/go/bin:/usr/bin:/bin',
-      HOME: process.env.HOME ?? ROOT,
-      GOPROXY: 'https://proxy.golang.org',
-      GOMODCACHE: join(ROOT, '.tmp', 'gomodcache'),
-      GOCACHE: join(ROOT, '.tmp', 'gocache'),
-      GOFLAGS: '-mod=mod',
-      GOTOOLCHAIN: 'local',
-      GOENV: 'off'
-    },
-    encoding: 'utf8'
-  })
-  if (r.status !== 0) throw new Error(`building sumdb-server: ${r.stderr}`)
-}
+const SOURCE = fileURLToPath(new URL('./sumdb-server', import.meta.url))
 
 export interface SumdbServer {
   /** http://127.0.0.1:PORT serving /lookup, /tile and /latest. */
@@ -45,10 +22,10 @@ export async function startSumdbServer(
   name: string,
   goSumLines: string[]
 ): Promise<SumdbServer> {
-  build()
+  const binary = goHelperBinary(SOURCE, 'sumdb-server')
   const gosum = join(tempDir('sumdb-'), 'go.sum')
   writeFileSync(gosum, goSumLines.join('\n') + '\n')
-  const child = spawn(BINARY, [name, gosum], {
+  const child = spawn(binary, [name, gosum], {
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const line = await new Promise<string>((resolve, reject) => {

@@ -16,7 +16,6 @@ import {
 import type { CacheEntryReport, CacheReport } from './report.js'
 import {
   CacheTimeoutError,
-  LOOKUP_TIMEOUT_MS,
   lookupEntry,
   restoreEntry,
   sameKey,
@@ -81,14 +80,13 @@ export async function restoreCaches(
   project: CacheProject,
   env: Env = process.env,
   now: Date = new Date(),
-  restoreTimeoutMs = RESTORE_TIMEOUT_MS,
-  lookupTimeoutMs = LOOKUP_TIMEOUT_MS
+  restoreTimeoutMs = RESTORE_TIMEOUT_MS
 ): Promise<CacheRestoreResult | undefined> {
   if (!inputs.enabled) return undefined
   try {
     return await restore(inputs, project, env, now, {
       restoreMs: restoreTimeoutMs,
-      lookupMs: lookupTimeoutMs
+      lookupMs: inputs.lookupTimeoutMs
     })
   } catch (e) {
     core.warning(`The Go caches were not restored: ${describeError(e)}`)

@@ -4,9 +4,6 @@
 import * as cache from '@actions/cache'
 import type { CachePathSpec } from './key.js'
 
-/** Budget for finding an entry; a healthy service answers in well under a second. */
-export const LOOKUP_TIMEOUT_MS = 15_000
-
 export class CacheTimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what} did not finish within ${Math.round(ms / 1000)} s`)
@@ -53,7 +50,7 @@ export async function lookupEntry(
   key: string,
   restoreKeys: string[],
   crossOs: boolean,
-  timeoutMs = LOOKUP_TIMEOUT_MS
+  timeoutMs: number
 ): Promise<string | undefined> {
   return withDeadline(
     cache.restoreCache(

@@ -1,4 +1,4 @@
-import { InputError, parseBool, parseChoice } from './values.js'
+import { InputError, parseBool, parseChoice, parseNumber } from './values.js'
 import type { InputGetter } from './values.js'
 
 export type CacheMode = 'download' | 'full'
@@ -10,6 +10,11 @@ export interface CacheInputs {
   build: boolean
   save: CacheSave
   keyPrefix: string
+  /**
+   * How long finding an entry may take; a hung service costs this. A healthy
+   * one answers in well under a second.
+   */
+  lookupTimeoutMs: number
 }
 
 /** Reads the cache-* inputs; errors name the input and the value. */
@@ -41,6 +46,11 @@ export function readCacheInputs(get: InputGetter): CacheInputs {
       'never',
       'always'
     ] as const),
-    keyPrefix
+    keyPrefix,
+    lookupTimeoutMs:
+      parseNumber('cache-lookup-timeout', get('cache-lookup-timeout') || '15', {
+        min: 1,
+        max: 600
+      }) * 1000
   }
 }

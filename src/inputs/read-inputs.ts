@@ -63,9 +63,21 @@ export function readInputs(get: InputGetter, workspace: string): Inputs {
   }
 }
 
+/** Well-known public mirrors; action.yml's `mirrors` default lists the same. */
+export const DEFAULT_MIRRORS = [
+  'https://proxy.golang.org',
+  'https://goproxy.cn',
+  'https://goproxy.io',
+  'https://mirrors.aliyun.com/goproxy/',
+  'https://mirrors.cloud.tencent.com/go/',
+  'https://repo.huaweicloud.com/repository/goproxy/'
+]
+
 export function readSelectionInputs(get: InputGetter): SelectionInputs {
   const mirrors = unique(
-    splitList(get('mirrors')).map((m) => normalizeMirrorUrl('mirrors', m))
+    splitList(get('mirrors') || DEFAULT_MIRRORS.join('\n')).map((m) =>
+      normalizeMirrorUrl('mirrors', m)
+    )
   )
   if (mirrors.length === 0) {
     throw new InputError(

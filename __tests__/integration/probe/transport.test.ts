@@ -17,6 +17,8 @@ import {
   synDropListener,
   type HostileListener
 } from '../../support/hostile-listeners.js'
+import { closeServer } from '../../support/closers.js'
+import { waitFor } from '../../support/wait.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
@@ -36,13 +38,7 @@ async function httpServer(
 ): Promise<string> {
   const server: Server = createServer(handler)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections()
-        server.close(() => r())
-      })
-  )
+  cleanups.push(() => closeServer(server))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
@@ -62,13 +58,6 @@ async function readBody(body: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-// Polls for a state the test is waiting for; gives up after 20 s.
-async function waitFor(cond: () => boolean): Promise<void> {
-  const end = performance.now() + 20_000
-  while (!cond() && performance.now() < end)
-    await new Promise((r) => setTimeout(r, 20))
-}
-
 describe.each([
   ['a TLS handshake the server never answers', silentListener, 'https', 'tls'],
   ['SYNs that are dropped', synDropListener, 'http', 'connect']
@@ -86,7 +75,7 @@ describe.each([
     cleanups.push(() => t.close())
     const pending = t.request('/example.test/@v/list')
     const settled = settleTime(pending)
-    await waitFor(() => t.connecting === phase)
+    await waitFor(`a connection in ${phase}`, () => t.connecting === phase)
     expect(t.connecting).toBe(phase)
     stop.abort(new Error('probe deadline'))
     // Without the abort the request would wait ~2 min (SYN retries) or
@@ -103,11 +92,14 @@ it('destroys the socket of a connection stuck in TLS on abort', async () => {
   const stop = new AbortController()
   const t = openTransport(new URL(hostile.url('https')), stop.signal)
   const pending = t.request('/x').catch(() => undefined)
-  await waitFor(() => t.connecting === 'tls' && hostile.open === 1)
+  await waitFor(
+    'one connection in TLS',
+    () => t.connecting === 'tls' && hostile.open === 1
+  )
   stop.abort(new Error('stop'))
   await pending
   // The listener sees the connection closed: nothing is left waiting.
-  await waitFor(() => hostile.open === 0)
+  await waitFor('the connection closed', () => hostile.open === 0)
   expect(hostile.open).toBe(0)
   expect(t.connecting).toBeUndefined()
   await t.close()
@@ -234,7 +226,7 @@ it('behind a proxy that never answers, an abort rejects the pending request at o
     cleanups.push(() => t.close())
     const pending = t.request('/x')
     const settled = settleTime(pending)
-    await waitFor(() => proxy.open === 1)
+    await waitFor('a connection to the proxy', () => proxy.open === 1)
     expect(proxy.open).toBe(1)
     stop.abort(new Error('probe deadline'))
     // undici's proxy agent rejects with its own error, not the reason.

@@ -164,7 +164,8 @@ describe('readCacheInputs', () => {
       mode: 'download',
       build: false,
       save: 'auto',
-      keyPrefix: 'setup-goproxy'
+      keyPrefix: 'setup-goproxy',
+      lookupTimeoutMs: 15_000
     })
   })
   it('parses every value', () => {
@@ -175,7 +176,8 @@ describe('readCacheInputs', () => {
           'cache-mode': 'FULL',
           'cache-build': 'true',
           'cache-save': 'never',
-          'cache-key-prefix': 'lint'
+          'cache-key-prefix': 'lint',
+          'cache-lookup-timeout': '2.5'
         })
       )
     ).toEqual({
@@ -183,7 +185,8 @@ describe('readCacheInputs', () => {
       mode: 'full',
       build: true,
       save: 'never',
-      keyPrefix: 'lint'
+      keyPrefix: 'lint',
+      lookupTimeoutMs: 2500
     })
   })
   it.each([
@@ -192,7 +195,10 @@ describe('readCacheInputs', () => {
     ['cache-build', 'maybe'],
     ['cache', 'enabled'],
     ['cache-key-prefix', 'a,b'],
-    ['cache-key-prefix', 'a b']
+    ['cache-key-prefix', 'a b'],
+    ['cache-lookup-timeout', '0'],
+    ['cache-lookup-timeout', 'soon'],
+    ['cache-lookup-timeout', '601']
   ])('rejects %s=%s naming the input and value', (name, value) => {
     const read = () => readCacheInputs(inputs({ [name]: value }))
     expect(read).toThrow(InputError)

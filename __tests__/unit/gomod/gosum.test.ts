@@ -1,3 +1,4 @@
+// Long: go.sum as go writes it: parsing, malformed lines, merging and sampling, each with the literal files.
 import { describe, expect, it } from '@jest/globals'
 import {
   malformedGoSumLines,

@@ -7,6 +7,7 @@ import {
   readWorkingDirectory
 } from '../../../src/inputs/read-inputs.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
+import { thrownBy } from '../../support/thrown.js'
 
 function getter(values: Record<string, string>) {
   return (name: string) => values[name] ?? ''
@@ -14,15 +15,8 @@ function getter(values: Record<string, string>) {
 
 const defaults = { mirrors: 'https://proxy.golang.org' }
 
-function errorOf(values: Record<string, string>): InputError {
-  try {
-    readSelectionInputs(getter(values))
-  } catch (e) {
-    if (e instanceof InputError) return e
-    throw e
-  }
-  throw new Error('expected an InputError')
-}
+const errorOf = (values: Record<string, string>) =>
+  thrownBy(() => readSelectionInputs(getter(values)), InputError)
 
 describe('readSelectionInputs', () => {
   it('applies defaults for everything but the mirrors', () => {
@@ -85,7 +79,7 @@ describe('readSelectionInputs', () => {
   })
 
   it.each([
-    [{ mirrors: '' }, 'mirrors', '""'],
+    [{ mirrors: ' , ' }, 'mirrors', '" , "'],
     [{ mirrors: ' , \n# only a comment' }, 'mirrors', '# only a comment'],
     [{ mirrors: 'ftp://m.test' }, 'mirrors', 'ftp://m.test'],
     [{ mirrors: 'goproxy.cn,direct' }, 'mirrors', '"direct"'],

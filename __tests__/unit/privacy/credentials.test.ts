@@ -7,6 +7,8 @@ import {
   rawCredentialSecrets,
   secretForms
 } from '../../../src/privacy/credentials.js'
+import { InputError } from '../../../src/inputs/values.js'
+import { thrownBy } from '../../support/thrown.js'
 
 describe('parseCredentials', () => {
   it('parses TOKEN and LOGIN:TOKEN lines with hosts, ports and paths', () => {
@@ -71,15 +73,10 @@ describe('parseCredentials', () => {
       'line 2 gives different credentials for the same host and path as line 1'
     ]
   ])('rejects %j without echoing the secret', (raw, why) => {
-    let err: Error | undefined
-    try {
-      parseCredentials(raw)
-    } catch (e) {
-      err = e as Error
-    }
-    expect(err?.message).toContain('Input "credentials"')
-    expect(err?.message).toContain(why)
-    expect(err?.message).not.toContain(secret)
+    const err = thrownBy(() => parseCredentials(raw), InputError)
+    expect(err.message).toContain('Input "credentials"')
+    expect(err.message).toContain(why)
+    expect(err.message).not.toContain(secret)
   })
 
   // A secret pasted without HOST=: the text before its first "=" is not a
@@ -90,14 +87,12 @@ describe('parseCredentials', () => {
     ['S3cretPartOne=S3cretPartTwo', 'S3cretPartOne'],
     ['gitlab=token-123', 'gitlab']
   ])('rejects %j without echoing either side', (raw, left) => {
-    let err: Error | undefined
-    try {
-      parseCredentials(`a.test=fine-token\n${raw}`)
-    } catch (e) {
-      err = e as Error
-    }
-    expect(err?.message).toMatch(/^Input "credentials": line 2/)
-    const lower = err!.message.toLowerCase()
+    const err = thrownBy(
+      () => parseCredentials(`a.test=fine-token\n${raw}`),
+      InputError
+    )
+    expect(err.message).toMatch(/^Input "credentials": line 2/)
+    const lower = err.message.toLowerCase()
     for (const part of raw.split('=').filter((p) => p.length > 1))
       expect(lower).not.toContain(part.toLowerCase())
     expect(lower).not.toContain(left.toLowerCase())

@@ -1,3 +1,4 @@
+// Long: netrc merge, removal of our lines, targets per OS and install/restore, each with the exact files it must leave.
 import { describe, expect, it } from '@jest/globals'
 import { promises as fs, readFileSync } from 'node:fs'
 import * as os from 'node:os'

@@ -1,75 +1,67 @@
 import { describe, expect, it } from '@jest/globals'
 import { synthesizeChain } from '../../../src/selection/chain.js'
-import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import { rankMirrors } from '../../../src/selection/rank.js'
 import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
+import { formatMs } from '../../../src/report/markdown.js'
 import { renderSummary } from '../../../src/report/summary.js'
 import { analyzeFixture } from '../../support/download-fixtures.js'
+import { mirrorProbe, type ProbeOptions } from '../../support/probes.js'
 
 const MiB = 1024 * 1024
 
-function probe(
-  url: string,
-  ttfbMs: number | undefined,
-  bps: number | undefined,
-  failures: ProbeFailure[] = [],
-  extra: Partial<MirrorProbe> = {}
-): MirrorProbe {
-  return {
-    url,
-    timings: {
-      dnsMs: 3.4,
-      connectMs: 12.6,
-      tlsMs: 20,
-      ttfbMs,
-      ttfbSamplesMs: ttfbMs === undefined ? [] : [ttfbMs],
-      throughputBps: bps
-    },
-    found: 3,
-    sampled: 3,
-    missing: [],
-    integrity: { checked: 3, mismatches: [] },
-    failures,
+// Connection timings every row shows, from a mirror that proxies the
+// checksum database.
+const probe = (url: string, opts: ProbeOptions) =>
+  mirrorProbe(url, {
+    dnsMs: 3.4,
+    connectMs: 12.6,
+    tlsMs: 20,
     sumdbSupported: 200,
-    cutShort: false,
-    ...extra
-  }
-}
+    ...opts
+  })
 
 function buildReport(): RunReport {
   const mirrors = [
-    probe('https://fast.test', 30, 20 * MiB),
-    probe('https://second.test/base', 60, 4 * MiB),
-    probe('https://flaky.test', 10, 50 * MiB, [
-      {
-        kind: 'server-error',
-        request: '/golang.org/x/text/@v/v0.17.0.info',
-        status: 502,
-        detail: 'HTTP 502 | bad gateway'
-      }
-    ]),
-    probe(
-      'https://dead.test',
-      undefined,
-      undefined,
-      [
+    probe('https://fast.test', { ttfbMs: 30, bps: 20 * MiB }),
+    probe('https://second.test/base', { ttfbMs: 60, bps: 4 * MiB }),
+    probe('https://flaky.test', {
+      ttfbMs: 10,
+      bps: 50 * MiB,
+      failures: [
+        {
+          kind: 'server-error',
+          request: '/golang.org/x/text/@v/v0.17.0.info',
+          status: 502,
+          detail: 'HTTP 502 | bad gateway'
+        }
+      ]
+    }),
+    probe('https://dead.test', {
+      ttfbMs: undefined,
+      bps: undefined,
+      failures: [
         {
           kind: 'refused',
           request: '/golang.org/x/text/@v/v0.17.0.info',
           detail: 'connect ECONNREFUSED 127.0.0.1:9'
         }
       ],
-      { sumdbSupported: undefined, sumdbError: 'refused' }
-    ),
-    probe('https://limited.test', 40, 2e9, [
-      {
-        kind: 'rate-limited',
-        request: '/golang.org/x/mod/@v/v0.20.0.mod',
-        status: 429,
-        detail: 'HTTP 429',
-        retryAfterSec: 30
-      }
-    ])
+      sumdbSupported: undefined,
+      sumdbError: 'refused'
+    }),
+    probe('https://limited.test', {
+      ttfbMs: 40,
+      bps: 2e9,
+      failures: [
+        {
+          kind: 'rate-limited',
+          request: '/golang.org/x/mod/@v/v0.20.0.mod',
+          status: 429,
+          detail: 'HTTP 429',
+          retryAfterSec: 30
+        }
+      ]
+    })
   ]
   const ranking = rankMirrors(
     mirrors,
@@ -139,9 +131,14 @@ describe('renderSummary', () => {
     expect(lines[header + 1]).toBe('|---|---|---|---|---|---|---|---|---|')
     const rows = lines.slice(header + 2, header + 7)
     for (const r of rows) expect(cellPipes(r)).toBe(10)
+    // The Expected cell is the ranking's own estimate for this mirror.
+    const fastExpectedMs = report.ranking!.find(
+      (r) => r.url === 'https://fast.test'
+    )!.expectedMs!
+    expect(fastExpectedMs).toBeGreaterThan(0)
     expect(rows[0]).toBe(
       '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20 MiB/s | ' +
-        `${rows[0].split(' | ')[7]} | 200 |`
+        `${formatMs(fastExpectedMs)} | 200 |`
     )
     expect(rows[1]).toMatch(
       /^\| 2 \| https:\/\/second\.test\/base \| ✅ healthy \|.*\| 4\.0 MiB\/s \|/
@@ -183,19 +180,23 @@ describe('renderSummary', () => {
       (_, i) => `/github.com/!my-org/svc_${i}/@v/v1.0.${i}.info`
     )
     r.probe!.mirrors.push(
-      probe('https://goproxy.example-corp.test', undefined, undefined, [
-        ...paths.map((request) => ({
-          kind: 'server-error' as const,
-          request,
-          status: 503,
-          detail: 'HTTP 503'
-        })),
-        {
-          kind: 'timeout',
-          request: '/golang.org/x/mod/@v/v0.20.0.zip',
-          detail: 'no answer before the probe deadline'
-        }
-      ])
+      probe('https://goproxy.example-corp.test', {
+        ttfbMs: undefined,
+        bps: undefined,
+        failures: [
+          ...paths.map((request) => ({
+            kind: 'server-error' as const,
+            request,
+            status: 503,
+            detail: 'HTTP 503'
+          })),
+          {
+            kind: 'timeout',
+            request: '/golang.org/x/mod/@v/v0.20.0.zip',
+            detail: 'no answer before the probe deadline'
+          }
+        ]
+      })
     )
     const out = renderSummary(r)
     const lines = out

@@ -5,18 +5,11 @@ import {
   normalizeMirrorUrl,
   redact
 } from '../../../src/selection/mirror-url.js'
+import { thrownBy } from '../../support/thrown.js'
 
 const norm = (s: string) => normalizeMirrorUrl('mirrors', s)
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof InputError) return e
-    throw e
-  }
-  throw new Error('expected an InputError')
-}
+const errorOf = (fn: () => unknown) => thrownBy(fn, InputError)
 
 describe('normalizeMirrorUrl', () => {
   it('prefixes a bare host with https:// as go does', () => {

@@ -1,5 +1,5 @@
+// Long: the ranking maths (median, expected time, lower bound, tiers, near-ties) with worked numbers per case.
 import { describe, expect, it } from '@jest/globals'
-import type { MirrorProbe, ProbeFailure } from '../../../src/probe/result.js'
 import {
   expectedMs,
   median,
@@ -7,49 +7,9 @@ import {
   tierOf,
   type Workload
 } from '../../../src/selection/rank.js'
+import { mirrorProbe as probe } from '../../support/probes.js'
 
 const MiB = 1024 * 1024
-
-function probe(
-  url: string,
-  opts: {
-    ttfbMs?: number
-    bps?: number
-    found?: number
-    sampled?: number
-    /** Versions never asked for (probe cut short), not counted as missing. */
-    unasked?: number
-    failures?: Partial<ProbeFailure>[]
-    cutShort?: boolean
-  } = {}
-): MirrorProbe {
-  const ttfb = 'ttfbMs' in opts ? opts.ttfbMs : 50
-  const found = opts.found ?? 3
-  const sampled = opts.sampled ?? 3
-  const missing = Math.max(0, sampled - found - (opts.unasked ?? 0))
-  return {
-    url,
-    timings: {
-      ttfbMs: ttfb,
-      ttfbSamplesMs: ttfb === undefined ? [] : [ttfb, ttfb, ttfb],
-      throughputBps: 'bps' in opts ? opts.bps : 10 * MiB
-    },
-    found,
-    sampled,
-    missing: Array.from({ length: missing }, (_, i) => ({
-      path: `example.com/m${i}`,
-      version: 'v1.0.0'
-    })),
-    integrity: { checked: 3, mismatches: [] },
-    failures: (opts.failures ?? []).map((f) => ({
-      kind: 'network',
-      request: '/example.com/m/@v/v1.0.0.info',
-      detail: 'boom',
-      ...f
-    })),
-    cutShort: opts.cutShort ?? false
-  }
-}
 
 // 40 module versions, 20 zips of ~256 KiB, 4 requests in flight
 const w: Workload = { requests: 60, bytes: 5 * MiB, concurrency: 4 }

@@ -1,41 +1,30 @@
-// Proves the shared test support against the real go command: the generated
+// Long: one shared consumer module and mirror helpers serve the download and fault-profile cases.
+// Proves the mirror test support against the real go command: the generated
 // modules download and build through the mirror server, and its fault
 // profiles look to go (and to an HTTP client) the way real mirrors do.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import { goTempDir, parseGetLines, runGo } from '../support/go.js'
-import { startMirror, type Mirror } from '../support/mirror-server.js'
+import { Closers } from '../support/closers.js'
+import { mirrorStarter, startMirror } from '../support/mirror-server.js'
 import {
   buildProxyTree,
   writeConsumerModule,
   writeProxyTree,
   type ConsumerModule
 } from '../support/modules.js'
-import {
-  createRunnerContext,
-  parseFileCommand,
-  parseWorkflowCommands,
-  readActionDefaults,
-  runActionJob,
-  runActionStep
-} from '../support/run-action.js'
 import { cleanupTempDirs } from '../support/temp.js'
+import { waitFor } from '../support/wait.js'
 import { testCertificates } from '../support/tls.js'
 import { hash1 } from '../../src/gomod/module-path.js'
 
 const tree = buildProxyTree()
-const mirrors: Mirror[] = []
+const closers = new Closers()
+// The mirror's own defaults, which some of these tests are about.
+const mirror = mirrorStarter(tree, closers, {})
 let consumer: ConsumerModule
-
-async function mirror(profile: Parameters<typeof startMirror>[1] = {}) {
-  const m = await startMirror(tree, profile)
-  mirrors.push(m)
-  return m
-}
 
 function goEnv(goproxy: string, extra: Record<string, string> = {}) {
   return {
@@ -90,7 +79,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await Promise.all(mirrors.map((m) => m.close()))
+  await closers.closeAll()
   cleanupTempDirs()
 })
 
@@ -233,12 +222,9 @@ describe('go mod download through the mirror', () => {
       { path: 'example.test/big', versions: ['v1.0.0'], zipSize: 512 * 1024 }
     ])
     const app = await writeConsumerModule(goTempDir('big-'), big)
-    const m = await startMirror(big, {
-      host: '::1',
-      bandwidth: 4 << 20,
-      latencyMs: 5
-    })
-    mirrors.push(m)
+    const m = closers.add(
+      await startMirror(big, { host: '::1', bandwidth: 4 << 20, latencyMs: 5 })
+    )
     expect(m.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
     const dl = await runGo(['mod', 'download', '-x'], {
       cwd: app.dir,
@@ -404,163 +390,13 @@ describe('fault profiles', () => {
           req.end()
         })
     )
-    // close only once both requests are being (not) answered
-    while (hung.requests.length === 0 || (slow.requests[0]?.bytes ?? 0) === 0)
-      await new Promise((r) => setTimeout(r, 10))
+    await waitFor(
+      'both requests being (not) answered',
+      () => hung.requests.length > 0 && (slow.requests[0]?.bytes ?? 0) > 0
+    )
     await Promise.all([hung.close(), slow.close()])
     await Promise.all(pending)
     expect(hung.requests).toHaveLength(1)
     expect(slow.requests[0].aborted).toBe(true)
-  })
-})
-
-// A stand-in action using the real @actions/core, to check the harness
-// against the toolkit's own file-command and workflow-command formats.
-function writeFixtureAction(): string {
-  const dist = goTempDir('fixture-dist-')
-  const core = pathToFileURL(
-    resolve('node_modules/@actions/core/lib/core.js')
-  ).href
-  const main = `
-import * as core from ${JSON.stringify(core)}
-const nodeOptions = process.env.NODE_OPTIONS ?? null
-core.setSecret('s3cr3t')
-core.exportVariable('MULTI', 'line1\\nline2')
-core.exportVariable('NODE_OPTIONS', '--require=/nonexistent.js')
-core.exportVariable('MAIN_OUTPUT', process.env.GITHUB_OUTPUT)
-core.addPath('/opt/fixture/bin')
-core.saveState('token-file', process.cwd() + '/token')
-core.setOutput('seen', JSON.stringify({
-  mirrors: core.getInput('mirrors'),
-  maxMirrors: core.getInput('max-mirrors'),
-  fallbackOn: core.getInput('fallback-on'),
-  nodeOptions,
-  cwd: process.cwd(),
-  home: process.env.HOME,
-  extra: process.env.EXTRA ?? null
-}))
-core.warning('odd: 50%, a,b', { file: 'go.sum', startLine: 3, title: 'T:1' })
-core.debug('dbg')
-await core.summary.addHeading('Mirrors').addRaw('hello').write()
-core.setFailed(process.env.FAIL_MAIN ?? 'unused')
-if (!process.env.FAIL_MAIN) process.exitCode = 0
-`
-  const post = `
-import * as core from ${JSON.stringify(core)}
-core.setOutput('post', JSON.stringify({
-  state: core.getState('token-file'),
-  multi: process.env.MULTI ?? null,
-  nodeOptions: process.env.NODE_OPTIONS ?? null,
-  pathHead: process.env.PATH.split(':')[0],
-  maxMirrors: core.getInput('max-mirrors'),
-  fileCommandsFresh: process.env.GITHUB_OUTPUT !== process.env.MAIN_OUTPUT
-}))
-`
-  for (const [entry, code] of Object.entries({ main, post })) {
-    mkdirSync(join(dist, entry), { recursive: true })
-    writeFileSync(join(dist, entry, 'index.js'), code)
-  }
-  writeFileSync(join(dist, 'package.json'), '{"type":"module"}')
-  return dist
-}
-
-describe('run-action harness', () => {
-  it('reads action.yml defaults, including | blocks', () => {
-    const d = readActionDefaults()
-    expect(d['max-mirrors']).toBe('3')
-    expect(d['private-proxy']).toBe('')
-    expect(d.mirrors.split('\n')[0]).toBe('https://proxy.golang.org')
-    expect(d.mirrors.endsWith('/goproxy/\n')).toBe(true)
-  })
-
-  it('parses file commands and workflow commands', () => {
-    expect(
-      parseFileCommand(
-        'A=1\nB<<ghadelimiter_x\nl1\nl2\nghadelimiter_x\nC=x=y\n'
-      )
-    ).toEqual({ A: '1', B: 'l1\nl2', C: 'x=y' })
-    expect(() => parseFileCommand('B<<EOF\nno end\n')).toThrow(/EOF/)
-    expect(
-      parseWorkflowCommands(
-        'plain\n::error file=a.go,line=2,title=x%3Ay%2Cz::bad%0Athing 100%25\n::endgroup::\n'
-      )
-    ).toEqual([
-      {
-        command: 'error',
-        properties: { file: 'a.go', line: '2', title: 'x:y,z' },
-        message: 'bad\nthing 100%'
-      },
-      { command: 'endgroup', properties: {}, message: '' }
-    ])
-  })
-
-  it('runs main then post like the runner', async () => {
-    const dist = writeFixtureAction()
-    const context = createRunnerContext()
-    let between: Record<string, string> = {}
-    const job = await runActionJob({
-      dist,
-      context,
-      inputs: { 'max-mirrors': '5' },
-      env: { EXTRA: 'x' },
-      between: async (_main, after) => {
-        between = { ...after.env, PATH: after.PATH }
-      }
-    })
-    const { main, post } = job
-    expect(main.stderr).toBe('')
-    expect(main.code).toBe(0)
-    const seen = JSON.parse(main.outputs.seen)
-    expect(seen).toMatchObject({
-      maxMirrors: '5',
-      fallbackOn: 'any-error',
-      nodeOptions: null,
-      cwd: context.workspace,
-      home: context.home,
-      extra: 'x'
-    })
-    expect(seen.mirrors.split('\n')).toContain('https://goproxy.cn')
-    expect(main.env.MULTI).toBe('line1\nline2')
-    expect(main.path).toEqual(['/opt/fixture/bin'])
-    expect(main.state['token-file']).toBe(join(context.workspace, 'token'))
-    expect(main.summary).toBe('<h1>Mirrors</h1>\nhello')
-    expect(main.commands).toContainEqual({
-      command: 'add-mask',
-      properties: {},
-      message: 's3cr3t'
-    })
-    expect(main.commands).toContainEqual({
-      command: 'warning',
-      properties: { file: 'go.sum', line: '3', title: 'T:1' },
-      message: 'odd: 50%, a,b'
-    })
-    expect(main.commands.map((c) => c.command)).toContain('debug')
-    expect(between.MULTI).toBe('line1\nline2')
-    expect(between.PATH.split(':')[0]).toBe('/opt/fixture/bin')
-
-    expect(post?.code).toBe(0)
-    expect(JSON.parse(post!.outputs.post)).toEqual({
-      state: join(context.workspace, 'token'),
-      multi: 'line1\nline2',
-      nodeOptions: null,
-      pathHead: '/opt/fixture/bin',
-      maxMirrors: '5',
-      fileCommandsFresh: true
-    })
-  })
-
-  it('reports failure, and a second job can reuse the machine', async () => {
-    const dist = writeFixtureAction()
-    const first = await runActionStep({ dist, env: { FAIL_MAIN: 'boom' } })
-    expect(first.code).toBe(1)
-    expect(first.commands).toContainEqual({
-      command: 'error',
-      properties: {},
-      message: 'boom'
-    })
-    const second = await runActionStep({ dist, context: first.context })
-    expect(second.code).toBe(0)
-    expect(second.runnerTemp).not.toBe(first.runnerTemp)
-    expect(JSON.parse(second.outputs.seen).cwd).toBe(first.context.workspace)
   })
 })

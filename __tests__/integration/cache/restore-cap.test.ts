@@ -14,7 +14,7 @@ import {
 } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { CacheInputs } from '../../../src/inputs/cache-inputs.js'
+import { readCacheInputs } from '../../../src/inputs/cache-inputs.js'
 import { cachePathSpec, moduleCacheKeys } from '../../../src/cache/key.js'
 import { restoreCaches } from '../../../src/cache/restore.js'
 import { saveEntry } from '../../../src/cache/service.js'
@@ -24,6 +24,7 @@ import {
 } from '../../support/fake-cache-service.js'
 import { incompressibleBytes } from '../../support/modules.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
+import { waitFor } from '../../support/wait.js'
 
 const savedEnv = { ...process.env }
 let svc: FakeCacheService
@@ -31,13 +32,8 @@ let workspace: string
 let gomodcache: string
 let download: string
 
-const inputs: CacheInputs = {
-  enabled: true,
-  mode: 'download',
-  build: false,
-  save: 'auto',
-  keyPrefix: 'setup-goproxy'
-}
+// The defaults, as a job that sets no cache input gets them.
+const inputs = readCacheInputs(() => '')
 const project = { workingDirectory: '.', cacheDependencyPath: [] }
 const goSum =
   'example.test/a v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n' +
@@ -49,15 +45,6 @@ const stagingDirs = () =>
         n.startsWith('.download.restore-')
       )
     : []
-
-async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) return false
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return true
-}
 
 beforeEach(async () => {
   svc = await startFakeCacheService()
@@ -136,9 +123,11 @@ it('a download past the cap is a failed restore whose late extraction never reac
 
   // @actions/cache finishes on its own and extracts (into the staging
   // directory); it puts GITHUB_WORKSPACE back when done.
-  expect(
-    await until(() => process.env.GITHUB_WORKSPACE === workspace, 60_000)
-  ).toBe(true)
+  await waitFor(
+    'GITHUB_WORKSPACE put back',
+    () => process.env.GITHUB_WORKSPACE === workspace,
+    60_000
+  )
   const late = join(
     dirname(download),
     staging,
@@ -161,12 +150,11 @@ it.each(['hang', 'error500'] as const)(
     svc.setFault(fault)
     const t0 = performance.now()
     const res = await restoreCaches(
-      inputs,
+      { ...inputs, lookupTimeoutMs: 1500 },
       project,
       process.env,
       new Date(),
-      60_000,
-      1500
+      60_000
     )
     // Generous: the point is that the 15 s default did not apply.
     expect(performance.now() - t0).toBeLessThan(12_000)

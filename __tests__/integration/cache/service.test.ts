@@ -32,6 +32,8 @@ import {
 } from '../../support/hostile-listeners.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 
+// A healthy service answers in well under a second.
+const HEALTHY_MS = 15_000
 const savedEnv = { ...process.env }
 let svc: FakeCacheService
 let home: string
@@ -82,7 +84,9 @@ describe.each(['v2', 'v1'] as const)('cache service %s', (protocol) => {
     })
     const spec = cachePathSpec(dir, '/nonexistent-home')
     expect(spec).toEqual({ pattern: dir, root: '/' })
-    expect(await lookupEntry(spec, 'k-1', ['k-'], true)).toBeUndefined()
+    expect(
+      await lookupEntry(spec, 'k-1', ['k-'], true, HEALTHY_MS)
+    ).toBeUndefined()
     expect(await saveEntry(spec, 'k-1', true, 30_000)).toBeGreaterThan(0)
     expect(svc.committed().map((e) => e.key)).toEqual(['k-1'])
     // The workspace variable is back to what it was.
@@ -92,7 +96,7 @@ describe.each(['v2', 'v1'] as const)('cache service %s', (protocol) => {
     const ws2 = join(tempDir('ws2-'), 'a', 'b', 'c', 'd')
     mkdirSync(ws2, { recursive: true })
     process.env.GITHUB_WORKSPACE = ws2
-    expect(await lookupEntry(spec, 'k-2', ['k-'], true)).toBe('k-1')
+    expect(await lookupEntry(spec, 'k-2', ['k-'], true, HEALTHY_MS)).toBe('k-1')
     expect(await restoreEntry(spec, 'k-1', true, 30_000)).toBe('k-1')
     expect(readFileSync(join(dir, 'a.test/@v/v1.0.0.zip'), 'utf8')).toBe(
       'zip bytes'
@@ -108,9 +112,17 @@ describe.each(['v2', 'v1'] as const)('cache service %s', (protocol) => {
       await saveEntry(cachePathSpec(dir, '/none'), 'k-1', true, 30_000)
     ).toBeGreaterThan(0)
     const other = cachePathSpec(join(home, 'y'), '/none')
-    expect(await lookupEntry(other, 'k-1', [], true)).toBeUndefined()
     expect(
-      await lookupEntry(cachePathSpec(dir, '/none'), 'k-1', [], true)
+      await lookupEntry(other, 'k-1', [], true, HEALTHY_MS)
+    ).toBeUndefined()
+    expect(
+      await lookupEntry(
+        cachePathSpec(dir, '/none'),
+        'k-1',
+        [],
+        true,
+        HEALTHY_MS
+      )
     ).toBe('k-1')
   })
 })
@@ -161,6 +173,6 @@ describe('faults', () => {
     useService('v2')
     await svc.close()
     const spec = cachePathSpec(join(home, 'x'), home)
-    expect(await lookupEntry(spec, 'k', [], true)).toBeUndefined()
+    expect(await lookupEntry(spec, 'k', [], true, HEALTHY_MS)).toBeUndefined()
   })
 })

@@ -4,10 +4,10 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { zipSync, type Zippable } from 'fflate'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hash1OfSums, hashZipFile } from '../../src/gomod/dirhash.js'
-import { escapeModulePath } from '../../src/gomod/module-path.js'
-import { runGo } from '../support/go.js'
-import { cleanupTempDirs, tempDir } from '../support/temp.js'
+import { hash1OfSums, hashZipFile } from '../../../src/gomod/dirhash.js'
+import { escapeModulePath } from '../../../src/gomod/module-path.js'
+import { runGo } from '../../support/go.js'
+import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 
 afterAll(cleanupTempDirs)
 
