@@ -1,6 +1,7 @@
 // Runs the real go command for tests, sealed off from the machine's own Go
 // configuration so that nothing can reach past loopback.
 import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { collect, type Collected } from './collect.js'
 import { tempDir } from './temp.js'
@@ -38,7 +39,7 @@ export function runGo(args: string[], opts: RunGoOptions): Promise<GoResult> {
     return Promise.reject(
       new Error(`runGo: the caller must set ${missing.join(', ')} explicitly`)
     )
-  const home = opts.env.HOME ?? goTempDir('go-home-')
+  const home = opts.env.HOME ?? quietGoHome()
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/go/bin:/usr/bin:/bin',
     HOME: home,
@@ -89,4 +90,16 @@ export function parseGetLines(stderr: string): GetLine[] {
     else lines.push({ url, error: rest })
   }
   return lines
+}
+
+/**
+ * A fresh HOME whose go telemetry is off: otherwise go writes counters there,
+ * and its detached upload child may still be writing when the test removes it.
+ */
+function quietGoHome(): string {
+  const home = goTempDir('go-home-')
+  const dir = join(home, '.config', 'go', 'telemetry')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'mode'), 'off\n')
+  return home
 }

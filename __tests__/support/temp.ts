@@ -35,7 +35,7 @@ export function removeTree(dir: string): void {
   makeWritable(dir)
   // A go process killed at a deadline may still be writing (telemetry, the
   // build cache) for a moment: retry rather than fail the cleanup.
-  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+  rmSync(dir, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 })
 }
 
 /** Removes every directory made by tempDir (call from afterAll). */
