@@ -1,7 +1,7 @@
 // `npm run bench`: builds the action once into a temp dir (never the repo's
 // dist/), compiles the TypeScript benchmarks and their test support next to
-// it, then runs the mirror-selection benchmark followed by every
-// bench/cache-*.{ts,mjs,js} and bench/toolchain-*.{ts,mjs,js}. Arguments go to the
+// it, then runs the mirror-selection benchmark followed by bench/prefetch.ts,
+// every bench/cache-*.{ts,mjs,js} and bench/toolchain-*.{ts,mjs,js}. Arguments go to the
 // mirror-selection bench; `--only <name> [args]` runs one bench with them.
 import { spawnSync } from 'node:child_process'
 import {
@@ -55,7 +55,9 @@ try {
   const names = readdirSync(join(repo, 'bench'))
   const entries = names
     .filter((f) =>
-      /^(mirror-selection|cache-[\w-]+|toolchain-[\w-]+)\.(ts|mjs|js)$/.test(f)
+      /^(mirror-selection|prefetch|cache-[\w-]+|toolchain-[\w-]+)\.(ts|mjs|js)$/.test(
+        f
+      )
     )
     .filter((f) => !only || f.replace(/\.\w+$/, '') === only)
     .sort((a, b) =>

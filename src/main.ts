@@ -207,7 +207,11 @@ async function applyPlan(
       env: { ...process.env },
       gomodcache:
         effective.goenv?.GOMODCACHE || defaultModCache(process.env, homedir()),
-      skip: keptOff ? 'GOPROXY=off in the job env' : undefined
+      skip: keptOff ? 'GOPROXY=off in the job env' : undefined,
+      proxied: {
+        report,
+        isPrivate: (path) => isPrivateModule(inputs.privacy, path)
+      }
     })
   )
 }

@@ -375,6 +375,60 @@ describe('fault profiles', () => {
     ).toBe(404)
   })
 
+  it('faultsAfter and faultsOnly: healthy for the first selected requests, others never faulted', async () => {
+    const m = await mirror({
+      status: 502,
+      faultsAfter: 1,
+      faultsOnly: (req) => req.headers['x-selected'] === '1'
+    })
+    const url = `${m.url}/example.test/alpha/@v/v1.0.0.info`
+    const selected = () =>
+      fetch(url, { headers: { 'x-selected': '1' } }).then((r) => r.status)
+    expect(await selected()).toBe(200)
+    expect(await selected()).toBe(502)
+    expect((await fetch(url)).status).toBe(200)
+    expect(await selected()).toBe(502)
+  })
+
+  it('tamperedZip: a valid zip of the module with one more file', async () => {
+    const m = await mirror({ tamperedZip: ['example.test/alpha@v1.0.0'] })
+    const res = await fetch(`${m.url}/example.test/alpha/@v/v1.0.0.zip`)
+    const files = unzipSync(new Uint8Array(await res.arrayBuffer()))
+    const names = Object.keys(files).sort()
+    expect(names).toContain('example.test/alpha@v1.0.0/tampered.go')
+    const h = hash1(
+      names.map((name) => ({ name, data: Buffer.from(files[name]) }))
+    )
+    expect(h).not.toBe(tree.find('example.test/alpha', 'v1.0.0')!.zipHash)
+    const other = await fetch(`${m.url}/example.test/alpha/@v/v1.1.0.zip`)
+    expect(Buffer.from(await other.arrayBuffer())).toEqual(
+      tree.find('example.test/alpha', 'v1.1.0')!.zip
+    )
+  })
+
+  it('linkBandwidth: concurrent responses share one rate', async () => {
+    const big = buildProxyTree([
+      {
+        path: 'example.test/big',
+        versions: ['v1.0.0', 'v1.1.0'],
+        zipSize: 400_000
+      }
+    ])
+    const m = closers.add(await startMirror(big, { linkBandwidth: 1_000_000 }))
+    const t0 = performance.now()
+    const bodies = await Promise.all(
+      ['v1.0.0', 'v1.1.0'].map((v) =>
+        fetch(`${m.url}/example.test/big/@v/${v}.zip`).then((r) =>
+          r.arrayBuffer()
+        )
+      )
+    )
+    const bytes = bodies.reduce((n, b) => n + b.byteLength, 0)
+    expect(bytes).toBeGreaterThan(790_000)
+    // Never faster than the link allows (lower bound, with a margin).
+    expect(performance.now() - t0).toBeGreaterThan(0.8 * (bytes / 1000))
+  })
+
   it('close() does not wait for hanging or trickling connections', async () => {
     const hung = await startMirror(tree, { hang: true })
     const slow = await startMirror(tree, { trickle: { intervalMs: 50 } })

@@ -1,6 +1,7 @@
 // Long: one request handler in which the fault profiles combine in the order a real mirror fails (connection, latency, status, body).
 // A loopback GOPROXY mirror serving a generated ProxyTree, with combinable
 // fault profiles that reproduce how real mirrors misbehave.
+import { strToU8, unzipSync, zipSync } from 'fflate'
 import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, ServerResponse, Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -44,8 +45,10 @@ export interface MirrorProfile {
   basePath?: string
   /** Delay before the response headers, ms (a function may vary it per request). */
   latencyMs?: number | ((path: string) => number)
-  /** Body throttle, bytes per second. */
+  /** Body throttle per response (≈ per connection), bytes per second. */
   bandwidth?: number
+  /** Bytes per second shared by all responses of the mirror (its link). */
+  linkBandwidth?: number
   /** Accept the request and never answer. */
   hang?: FaultTarget
   /** 200 headers, then one body byte every `intervalMs`, never ending. */
@@ -60,6 +63,18 @@ export interface MirrorProfile {
   stale?: string[]
   /** `path@version` or module path whose .mod is served modified. */
   tamperedMod?: string[]
+  /** `path@version` or module path whose .zip is served as a valid zip with an extra file. */
+  tamperedZip?: string[]
+  /**
+   * Requests served healthily before hang, status, html, truncatedZip,
+   * tamperedMod and tamperedZip apply: a mirror that degrades mid-run.
+   */
+  faultsAfter?: number
+  /**
+   * Only requests this accepts get the faults above and count for
+   * faultsAfter (e.g. by User-Agent: the prefetch, not the probe).
+   */
+  faultsOnly?: (req: IncomingMessage) => boolean
   /** 200 with a captive-portal HTML page instead of protocol content. */
   html?: FaultTarget
   /** .zip answered 200 with only the first half of the bytes. */
@@ -77,7 +92,11 @@ export interface MirrorProfile {
   tls?: boolean | { names: string[] }
   /** Status of /sumdb/sum.golang.org/supported (default 404). */
   sumdbSupported?: number
-  /** Answer `Range: bytes=a-b` / `bytes=-n` on .zip files with 206, as object stores do. */
+  /**
+   * Answer `Range: bytes=a-b` / `bytes=-n` on .zip files with 206, as object
+   * stores do (default); false answers 200 with the whole zip, like a mirror
+   * without range support.
+   */
   ranges?: boolean
   /** Runs after hang/latency; return true when it answered the request itself. */
   onRequest?: (ctx: RequestContext) => boolean | Promise<boolean>
@@ -144,6 +163,32 @@ function sendOversized(
   pump()
 }
 
+// A link shared by every response: tokens accrue at `rate` bytes per
+// second, with at most 20 ms worth banked.
+function tokenBucket(rate: number): { take(max: number): number } {
+  let tokens = 0
+  let last = performance.now()
+  return {
+    take(max) {
+      const now = performance.now()
+      tokens = Math.min(rate * 0.02, tokens + ((now - last) * rate) / 1000)
+      last = now
+      const n = Math.min(max, Math.floor(tokens))
+      tokens -= n
+      return n
+    }
+  }
+}
+
+// The same module zip with one more file: valid, but not what go.sum lists.
+function tamperZip(zip: Buffer): Buffer {
+  const files = unzipSync(zip)
+  const first = Object.keys(files)[0]
+  const prefix = first.slice(0, first.indexOf('/', first.indexOf('@')))
+  files[`${prefix}/tampered.go`] = strToU8('package tampered\n')
+  return Buffer.from(zipSync(files))
+}
+
 function targets(t: FaultTarget | undefined, path: string): boolean {
   if (t === undefined || t === false) return false
   return t === true || t.test(path)
@@ -207,6 +252,10 @@ export async function startMirror(
   let closing: Promise<void> | undefined
   const ruleHits = new Map<StatusRule, number>()
   let served = 0
+  const link = profile.linkBandwidth
+    ? tokenBucket(profile.linkBandwidth)
+    : undefined
+  let faultable = 0
 
   function throttledSend(
     res: ServerResponse,
@@ -251,17 +300,23 @@ export async function startMirror(
       return
     }
     const bw = profile.bandwidth
-    if (!bw) {
+    if (!bw && !link) {
       res.end(body)
       record.bytes = body.length
       return
     }
     const tickMs = 20
-    const chunk = Math.max(1, Math.floor((bw * tickMs) / 1000))
+    const chunk = bw ? Math.max(1, Math.floor((bw * tickMs) / 1000)) : 1 << 18
     let off = 0
     const pump = () => {
       if (signal.aborted) return
-      const piece = body.subarray(off, off + chunk)
+      const want = Math.min(chunk, body.length - off)
+      const allowed = link && want > 0 ? link.take(want) : want
+      if (allowed === 0 && want > 0) {
+        setTimeout(pump, tickMs / 4)
+        return
+      }
+      const piece = body.subarray(off, off + allowed)
       off += piece.length
       record.bytes += piece.length
       // The last piece ends the response at once: a client that has every
@@ -296,6 +351,10 @@ export async function startMirror(
       aborted: false
     }
     requests.push(record)
+    // Faults apply from the (faultsAfter + 1)-th selected request on.
+    const selected = profile.faultsOnly?.(req) ?? true
+    if (selected) faultable++
+    const armed = selected && faultable > (profile.faultsAfter ?? 0)
     // Aborted when the response ends or its connection dies (close() destroys
     // every socket), which stops latency waits and throttled writers.
     const done = new AbortController()
@@ -324,8 +383,9 @@ export async function startMirror(
     ) =>
       throttledSend(res, record, signal, status, Buffer.from(body), type, path)
     const notFound = (msg: string) => send(404, `not found: ${msg}\n`)
+    const on = (t: FaultTarget | undefined) => armed && targets(t, path)
 
-    if (targets(profile.hang, path)) return
+    if (on(profile.hang)) return
     const latency =
       typeof profile.latencyMs === 'function'
         ? profile.latencyMs(path)
@@ -345,7 +405,7 @@ export async function startMirror(
       return res.end()
     }
 
-    if (targets(profile.html, path))
+    if (on(profile.html))
       return send(200, CAPTIVE_PAGE, 'text/html; charset=utf-8')
 
     const rl = profile.rateLimit
@@ -355,9 +415,11 @@ export async function startMirror(
     }
     served++
 
-    if (typeof profile.status === 'number')
+    if (typeof profile.status === 'number' && armed)
       return send(profile.status, `status ${profile.status}\n`)
-    for (const rule of profile.status ?? []) {
+    for (const rule of armed && Array.isArray(profile.status)
+      ? profile.status
+      : []) {
       const hit =
         typeof rule.path === 'string'
           ? rule.path === path
@@ -414,19 +476,21 @@ export async function startMirror(
       )
     switch (kind) {
       case 'mod':
-        if (listedIn(profile.tamperedMod, modulePath, version))
+        if (armed && listedIn(profile.tamperedMod, modulePath, version))
           return send(200, Buffer.concat([file, Buffer.from('// tampered\n')]))
         return send(200, file)
       case 'zip':
-        if (targets(profile.oversizedZip, path))
+        if (on(profile.oversizedZip))
           return sendOversized(res, record, signal, file)
-        if (targets(profile.truncatedZip, path))
+        if (armed && listedIn(profile.tamperedZip, modulePath, version))
+          return send(200, tamperZip(file), 'application/zip')
+        if (on(profile.truncatedZip))
           return send(
             200,
             file.subarray(0, Math.floor(file.length / 2)),
             'application/zip'
           )
-        if (profile.ranges) {
+        if (profile.ranges !== false) {
           const r = byteRange(req.headers.range, file.length)
           if (r) {
             res.setHeader(

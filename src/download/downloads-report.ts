@@ -1,6 +1,7 @@
 // The downloads section of the run report: what each module version was
 // served by, what each source did, what failed and why.
 import type { FailureKind } from '../report/failure-kinds.js'
+import type { ProxyReport } from './proxy/record.js'
 import type { RequestRecord } from './run-collector.js'
 
 export const CACHE_SOURCE = 'cache'
@@ -98,6 +99,8 @@ export interface DownloadsReport {
   /** Toolchains a GOTOOLCHAIN switch downloaded (`go1.X.Y`). */
   toolchains: string[]
   requests: RequestRecord[]
+  /** What the local proxy did, when the prefetch went through it. */
+  proxy?: ProxyReport
 }
 
 export const FILE_KINDS = ['info', 'mod', 'zip'] as const

@@ -11,8 +11,9 @@ import {
 } from './annotations.js'
 import type { DownloadInputs } from '../inputs/download-inputs.js'
 import { findModuleRoots } from './roots.js'
-import { cacheFileSize, goOnPath, runDownloads } from './run-go.js'
+import { cacheFileSize, goOnPath } from './run-go.js'
 import type { RunReport } from '../report/report.js'
+import { runPrefetch } from './proxy/run-proxied.js'
 
 export interface DownloadPhaseParams {
   inputs: DownloadInputs
@@ -26,6 +27,11 @@ export interface DownloadPhaseParams {
   gomodcache: string
   /** Why the prefetch must not run (GOPROXY=off kept), if it must not. */
   skip?: string
+  /** The run so far (chain, probe) and the privacy rule, for the local proxy. */
+  proxied: {
+    report: RunReport
+    isPrivate: (path: string) => boolean
+  }
 }
 
 /**
@@ -56,15 +62,19 @@ export async function runDownloadPhase(
     )
     return { downloadsSkipped }
   }
-  const runs = await core.group(
+  const { runs, proxy } = await core.group(
     `Downloading modules in ${roots.length} module root(s) (go mod download -x -json)`,
     () =>
-      runDownloads({
+      runPrefetch({
         roots,
         workspace: p.workspace,
         env: p.env,
         timeoutMs: p.inputs.timeoutMs,
-        log: (line) => core.info(line)
+        log: (line) => core.info(line),
+        concurrency: p.inputs.concurrency,
+        gomodcache: p.gomodcache,
+        tempDir: p.env.RUNNER_TEMP || p.workspace,
+        ...p.proxied
       })
   )
   const report = analyzeDownloads(runs, {
@@ -73,6 +83,10 @@ export async function runDownloadPhase(
     gomodcache: p.gomodcache,
     fileSize: cacheFileSize
   })
+  if (proxy) {
+    report.proxy = proxy
+    report.goproxy = proxy.goproxy
+  }
   const fetched = report.modules.filter((m) => m.status === 'downloaded')
   core.info(
     `Downloads: ${fetched.length} module version(s) fetched, ` +

@@ -14,6 +14,7 @@ import {
 } from './downloads-report.js'
 import { failureGroups, moduleLabel, triedText } from './annotations.js'
 import type { RunReport } from '../report/report.js'
+import { renderProxySection } from './proxy/summary.js'
 
 /** A mirror URL without its scheme, for prose and chart labels. */
 export function sourceLabel(source: string): string {
@@ -193,6 +194,7 @@ export function renderDownloadSection(r: RunReport): string {
     ''
   )
   lines.push(...renderSourceTable(r, d), '')
+  lines.push(...renderProxySection(d))
   const chart = renderChart(d)
   if (chart.length > 0) lines.push(...chart, '')
   for (const w of d.warnings)

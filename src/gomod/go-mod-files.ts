@@ -44,6 +44,20 @@ export function parseGoModRequires(goMod: string): string[] {
   return [...new Set(directives(goMod, 'require').map((d) => d.args[0]))]
 }
 
+/** `require` directives as module path and version, without duplicates. */
+export function parseGoModRequireVersions(
+  goMod: string
+): { path: string; version: string }[] {
+  const seen = new Set<string>()
+  return directives(goMod, 'require')
+    .filter((d) => d.args.length >= 2)
+    .map((d) => ({ path: d.args[0], version: d.args[1] }))
+    .filter((m) => {
+      const k = `${m.path}@${m.version}`
+      return !seen.has(k) && Boolean(seen.add(k))
+    })
+}
+
 /** 1-based line of `require path version` (single or in a block), or undefined. */
 export function findRequireLine(
   goMod: string,

@@ -7,6 +7,7 @@ describe('download inputs', () => {
     expect(readDownloadInputs(get({}))).toEqual({
       download: undefined,
       timeoutMs: 600_000,
+      concurrency: 32,
       failOnError: true,
       mergeReports: []
     })
@@ -24,5 +25,12 @@ describe('download inputs', () => {
     expect(() => readDownloadInputs(get({ 'fail-on-error': 'maybe' }))).toThrow(
       /fail-on-error/
     )
+    expect(
+      readDownloadInputs(get({ 'download-concurrency': '0' })).concurrency
+    ).toBe(0)
+    for (const bad of ['-1', 'many', '1000'])
+      expect(() =>
+        readDownloadInputs(get({ 'download-concurrency': bad }))
+      ).toThrow(new RegExp(`download-concurrency.*"${bad}"`))
   })
 })

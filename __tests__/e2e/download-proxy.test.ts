@@ -1,0 +1,405 @@
+// The prefetch through the local proxy, end to end: the bundled action
+// probes loopback mirrors, then runs the real `go mod download` through its
+// own proxy on 127.0.0.1. Faults are served to the prefetch only (by its
+// User-Agent), so the probe ranks the faulty mirror first and the prefetch
+// meets the fault mid-run.
+import type { IncomingMessage } from 'node:http'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  buildProxyTree,
+  writeConsumerModule,
+  type ProxyTree
+} from '../support/modules.js'
+import {
+  startMirror,
+  type Mirror,
+  type MirrorProfile,
+  type RequestContext
+} from '../support/mirror-server.js'
+import {
+  createRunnerContext,
+  runActionStep,
+  type RunnerContext,
+  type StepResult
+} from '../support/run-action.js'
+import { cleanupTempDirs } from '../support/temp.js'
+
+const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
+let tree: ProxyTree
+const mirrors: Mirror[] = []
+
+beforeAll(() => {
+  tree = buildProxyTree([
+    { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
+    {
+      path: 'example.test/beta-lib/v2',
+      versions: ['v2.1.0'],
+      zipSize: 200_000
+    },
+    { path: 'example.test/Gamma_x', versions: ['v1.0.0'], zipSize: 90_000 },
+    { path: 'example.test/delta', versions: ['v0.3.0'] },
+    { path: 'example.test/epsilon', versions: ['v1.4.0'], zipSize: 60_000 },
+    { path: SECRET_MODULE, versions: ['v1.0.0'] }
+  ])
+})
+
+afterEach(async () => {
+  await Promise.all(mirrors.splice(0).map((m) => m.close()))
+})
+
+afterAll(() => cleanupTempDirs())
+
+const fromPrefetch = (req: IncomingMessage) =>
+  (req.headers['user-agent'] ?? '').startsWith('setup-goproxy-prefetch')
+
+async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
+  const m = await startMirror(tree, {
+    sumdbSupported: 200,
+    faultsOnly: fromPrefetch,
+    ...profile
+  })
+  mirrors.push(m)
+  return m
+}
+
+interface ProxyFile {
+  path: string
+  module?: string
+  kind: string
+  status: string
+  mirror?: string
+  hedges: number
+  verified: boolean
+  planned: boolean
+  failures: { mirror: string; kind: string }[]
+}
+
+interface Report {
+  downloads: {
+    goproxy: string
+    modules: { path: string; status: string; source: string }[]
+    sources: { source: string; answers: Record<string, number> }[]
+    failures: unknown[]
+    warnings: { source: string; kind: string }[]
+    proxy?: {
+      planned: number
+      files: ProxyFile[]
+      mirrors: {
+        url: string
+        files: number
+        failures: Record<string, number>
+        badFiles: string[]
+        dropped?: { why: string }
+      }[]
+    }
+  }
+}
+
+function report(r: StepResult): Report {
+  expect(r.outputs.report).toBeTruthy()
+  return JSON.parse(readFileSync(r.outputs.report, 'utf8')) as Report
+}
+
+const PUBLIC = [
+  'example.test/alpha',
+  'example.test/beta-lib/v2',
+  'example.test/Gamma_x',
+  'example.test/delta',
+  'example.test/epsilon'
+]
+
+async function project(paths = PUBLIC): Promise<RunnerContext> {
+  const ctx = createRunnerContext()
+  await writeConsumerModule(ctx.workspace, tree, {
+    requires: paths.map((p) => {
+      const { path, version } = tree.latest(p)
+      return { path, version }
+    })
+  })
+  return ctx
+}
+
+async function runStep(
+  ctx: RunnerContext,
+  inputs: Record<string, string>
+): Promise<StepResult> {
+  const gopath = join(ctx.root, 'gopath')
+  return runActionStep({
+    context: ctx,
+    dist: process.env.SETUP_GOPROXY_DIST,
+    inputs: {
+      cache: 'false',
+      'probe-timeout': '5',
+      'direct-fallback': 'false',
+      'download-timeout': '60',
+      ...inputs
+    },
+    env: {
+      GOPATH: gopath,
+      GOMODCACHE: join(gopath, 'pkg', 'mod'),
+      GOCACHE: join(ctx.root, 'gocache'),
+      GOFLAGS: '-modcacherw',
+      GOTOOLCHAIN: 'local',
+      GOENV: 'off',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1,localhost'
+    }
+  })
+}
+
+function expectAllDownloaded(r: Report, paths = PUBLIC) {
+  expect(r.downloads.failures).toEqual([])
+  for (const p of paths)
+    expect(r.downloads.modules.find((m) => m.path === p)).toMatchObject({
+      status: 'downloaded'
+    })
+}
+
+const mirrorOf = (r: Report, url: string) =>
+  r.downloads.proxy!.mirrors.find((m) => m.url === url)!
+
+/** Answers `status` to the prefetch for paths matching `re`. */
+function prefetchStatus(re: RegExp, status: number, retryAfter?: number) {
+  return (ctx: RequestContext): boolean => {
+    if (!fromPrefetch(ctx.req) || !re.test(ctx.path)) return false
+    if (retryAfter !== undefined)
+      ctx.res.setHeader('Retry-After', String(retryAfter))
+    ctx.send(status, `status ${status}\n`)
+    return true
+  }
+}
+
+describe('prefetch through the local proxy', () => {
+  it('goes on when the first mirror starts hanging mid-prefetch, and drops it', async () => {
+    const ctx = await project()
+    const hangs = await mirror({ faultsAfter: 3, hang: true })
+    const other = await mirror({ latencyMs: 60 })
+    const res = await runStep(ctx, {
+      mirrors: [hangs.url, other.url].join('\n')
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(r.downloads.goproxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(mirrorOf(r, other.url).files).toBeGreaterThan(0)
+    expect(r.downloads.proxy!.files.some((f) => f.hedges > 0)).toBe(true)
+    expect(mirrorOf(r, hangs.url).dropped?.why).toMatch(/timeout/)
+    expect(res.summary).toMatch(/was dropped for the rest of the run/)
+  })
+
+  it('stops at download-timeout when the only mirror hangs, naming it as unresponsive', async () => {
+    const ctx = await project()
+    const stuck = await mirror({ hang: /beta-lib\/v2\/@v\/v2\.1\.0\.zip$/ })
+    const res = await runStep(ctx, {
+      mirrors: stuck.url,
+      'download-timeout': '4'
+    })
+    expect(res.timedOut).toBe(false)
+    expect(res.code).not.toBe(0)
+    const r = report(res)
+    expect(r.downloads.failures).toEqual([
+      expect.objectContaining({
+        module: 'example.test/beta-lib/v2',
+        version: 'v2.1.0',
+        kind: 'timeout'
+      })
+    ])
+    expect(r.downloads.warnings).toContainEqual(
+      expect.objectContaining({ source: stuck.url, kind: 'unresponsive' })
+    )
+    expect(res.summary).toContain('stopped at download-timeout (4 s)')
+  })
+
+  it('moves every file off a 502 storm to the next mirror, and reports the 502s', async () => {
+    const ctx = await project()
+    const storm = await mirror({ faultsAfter: 2, status: 502 })
+    const other = await mirror({ latencyMs: 60 })
+    const res = await runStep(ctx, {
+      mirrors: [storm.url, other.url].join('\n')
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(mirrorOf(r, storm.url).failures['server-error']).toBeGreaterThan(0)
+    const stats = r.downloads.sources.find((s) => s.source === storm.url)!
+    expect(stats.answers['502']).toBeGreaterThan(0)
+    for (const m of r.downloads.modules.filter((x) => PUBLIC.includes(x.path)))
+      expect([storm.url, other.url]).toContain(m.source)
+  })
+
+  it('honours 429 Retry-After: the limited mirror is left alone for its pause', async () => {
+    const ctx = await project()
+    const limited = await mirror({
+      onRequest: prefetchStatus(/\.(mod|info|zip)$/, 429, 120)
+    })
+    const other = await mirror({ latencyMs: 60 })
+    const res = await runStep(ctx, {
+      mirrors: [limited.url, other.url].join('\n')
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(mirrorOf(r, limited.url).failures['rate-limited']).toBeGreaterThan(0)
+    expect(mirrorOf(r, limited.url).files).toBe(0)
+    // Only requests already under way when the first 429 came back hit it.
+    const prefetch429 = limited.requests.filter((q) => q.status === 429)
+    expect(prefetch429.length).toBeLessThanOrEqual(32)
+    expect(mirrorOf(r, limited.url).dropped).toBeUndefined()
+  })
+
+  it('serves the right bits when the first mirror tampers with a zip and a .mod; the summary names mirror and module', async () => {
+    const ctx = await project()
+    const bad = await mirror({
+      tamperedZip: ['example.test/beta-lib/v2'],
+      tamperedMod: ['example.test/delta']
+    })
+    const good = await mirror({ latencyMs: 60 })
+    const res = await runStep(ctx, {
+      mirrors: [bad.url, good.url].join('\n')
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(mirrorOf(r, bad.url).badFiles).toEqual(
+      expect.arrayContaining([
+        'example.test/beta-lib/v2/@v/v2.1.0.zip',
+        'example.test/delta/@v/v0.3.0.mod'
+      ])
+    )
+    expect(res.summary).toContain(
+      `${bad.url} served wrong bits (hash differs from go.sum) for \`example.test/beta-lib/v2@v2.1.0\` (.zip)`
+    )
+    expect(res.summary).toContain(`for \`example.test/delta@v0.3.0\` (.mod)`)
+    expect(res.summary).toContain(`served from ${good.url} instead`)
+  })
+
+  it('refetches a truncated zip elsewhere', async () => {
+    const ctx = await project()
+    const cut = await mirror({ truncatedZip: /beta-lib/ })
+    const good = await mirror({ latencyMs: 60 })
+    const res = await runStep(ctx, {
+      mirrors: [cut.url, good.url].join('\n')
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    const zip = r.downloads.proxy!.files.find(
+      (f) => f.module === 'example.test/beta-lib/v2' && f.kind === 'zip'
+    )!
+    expect(zip).toMatchObject({
+      status: 'served',
+      mirror: good.url,
+      verified: true
+    })
+    expect(zip.failures.map((f) => f.mirror)).toContain(cut.url)
+  })
+
+  it('never forwards a private module: the public mirror sees none of its paths', async () => {
+    const ctx = await project([...PUBLIC, SECRET_MODULE])
+    const pub = await mirror()
+    const priv = await startMirror(
+      buildProxyTree([{ path: SECRET_MODULE, versions: ['v1.0.0'] }])
+    )
+    mirrors.push(priv)
+    const res = await runStep(ctx, {
+      mirrors: pub.url,
+      'private-proxy': priv.url,
+      private: 'example.test/secret-corp'
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r, [...PUBLIC, SECRET_MODULE])
+    expect(r.downloads.goproxy).toMatch(
+      new RegExp(
+        `^${priv.url.replace(/\./g, '\\.')},http://127\\.0\\.0\\.1:\\d+$`
+      )
+    )
+    const leaked = pub.requests.filter((q) =>
+      q.path.toLowerCase().includes('secret-corp')
+    )
+    expect(leaked).toEqual([])
+    expect(
+      r.downloads.proxy!.files.some((f) => f.module === SECRET_MODULE)
+    ).toBe(false)
+    expect(priv.requests.some((q) => q.path.includes('secret-corp'))).toBe(true)
+  })
+
+  it('plans the work of every module root of a go.work', async () => {
+    const ctx = createRunnerContext()
+    const one = join(ctx.workspace, 'svc-one')
+    const two = join(ctx.workspace, 'svc_Two')
+    mkdirSync(one, { recursive: true })
+    await writeConsumerModule(one, tree, {
+      modulePath: 'example.test/svc-one',
+      requires: [{ path: 'example.test/alpha', version: 'v1.2.0' }]
+    })
+    await writeConsumerModule(two, tree, {
+      modulePath: 'example.test/svc_Two',
+      requires: [
+        { path: 'example.test/Gamma_x', version: 'v1.0.0' },
+        { path: 'example.test/epsilon', version: 'v1.4.0' }
+      ]
+    })
+    writeFileSync(
+      join(ctx.workspace, 'go.work'),
+      'go 1.21\n\nuse (\n\t./svc-one\n\t./svc_Two\n)\n'
+    )
+    const pub = await mirror()
+    const res = await runStep(ctx, { mirrors: pub.url })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    const planned = r.downloads.proxy!.files.filter((f) => f.kind === 'zip')
+    expect(planned.map((f) => f.module).sort()).toEqual([
+      'example.test/Gamma_x',
+      'example.test/alpha',
+      'example.test/epsilon'
+    ])
+    expect(planned.every((f) => f.status === 'served' && f.verified)).toBe(true)
+    expectAllDownloaded(r, [
+      'example.test/alpha',
+      'example.test/Gamma_x',
+      'example.test/epsilon'
+    ])
+  })
+
+  it("without a go.sum plans the work from go.mod's require lines", async () => {
+    const ctx = await project()
+    rmSync(join(ctx.workspace, 'go.sum'))
+    const pub = await mirror()
+    // Without go.sum go asks the checksum database, which is not on
+    // loopback; the probe's own sample is named (its built-in set is not
+    // on these mirrors).
+    const res = await runStep(ctx, {
+      mirrors: pub.url,
+      sumdb: 'off',
+      'probe-modules': 'example.test/alpha@v1.2.0'
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    const zips = r.downloads.proxy!.files.filter((f) => f.kind === 'zip')
+    expect(zips.map((f) => f.module).sort()).toEqual([...PUBLIC].sort())
+    expect(zips.every((f) => f.planned && f.status === 'served')).toBe(true)
+    expect(zips.some((f) => f.verified)).toBe(false)
+  })
+
+  it('download-concurrency 0 keeps go alone on the exported chain', async () => {
+    const ctx = await project()
+    const pub = await mirror()
+    const res = await runStep(ctx, {
+      mirrors: pub.url,
+      'download-concurrency': '0'
+    })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(r.downloads.proxy).toBeUndefined()
+    expect(r.downloads.goproxy).toBe(pub.url)
+    // go itself fetched the zips from the mirror.
+    expect(pub.requests.some((q) => /\/@v\/v[^/]+\.zip$/.test(q.path))).toBe(
+      true
+    )
+    expect(res.summary).not.toContain('Through the local proxy')
+  })
+})

@@ -1,0 +1,322 @@
+// The prefetch engine and its local proxy against loopback mirrors that
+// misbehave, with the real go command downloading through it.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PrefetchEngine } from '../../../src/download/proxy/engine.js'
+import { startLocalProxy } from '../../../src/download/proxy/server.js'
+import { planPrefetch } from '../../../src/download/proxy/work-plan.js'
+import { parseGoSum } from '../../../src/gomod/gosum.js'
+import { goTempDir, runGo } from '../../support/go.js'
+import {
+  startMirror,
+  type Mirror,
+  type MirrorProfile
+} from '../../support/mirror-server.js'
+import {
+  buildProxyTree,
+  writeConsumerModule,
+  type ProxyTree
+} from '../../support/modules.js'
+import { cleanupTempDirs } from '../../support/temp.js'
+
+let tree: ProxyTree
+const mirrors: Mirror[] = []
+const cleanups: (() => Promise<void>)[] = []
+
+beforeAll(() => {
+  tree = buildProxyTree([
+    { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
+    {
+      path: 'example.test/beta-lib/v2',
+      versions: ['v2.1.0'],
+      zipSize: 300_000
+    },
+    { path: 'example.test/Gamma_x', versions: ['v1.0.0'], zipSize: 120_000 },
+    { path: 'example.test/delta', versions: ['v0.3.0'] }
+  ])
+})
+
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()))
+  await Promise.all(mirrors.splice(0).map((m) => m.close()))
+})
+
+afterAll(() => cleanupTempDirs())
+
+async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
+  const m = await startMirror(tree, profile)
+  mirrors.push(m)
+  return m
+}
+
+const isPrivate = (p: string) => p.startsWith('example.test/secret')
+
+/** Starts engine and proxy for a consumer of every module; runs go mod download through it. */
+async function download(ms: Mirror[], opts: { ranked?: boolean } = {}) {
+  const dir = goTempDir('consumer-')
+  await writeConsumerModule(dir, tree)
+  const sums = parseGoSum(readFileSync(join(dir, 'go.sum'), 'utf8'))
+  const engine = await PrefetchEngine.start(
+    {
+      // Ranked: the probe saw the first mirror far ahead of the others.
+      mirrors: ms.map((m, i) => ({
+        url: m.url,
+        latencyMs: opts.ranked ? 5 + 100 * i : 5,
+        bps: 50e6
+      })),
+      concurrency: 8,
+      spoolDir: join(goTempDir('spool-'), 'spool'),
+      deadlines: { connectMs: 2000, firstByteMs: 1500, idleMs: 1500 },
+      zipBytesHint: 100_000,
+      scheduler: { hedgeFloorMs: 100 }
+    },
+    planPrefetch(sums, [], isPrivate)
+  )
+  const proxy = await startLocalProxy(engine, isPrivate)
+  cleanups.push(async () => {
+    await proxy.close()
+    await engine.stop()
+  })
+  const gopath = goTempDir('gopath-')
+  const go = await runGo(['mod', 'download', '-x'], {
+    cwd: dir,
+    env: {
+      GOPROXY: proxy.url,
+      GOMODCACHE: join(gopath, 'pkg', 'mod'),
+      GOFLAGS: '-modcacherw',
+      GOPATH: gopath,
+      GOSUMDB: 'off'
+    },
+    timeoutMs: 30_000
+  })
+  return { go, record: engine.record(), proxy, engine }
+}
+
+const served = (r: Awaited<ReturnType<typeof download>>['record']) =>
+  r.files.filter((f) => f.status === 'served')
+
+describe('local proxy', () => {
+  it('serves every planned file, verified, spread over the mirrors', async () => {
+    const a = await mirror()
+    const b = await mirror()
+    const { go, record } = await download([a, b])
+    expect(go.stderr).not.toMatch(/SECURITY|error/i)
+    expect(go.code).toBe(0)
+    const zips = served(record).filter((f) => f.kind === 'zip')
+    expect(zips).toHaveLength(tree.paths().length)
+    expect(zips.every((f) => f.verified)).toBe(true)
+    expect(record.files.every((f) => f.planned)).toBe(true)
+    // Eight files at once over two mirrors: both carry some.
+    expect(record.mirrors.every((m) => m.files > 0)).toBe(true)
+  })
+
+  it('moves a tampered zip and a tampered .mod to another mirror and blames the first', async () => {
+    const bad = await mirror({
+      tamperedZip: ['example.test/beta-lib/v2'],
+      tamperedMod: ['example.test/delta']
+    })
+    const good = await mirror({ latencyMs: 30 })
+    const { go, record } = await download([bad, good], { ranked: true })
+    expect(go.code).toBe(0)
+    const zip = record.files.find(
+      (f) => f.module === 'example.test/beta-lib/v2' && f.kind === 'zip'
+    )!
+    expect(zip).toMatchObject({
+      status: 'served',
+      mirror: good.url,
+      verified: true
+    })
+    expect(zip.failures).toEqual([
+      expect.objectContaining({ mirror: bad.url, kind: 'checksum' })
+    ])
+    const mod = record.files.find(
+      (f) => f.module === 'example.test/delta' && f.kind === 'mod'
+    )!
+    expect(mod).toMatchObject({ status: 'served', mirror: good.url })
+    const blamed = record.mirrors.find((m) => m.url === bad.url)!
+    expect(blamed.badFiles).toEqual(
+      expect.arrayContaining([
+        'example.test/beta-lib/v2/@v/v2.1.0.zip',
+        'example.test/delta/@v/v0.3.0.mod'
+      ])
+    )
+  })
+
+  it('hedges past a mirror that starts hanging and drops it after repeated timeouts', async () => {
+    const hangs = await mirror({ faultsAfter: 3, hang: true })
+    const slow = await mirror({ latencyMs: 40 })
+    const { go, record } = await download([hangs, slow], { ranked: true })
+    expect(go.code).toBe(0)
+    const fromSlow = served(record).filter((f) => f.mirror === slow.url)
+    expect(fromSlow.length).toBeGreaterThan(0)
+    expect(record.files.some((f) => f.hedges > 0)).toBe(true)
+    const dropped = record.mirrors.find((m) => m.url === hangs.url)!.dropped
+    expect(dropped?.why).toMatch(
+      /3 failures in a row, the last: timeout: no first byte/
+    )
+  })
+
+  it('moves files off a 502 storm and a truncated zip; the breaker drops the mirror with why', async () => {
+    const storm = await mirror({ faultsAfter: 2, status: 502 })
+    const cut = await mirror({ truncatedZip: /beta-lib/, latencyMs: 10 })
+    const good = await mirror({ latencyMs: 25 })
+    const { go, record } = await download([storm, cut, good], {
+      ranked: true
+    })
+    expect(go.code).toBe(0)
+    const m = record.mirrors.find((x) => x.url === storm.url)!
+    expect(m.failures['server-error']).toBeGreaterThanOrEqual(1)
+    const zip = record.files.find(
+      (f) => f.module === 'example.test/beta-lib/v2' && f.kind === 'zip'
+    )!
+    expect(zip.mirror).not.toBe(cut.url)
+    expect(zip.status).toBe('served')
+    const dropped = record.mirrors.filter((x) => x.dropped)
+    for (const d of dropped) expect(d.dropped!.why).toMatch(/in a row/)
+  })
+
+  it('honours 429 Retry-After by sending the files elsewhere', async () => {
+    const limited = await mirror({ rateLimit: { retryAfter: 30, after: 1 } })
+    const other = await mirror({ latencyMs: 20 })
+    const { go, record } = await download([limited, other], { ranked: true })
+    expect(go.code).toBe(0)
+    const m = record.mirrors.find((x) => x.url === limited.url)!
+    expect(m.failures['rate-limited']).toBeGreaterThanOrEqual(1)
+    // Paused for 30 s: after the first 429 no more than the requests already
+    // open (8 per lane) reach it.
+    const after429 = limited.requests.filter((r) => r.status === 429).length
+    expect(after429).toBeLessThanOrEqual(16)
+    expect(
+      record.mirrors.find((x) => x.url === other.url)!.files
+    ).toBeGreaterThan(0)
+  })
+
+  it('answers private module paths 404 at once and never forwards them', async () => {
+    const pub = await mirror()
+    const { proxy } = await download([pub])
+    const before = pub.requests.length
+    for (const p of [
+      'example.test/secret/lib/@v/list',
+      'example.test/secret/lib/@v/v1.0.0.info',
+      'sumdb/sum.golang.org/lookup/example.test/secret/lib@v1.0.0'
+    ]) {
+      const res = await fetch(`${proxy.url}/${p}`)
+      expect(res.status).toBe(404)
+      expect(await res.text()).toMatch(/private/)
+    }
+    expect(pub.requests.slice(before).map((r) => r.path)).toEqual([])
+  })
+
+  it('fetches a large zip in ranges over several connections, or whole from a mirror without ranges', async () => {
+    const big = buildProxyTree([
+      { path: 'example.test/Big-zip', versions: ['v1.0.0'], zipSize: 10 << 20 }
+    ])
+    const zip = big.find('example.test/Big-zip', 'v1.0.0')!
+    const urlPath = 'example.test/!big-zip/@v/v1.0.0.zip'
+    for (const noRanges of [false, true]) {
+      const m = await startMirror(big, { ranges: !noRanges })
+      mirrors.push(m)
+      const engine = await PrefetchEngine.start(
+        {
+          mirrors: [{ url: m.url, latencyMs: 5 }],
+          concurrency: 4,
+          spoolDir: join(goTempDir('spool-'), 'spool'),
+          deadlines: { connectMs: 2000, firstByteMs: 5000, idleMs: 5000 },
+          zipBytesHint: 100_000
+        },
+        [
+          {
+            path: zip.path,
+            version: zip.version,
+            kind: 'zip',
+            urlPath,
+            hash: zip.zipHash
+          }
+        ]
+      )
+      cleanups.push(() => engine.stop())
+      const got = await engine.get(urlPath)
+      expect(got).toMatchObject({ status: 200, bytes: zip.zip.length })
+      const file = got.status === 200 ? got.file : ''
+      expect(readFileSync(file).equals(zip.zip)).toBe(true)
+      expect(engine.record().files[0]).toMatchObject({ verified: true })
+      // 10 MiB in 4 MiB ranges: three partial answers, or one whole.
+      const partial = m.requests.filter((r) => r.status === 206).length
+      expect(partial).toBe(noRanges ? 0 : 3)
+    }
+  })
+
+  it('spreads the ranges of a large zip over mirrors; a helper that answers 200 gives its ranges back', async () => {
+    const big = buildProxyTree([
+      { path: 'example.test/Big-zip', versions: ['v1.0.0'], zipSize: 60 << 20 }
+    ])
+    const zip = big.find('example.test/Big-zip', 'v1.0.0')!
+    const urlPath = 'example.test/!big-zip/@v/v1.0.0.zip'
+    const first = await startMirror(big, { bandwidth: 4 << 20 })
+    const helper = await startMirror(big, { bandwidth: 4 << 20 })
+    const noRanges = await startMirror(big, { ranges: false })
+    mirrors.push(first, helper, noRanges)
+    const engine = await PrefetchEngine.start(
+      {
+        mirrors: [first, helper, noRanges].map((m, i) => ({
+          url: m.url,
+          latencyMs: 5 + i
+        })),
+        concurrency: 4,
+        spoolDir: join(goTempDir('spool-'), 'spool'),
+        deadlines: { connectMs: 2000, firstByteMs: 5000, idleMs: 5000 },
+        zipBytesHint: 100_000,
+        // This test counts ranges: no hedge may add a second copy.
+        scheduler: { hedgeFloorMs: 60_000 }
+      },
+      [{ ...zip, kind: 'zip', urlPath, hash: zip.zipHash }]
+    )
+    cleanups.push(() => engine.stop())
+    const got = await engine.get(urlPath)
+    expect(got).toMatchObject({ status: 200, bytes: zip.zip.length })
+    expect(engine.record().files[0]).toMatchObject({
+      mirror: first.url,
+      verified: true
+    })
+    const partial = (m: Mirror) => m.requests.filter((r) => r.status === 206)
+    // 60 MiB in 4 MiB ranges: 15, from both mirrors that serve ranges.
+    expect(partial(first).length + partial(helper).length).toBe(15)
+    expect(partial(helper).length).toBeGreaterThan(0)
+    // Its workers (4) each met a 200 at once, then stopped.
+    const whole = noRanges.requests.filter((r) => r.status === 200).length
+    expect(whole).toBeGreaterThanOrEqual(1)
+    expect(whole).toBeLessThanOrEqual(4)
+  })
+
+  it('answers 502 when its own spool cannot be written, instead of crashing', async () => {
+    const pub = await mirror()
+    const spool = join(goTempDir('spool-'), 'spool')
+    const engine = await PrefetchEngine.start(
+      {
+        mirrors: [{ url: pub.url }],
+        concurrency: 2,
+        spoolDir: spool,
+        deadlines: { connectMs: 2000, firstByteMs: 2000, idleMs: 2000 },
+        zipBytesHint: 1000
+      },
+      []
+    )
+    cleanups.push(() => engine.stop())
+    rmSync(spool, { recursive: true })
+    writeFileSync(spool, 'not a directory')
+    const got = await engine.get('example.test/alpha/@v/list')
+    expect(got).toMatchObject({ status: 502 })
+    expect(got.status === 502 && got.detail).toMatch(/^local proxy: /)
+  })
+
+  it('fetches unplanned paths on demand (list, @latest)', async () => {
+    const pub = await mirror()
+    const { proxy, record } = await download([pub])
+    const res = await fetch(`${proxy.url}/example.test/alpha/@v/list`)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('v1.0.0\nv1.2.0\n')
+    const missing = await fetch(`${proxy.url}/example.test/nope/@latest`)
+    expect(missing.status).toBe(404)
+    expect(record.files.some((f) => f.kind === 'list')).toBe(false)
+  })
+})

@@ -1,0 +1,44 @@
+// What a GOPROXY request path asks for. Paths are as go sends them: module
+// paths and versions case-encoded (`!a` for `A`), no leading slash.
+import { unescapeModulePath } from '../../gomod/module-path.js'
+
+export type ProxyRequest =
+  | {
+      type: 'module'
+      /** Module path, decoded. */
+      module: string
+      /** Decoded version; undefined for list and @latest. */
+      version?: string
+      kind: 'info' | 'mod' | 'zip' | 'list' | 'latest'
+    }
+  | {
+      type: 'sumdb'
+      /** Module path of a `/lookup/` request; undefined for tiles and `supported`. */
+      module?: string
+    }
+
+const SAFE = /^[A-Za-z0-9._~!+\-/@]+$/
+
+/** Parses `<escaped path>/@v/<version>.<ext>` etc.; undefined for anything else. */
+export function parseProxyPath(p: string): ProxyRequest | undefined {
+  if (!SAFE.test(p) || p.includes('..') || p.includes('//')) return undefined
+  if (p.startsWith('sumdb/')) {
+    const m = /^sumdb\/[^/]+\/lookup\/(.+)@[^@/]+$/.exec(p)
+    return { type: 'sumdb', module: m ? unescapeModulePath(m[1]) : undefined }
+  }
+  let m = /^(.+)\/@v\/list$/.exec(p)
+  if (m)
+    return { type: 'module', module: unescapeModulePath(m[1]), kind: 'list' }
+  m = /^(.+)\/@latest$/.exec(p)
+  if (m)
+    return { type: 'module', module: unescapeModulePath(m[1]), kind: 'latest' }
+  m = /^(.+)\/@v\/([^/]+)\.(info|mod|zip)$/.exec(p)
+  if (m)
+    return {
+      type: 'module',
+      module: unescapeModulePath(m[1]),
+      version: unescapeModulePath(m[2]),
+      kind: m[3] as 'info' | 'mod' | 'zip'
+    }
+  return undefined
+}
