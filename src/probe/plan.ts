@@ -9,11 +9,14 @@ import {
   sampleModules,
   type GoSumEntry
 } from '../gomod/gosum.js'
-import { parseGoWorkUses } from '../gomod/go-mod-files.js'
+import {
+  parseGoModRequireVersions,
+  parseGoWorkUses
+} from '../gomod/go-mod-files.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import type { Workload } from '../selection/rank.js'
 
-// Long-lived public modules probed when the project has no go.sum. Their
+// Long-lived public modules probed when the project names no module at all. Their
 // go.sum hashes (from sum.golang.org) let the probe check integrity too.
 export const BUILT_IN_PROBE_MODULES: GoSumEntry[] = [
   {
@@ -50,7 +53,7 @@ export interface ProbePlan {
   modules: GoSumEntry[]
   /** Versions only checked for presence (.info). */
   freshness: GoSumEntry[]
-  source: 'go.sum' | 'probe-modules' | 'built-in'
+  source: 'go.sum' | 'go.mod' | 'probe-modules' | 'built-in'
   /** Public module versions of the project, for the workload estimate. */
   entries: GoSumEntry[]
 }
@@ -86,11 +89,35 @@ export async function readProjectSums(dir: string): Promise<GoSumEntry[]> {
   return mergeGoSums(texts.map(parseGoSum))
 }
 
+/**
+ * The versions go.mod's `require` lines name (each used module's in a
+ * workspace): what the build will fetch when there is no go.sum yet.
+ */
+export async function readProjectRequires(dir: string): Promise<GoSumEntry[]> {
+  const root = resolve(dir)
+  const work = await readFile(join(root, 'go.work'), 'utf8').catch(
+    () => undefined
+  )
+  const mods =
+    work === undefined
+      ? [join(root, 'go.mod')]
+      : parseGoWorkUses(work).map((use) => join(root, use, 'go.mod'))
+  const texts = await Promise.all(
+    mods.map((f) => readFile(f, 'utf8').catch(() => ''))
+  )
+  return mergeGoSums(texts.map(parseGoModRequireVersions))
+}
+
+/**
+ * The versions to probe: `probe-modules` when given, else a sample of go.sum,
+ * else of go.mod's requires (no go.sum yet), else long-lived public modules.
+ */
 export function planProbe(
   sums: GoSumEntry[],
   probeModules: ModuleVersion[],
   isPrivate: (path: string) => boolean,
-  seed: string
+  seed: string,
+  requires: GoSumEntry[] = []
 ): ProbePlan {
   const entries = sums.filter((e) => !isPrivate(e.path))
   if (probeModules.length > 0) {
@@ -104,18 +131,23 @@ export function planProbe(
       entries
     }
   }
-  const sampled = sampleModules(
-    entries,
-    PROBE_SAMPLE_SIZE + FRESHNESS_SAMPLE_SIZE,
-    isPrivate,
-    seed
-  )
-  if (sampled.length > 0) {
-    return {
-      modules: sampled.slice(0, PROBE_SAMPLE_SIZE),
-      freshness: sampled.slice(PROBE_SAMPLE_SIZE),
-      source: 'go.sum',
-      entries
+  for (const [source, from] of [
+    ['go.sum', entries],
+    ['go.mod', requires.filter((e) => !isPrivate(e.path))]
+  ] as const) {
+    const sampled = sampleModules(
+      from,
+      PROBE_SAMPLE_SIZE + FRESHNESS_SAMPLE_SIZE,
+      isPrivate,
+      seed
+    )
+    if (sampled.length > 0) {
+      return {
+        modules: sampled.slice(0, PROBE_SAMPLE_SIZE),
+        freshness: sampled.slice(PROBE_SAMPLE_SIZE),
+        source,
+        entries: from
+      }
     }
   }
   const builtIn = BUILT_IN_PROBE_MODULES.filter((m) => !isPrivate(m.path))

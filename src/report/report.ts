@@ -23,7 +23,7 @@ export interface RunReport {
     modules: ModuleVersion[]
     /** Further versions only checked for presence. */
     freshnessChecked: number
-    source: 'go.sum' | 'probe-modules' | 'built-in'
+    source: 'go.sum' | 'go.mod' | 'probe-modules' | 'built-in'
     durationMs: number
     mirrors: MirrorProbe[]
   }

@@ -4,7 +4,12 @@ import type { ProjectInputs, SelectionInputs } from '../inputs/read-inputs.js'
 import { failureGroupsLine } from '../probe/failure-groups.js'
 import { probeMirrors } from '../probe/probe-mirrors.js'
 import type { MirrorProbe } from '../probe/result.js'
-import { estimateWorkload, planProbe, readProjectSums } from '../probe/plan.js'
+import {
+  estimateWorkload,
+  planProbe,
+  readProjectRequires,
+  readProjectSums
+} from '../probe/plan.js'
 import { median, rankMirrors, type MirrorRanking } from './rank.js'
 import type { RunReport } from '../report/report.js'
 import type { RunnerContext } from '../env/runner-context.js'
@@ -23,7 +28,15 @@ export async function probeAndRankMirrors(
   ctx: RunnerContext
 ): Promise<Required<Pick<RunReport, 'probe' | 'ranking'>>> {
   const sums = await readProjectSums(project.workingDirectory)
-  const plan = planProbe(sums, selection.probeModules, isPrivate, ctx.tieSeed)
+  const requires =
+    sums.length > 0 ? [] : await readProjectRequires(project.workingDirectory)
+  const plan = planProbe(
+    sums,
+    selection.probeModules,
+    isPrivate,
+    ctx.tieSeed,
+    requires
+  )
   const probeStart = performance.now()
   const probes = await core.group(
     `Probing ${selection.mirrors.length} mirrors`,

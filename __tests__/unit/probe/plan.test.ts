@@ -8,6 +8,7 @@ import {
   TYPICAL_ZIP_BYTES,
   estimateWorkload,
   planProbe,
+  readProjectRequires,
   readProjectSums
 } from '../../../src/probe/plan.js'
 import { parseGoWorkUses } from '../../../src/gomod/go-mod-files.js'
@@ -142,6 +143,28 @@ describe('planProbe', () => {
     expect(plan.source).toBe('built-in')
     expect(plan.modules).toEqual(BUILT_IN_PROBE_MODULES)
     expect(plan.entries).toEqual([])
+  })
+
+  it("samples go.mod's requires when there is no go.sum yet, never private ones", async () => {
+    const dir = tempDir('nosum-')
+    writeFileSync(
+      join(dir, 'go.mod'),
+      'module example.test/My-App\n\ngo 1.22\n\nrequire (\n\tgithub.com/Sirupsen/logrus v1.9.3\n\tcorp.my-org.example/lib v0.1.0\n)\n\nrequire gopkg.in/yaml.v3 v3.0.1 // indirect\n'
+    )
+    const requires = await readProjectRequires(dir)
+    const plan = planProbe(
+      await readProjectSums(dir),
+      [],
+      isCorp,
+      'seed',
+      requires
+    )
+    expect(plan.source).toBe('go.mod')
+    expect(plan.modules.map((m) => `${m.path}@${m.version}`).sort()).toEqual([
+      'github.com/Sirupsen/logrus@v1.9.3',
+      'gopkg.in/yaml.v3@v3.0.1'
+    ])
+    expect(plan.entries.some((m) => m.path.startsWith('corp.'))).toBe(false)
   })
 
   it('falls back to the built-in set when every go.sum module is private', () => {
