@@ -49,11 +49,6 @@ export function createRunnerContext(
   }
   for (const d of [ctx.workspace, ctx.home, ctx.toolCache])
     mkdirSync(d, { recursive: true })
-  // go's telemetry off in this home: its detached writer would otherwise race
-  // the removal of the machine's directories.
-  const telemetry = join(ctx.home, '.config', 'go', 'telemetry')
-  mkdirSync(telemetry, { recursive: true })
-  writeFileSync(join(telemetry, 'mode'), 'off\n')
   return ctx
 }
 
