@@ -91,3 +91,13 @@ export function reportWithDownloads(
     ...extra
   }
 }
+
+/** The report of a scenario recorded with the latest go; 2048-byte zips, 40-byte .mod/.info files. */
+export function latestFixtureReport(name: string) {
+  return analyzeFixture(
+    'go1.26.8',
+    name,
+    (f) => (f.endsWith('.zip') ? 2048 : 40),
+    { chunk: 1 << 20, durationMs: 2345 }
+  ).report
+}

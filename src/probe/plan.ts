@@ -59,22 +59,29 @@ export interface ProbePlan {
 }
 
 /**
+ * The go.sum or go.mod files go reads at `dir`: its own, or in a workspace
+ * each used module's (and go.work.sum for sums).
+ */
+async function projectFiles(
+  dir: string,
+  name: 'go.sum' | 'go.mod'
+): Promise<string[]> {
+  const root = resolve(dir)
+  const work = await readFile(join(root, 'go.work'), 'utf8').catch(
+    () => undefined
+  )
+  if (work === undefined) return [join(root, name)]
+  const used = parseGoWorkUses(work).map((use) => join(root, use, name))
+  return name === 'go.sum' ? [join(root, 'go.work.sum'), ...used] : used
+}
+
+/**
  * Reads the go.sum files go consults at `dir`, in its order: go.work.sum and
  * each used module's go.sum in a workspace, else go.sum. Lines that make go
  * stop ("malformed go.sum") are annotated where they are.
  */
 export async function readProjectSums(dir: string): Promise<GoSumEntry[]> {
-  const root = resolve(dir)
-  const work = await readFile(join(root, 'go.work'), 'utf8').catch(
-    () => undefined
-  )
-  const files =
-    work === undefined
-      ? [join(root, 'go.sum')]
-      : [
-          join(root, 'go.work.sum'),
-          ...parseGoWorkUses(work).map((use) => join(root, use, 'go.sum'))
-        ]
+  const files = await projectFiles(dir, 'go.sum')
   const texts = await Promise.all(
     files.map((f) => readFile(f, 'utf8').catch(() => ''))
   )
@@ -94,14 +101,7 @@ export async function readProjectSums(dir: string): Promise<GoSumEntry[]> {
  * workspace): what the build will fetch when there is no go.sum yet.
  */
 export async function readProjectRequires(dir: string): Promise<GoSumEntry[]> {
-  const root = resolve(dir)
-  const work = await readFile(join(root, 'go.work'), 'utf8').catch(
-    () => undefined
-  )
-  const mods =
-    work === undefined
-      ? [join(root, 'go.mod')]
-      : parseGoWorkUses(work).map((use) => join(root, use, 'go.mod'))
+  const mods = await projectFiles(dir, 'go.mod')
   const texts = await Promise.all(
     mods.map((f) => readFile(f, 'utf8').catch(() => ''))
   )

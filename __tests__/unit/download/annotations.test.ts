@@ -8,17 +8,7 @@ import {
   findRequireLine,
   findToolchainLine
 } from '../../../src/gomod/go-mod-files.js'
-import { analyzeFixture } from '../../support/download-fixtures.js'
-
-// The latest recorded go; 2048-byte zips, 40-byte .mod/.info files.
-function fromFixture(name: string) {
-  return analyzeFixture(
-    'go1.26.8',
-    name,
-    (f) => (f.endsWith('.zip') ? 2048 : 40),
-    { chunk: 1 << 20, durationMs: 2345 }
-  ).report
-}
+import { latestFixtureReport } from '../../support/download-fixtures.js'
 
 const GO_MOD = `module example.test/consumer
 
@@ -50,7 +40,7 @@ describe('annotations', () => {
   const read: FileReader = (f) => files[f]
 
   test('a missing module: error on its require line naming every mirror and answer', () => {
-    const d = fromFixture('missing')
+    const d = latestFixtureReport('missing')
     const [a] = downloadAnnotations(d, undefined, undefined, read, true)
     expect(a).toMatchObject({ level: 'error', file: 'go.mod', startLine: 12 })
     expect(a.message).toMatch(
@@ -62,15 +52,15 @@ describe('annotations', () => {
   })
 
   test('fail-on-error false turns errors into warnings; toolchain lands on the toolchain line', () => {
-    const d = fromFixture('toolchain')
+    const d = latestFixtureReport('toolchain')
     const [a] = downloadAnnotations(d, undefined, undefined, read, false)
     expect(a).toMatchObject({ level: 'warning', file: 'go.mod', startLine: 5 })
     expect(a.title).toContain('toolchain go1.99.1')
   })
 
   test('warnings for stale, rate-limited, dropped and demoted mirrors', () => {
-    const stale = fromFixture('stale')
-    const limited = fromFixture('rate-limited-pipe')
+    const stale = latestFixtureReport('stale')
+    const limited = latestFixtureReport('rate-limited-pipe')
     const ranking = [
       {
         url: 'https://bad.test',
@@ -112,7 +102,9 @@ describe('annotations', () => {
   })
 
   test('failed-modules output', () => {
-    const out = JSON.parse(failedModulesOutput(fromFixture('tampered-zip')))
+    const out = JSON.parse(
+      failedModulesOutput(latestFixtureReport('tampered-zip'))
+    )
     expect(out).toEqual([
       expect.objectContaining({
         module: 'example.test/alpha',

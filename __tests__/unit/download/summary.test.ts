@@ -4,23 +4,13 @@ import {
   renderDownloadSection
 } from '../../../src/download/summary.js'
 import {
-  analyzeFixture,
+  latestFixtureReport,
   reportWithDownloads
 } from '../../support/download-fixtures.js'
 
-// The latest recorded go; 2048-byte zips, 40-byte .mod/.info files.
-function fromFixture(name: string) {
-  return analyzeFixture(
-    'go1.26.8',
-    name,
-    (f) => (f.endsWith('.zip') ? 2048 : 40),
-    { chunk: 1 << 20, durationMs: 2345 }
-  ).report
-}
-
 describe('summary', () => {
   test('headline: modules fetched, from where, time, cache result', () => {
-    const d = fromFixture('fallthrough-502')
+    const d = latestFixtureReport('fallthrough-502')
     const head = renderDownloadHeadline(
       reportWithDownloads(d, {
         cache: {
@@ -47,7 +37,7 @@ describe('summary', () => {
   })
 
   test('section: per-source table with fall-throughs and errors, chart, warning, details', () => {
-    const d = fromFixture('fallthrough-502')
+    const d = latestFixtureReport('fallthrough-502')
     const [a, b] = d.sources.map((s) => s.source)
     const md = renderDownloadSection(reportWithDownloads(d))
     const row = (src: string) =>
@@ -67,7 +57,7 @@ describe('summary', () => {
 
   test('failures: what each source answered and a hint, go output folded', () => {
     const md = renderDownloadSection(
-      reportWithDownloads(fromFixture('tampered-zip'))
+      reportWithDownloads(latestFixtureReport('tampered-zip'))
     )
     expect(md).toContain('#### Failed downloads')
     expect(md).toMatch(
@@ -80,7 +70,7 @@ describe('summary', () => {
   })
 
   test('modules that failed the same way share a row and a headline entry', () => {
-    const d = fromFixture('missing')
+    const d = latestFixtureReport('missing')
     const [ghost] = d.failures
     const paths = ['github.com/My-Org/svc_a', 'github.com/My-Org/svc-b']
     d.failures.push(
@@ -104,14 +94,14 @@ describe('summary', () => {
   })
 
   test('a run that hit the timeout says so in the headline', () => {
-    const d = fromFixture('hang')
+    const d = latestFixtureReport('hang')
     expect(renderDownloadHeadline(reportWithDownloads(d))).toContain(
       'stopped at download-timeout (600 s)'
     )
   })
 
   test('no downloads section without downloads', () => {
-    const r = reportWithDownloads(fromFixture('ok'))
+    const r = reportWithDownloads(latestFixtureReport('ok'))
     delete r.downloads
     expect(renderDownloadHeadline(r)).toBe('')
     expect(renderDownloadSection(r)).toBe('')

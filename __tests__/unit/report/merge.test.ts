@@ -5,26 +5,16 @@ import {
 } from '../../../src/report/merge.js'
 import { REPORT_SCHEMA } from '../../../src/report/report.js'
 import {
-  analyzeFixture,
+  latestFixtureReport,
   reportWithDownloads
 } from '../../support/download-fixtures.js'
-
-// The latest recorded go; 2048-byte zips, 40-byte .mod/.info files.
-function fromFixture(name: string) {
-  return analyzeFixture(
-    'go1.26.8',
-    name,
-    (f) => (f.endsWith('.zip') ? 2048 : 40),
-    { chunk: 1 << 20, durationMs: 2345 }
-  ).report
-}
 
 describe('cross-leg merge', () => {
   test('one row per leg with the chosen mirror and how it fared', () => {
     const legs = [
       {
         name: 'report-ubuntu',
-        report: reportWithDownloads(fromFixture('ok'), {
+        report: reportWithDownloads(latestFixtureReport('ok'), {
           chain: {
             goproxy: 'https://proxy.golang.org,direct',
             firstMirror: 'https://proxy.golang.org',
@@ -36,7 +26,7 @@ describe('cross-leg merge', () => {
       },
       {
         name: 'report-cn',
-        report: reportWithDownloads(fromFixture('missing'), {
+        report: reportWithDownloads(latestFixtureReport('missing'), {
           runner: { os: 'Linux', arch: 'ARM64', job: 'build', runId: '1' },
           chain: {
             goproxy: 'https://goproxy.cn|direct',
@@ -59,7 +49,7 @@ describe('cross-leg merge', () => {
   })
 
   test('a leg whose modules failed the same way has one entry for them', () => {
-    const d = fromFixture('missing')
+    const d = latestFixtureReport('missing')
     for (const module of ['github.com/My-Org/svc_a', 'github.com/My-Org/svc-b'])
       d.failures.push({ ...d.failures[0], module })
     const md = renderCrossLegTable([
@@ -81,7 +71,7 @@ describe('cross-leg merge', () => {
     expect(
       parseLegReport(
         'c.json',
-        JSON.stringify(reportWithDownloads(fromFixture('ok')))
+        JSON.stringify(reportWithDownloads(latestFixtureReport('ok')))
       ).schema
     ).toBe(REPORT_SCHEMA)
   })
