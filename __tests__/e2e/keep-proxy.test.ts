@@ -4,7 +4,8 @@
 // are served to the proxy's fetches only (by User-Agent), so the probe ranks
 // the faulty mirror first and later go commands meet the fault.
 import type { IncomingMessage } from 'node:http'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { runGo, goTempDir } from '../support/go.js'
@@ -20,6 +21,7 @@ import {
 } from '../support/mirror-server.js'
 import {
   createRunnerContext,
+  distDir,
   loopbackGoEnv,
   runActionJob,
   type JobOptions,
@@ -273,6 +275,53 @@ describe('keep-proxy', () => {
       stopped?: string
     }
     expect(record.stopped).toBe('idle for 2 s')
+  })
+
+  it('exits at its hard limit even while go keeps it busy', async () => {
+    // The process as main starts it, with a short hard limit in its config.
+    const only = await mirror({ hang: /!gamma_x\// })
+    const dir = goTempDir('kept-')
+    const config = join(dir, 'config.json')
+    const recordFile = join(dir, 'record.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mirrors: [{ url: only.url }],
+        concurrency: 4,
+        zipBytesHint: 100_000,
+        privatePatterns: { private: [], noProxy: [], noSumdb: [] },
+        spoolDir: join(dir, 'spool'),
+        recordFile,
+        idleMs: 600_000,
+        maxMs: 1500
+      })
+    )
+    const child = spawn(
+      process.execPath,
+      [join(distDir(), 'main', 'index.js')],
+      {
+        env: { SETUP_GOPROXY_KEPT_PROXY: config },
+        stdio: ['ignore', 'pipe', 'ignore']
+      }
+    )
+    pids.push(child.pid!)
+    const exited = new Promise((r) => child.once('exit', r))
+    const url = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))
+    )
+    // A request that never ends (the only mirror hangs) does not keep it.
+    const pending = fetch(`${url}/${LATER_ESCAPED}/@v/v1.0.0.info`).catch(
+      () => 'closed'
+    )
+    await exited
+    expect(await pending).toBe('closed')
+    expect(await portOpen(url)).toBe(false)
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as {
+      stopped?: string
+    }
+    expect(record.stopped).toBe('hard limit (1.5 s) reached')
+    expect(existsSync(join(dir, 'spool'))).toBe(false)
+    expect(existsSync(config)).toBe(false)
   })
 
   it('rejects keep-proxy with download-concurrency 0, exporting nothing', async () => {
