@@ -20,6 +20,7 @@ import {
   type MirrorProfile
 } from '../support/mirror-server.js'
 import {
+  channelsContaining,
   createRunnerContext,
   distDir,
   loopbackGoEnv,
@@ -34,6 +35,7 @@ import { cleanupTempDirs } from '../support/temp.js'
 import { waitFor } from '../support/wait.js'
 
 const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
+const TOKEN = 'ghp_keepProxyTestToken_4f1c9a'
 // Required by the project (prefetched by main).
 const PREFETCHED = ['example.test/alpha', 'example.test/beta-lib/v2']
 // Not in the project: a later step's go asks for it.
@@ -172,19 +174,32 @@ describe('keep-proxy', () => {
   it('serves a later step through hedging while the first mirror hangs; post stops it and summarises', async () => {
     const ctx = await project()
     const hangs = await mirror({ hang: /!gamma_x\// })
-    const other = await mirror({ latencyMs: 60 })
+    // What the proxy sends the mirror that serves it: never a credential.
+    const proxyAuth: string[] = []
+    const other = await mirror({
+      latencyMs: 60,
+      onRequest: ({ req }) => {
+        if (fromProxy(req)) proxyAuth.push(req.headers.authorization ?? '')
+        return false
+      }
+    })
     let state: KeptState | undefined
+    let processText = ''
     let later: Awaited<ReturnType<typeof laterGo>> | undefined
     let secret: { status: number; ms: number } | undefined
     const res = await job(
       ctx,
       {
         mirrors: [hangs.url, other.url].join('\n'),
-        private: SECRET_MODULE
+        private: SECRET_MODULE,
+        credentials: `${other.host}:${other.port}=ci-bot:${TOKEN}`
       },
       async (main, jobState) => {
         expect(main.code).toBe(0)
         state = keptState(main)
+        processText = ['environ', 'cmdline']
+          .map((f) => readFileSync(`/proc/${state!.pid}/${f}`, 'latin1'))
+          .join('\n')
         expect(jobState.env.GOPROXY).toBe(
           `${state.url}|${main.outputs.goproxy}`
         )
@@ -214,6 +229,12 @@ describe('keep-proxy', () => {
     expect(secret!.status).toBe(404)
     for (const m of [hangs, other])
       expect(m.requests.filter((r) => /secret-corp/.test(r.path))).toEqual([])
+
+    expect(processText).toContain('SETUP_GOPROXY_KEPT_PROXY=')
+    expect(processText).not.toContain(TOKEN)
+    expect(proxyAuth.length).toBeGreaterThan(0)
+    expect(proxyAuth.filter((a) => a !== '')).toEqual([])
+    expect(channelsContaining(res.post!, [TOKEN])).toEqual([])
 
     expect(res.post!.code).toBe(0)
     expect(alive(state!.pid)).toBe(false)
