@@ -36,6 +36,7 @@ import { waitFor } from '../support/wait.js'
 
 const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
 const TOKEN = 'ghp_keepProxyTestToken_4f1c9a'
+const TRACKING_ID = 'github_5b0e61c4-keep-proxy'
 // Required by the project (prefetched by main).
 const PREFETCHED = ['example.test/alpha', 'example.test/beta-lib/v2']
 // Not in the project: a later step's go asks for it.
@@ -145,7 +146,8 @@ function job(
       'keep-proxy': 'true',
       ...inputs
     },
-    env: loopbackGoEnv(ctx),
+    // The runner ends the job's leftover processes by this id.
+    env: { ...loopbackGoEnv(ctx), RUNNER_TRACKING_ID: TRACKING_ID },
     between,
     ...extra
   })
@@ -231,6 +233,7 @@ describe('keep-proxy', () => {
       expect(m.requests.filter((r) => /secret-corp/.test(r.path))).toEqual([])
 
     expect(processText).toContain('SETUP_GOPROXY_KEPT_PROXY=')
+    expect(processText).toContain(`RUNNER_TRACKING_ID=${TRACKING_ID}`)
     expect(processText).not.toContain(TOKEN)
     expect(proxyAuth.length).toBeGreaterThan(0)
     expect(proxyAuth.filter((a) => a !== '')).toEqual([])

@@ -1,8 +1,8 @@
 // Keeping the local proxy for the rest of the job: main starts it as a
 // detached process of its own bundle and waits for its URL; post stops it
-// and reads what it did. The process gets the config file and the job's
-// network settings (HTTP proxies, CA files), nothing else of the job's
-// environment, so no credential can reach it.
+// and reads what it did. The process gets the config file, the job's network
+// settings (HTTP proxies, CA files) and the runner's tracking id, nothing
+// else of the job's environment, so no credential can reach it.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
@@ -18,8 +18,11 @@ import {
 } from './kept-config.js'
 import { mirrorPriors, zipBytesHint } from './run-proxied.js'
 
-// What the proxy's own fetches need of the job's environment.
-const NETWORK_ENV = [
+// What the proxy's own fetches need of the job's environment, and the id by
+// which the runner finds the job's leftover processes and ends them when the
+// job ends (a cancelled job, whose post never runs).
+const PASSED_ENV = [
+  'RUNNER_TRACKING_ID',
   'HTTP_PROXY',
   'HTTPS_PROXY',
   'NO_PROXY',
@@ -73,7 +76,7 @@ export async function startKeptProxy(p: KeepProxyParams): Promise<KeptProxy> {
   const configFile = `${base}-config.json`
   await writeFile(configFile, JSON.stringify(config), { mode: 0o600 })
   const env: Record<string, string> = { [KEPT_PROXY_ENV]: configFile }
-  for (const name of NETWORK_ENV) {
+  for (const name of PASSED_ENV) {
     const v = p.env[name]
     if (v !== undefined) env[name] = v
   }
