@@ -218,11 +218,13 @@ async function applyPlan(
       }
     })
   )
+  // Last, once nothing before it can fail; post stops it.
   if (inputs.download.keepProxy && !keptOff)
     await keepProxy(inputs, ctx, report)
 }
 
-// Last, once nothing else of main can fail: post stops it.
+// Bounds a kept proxy that post never stops: the longest job on a
+// GitHub-hosted runner.
 const KEPT_PROXY_MAX_MS = 6 * 3600 * 1000
 
 /** keep-proxy: the local proxy first in GOPROXY for the rest of the job. */
