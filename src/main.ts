@@ -10,6 +10,9 @@ import { planCacheEnv } from './cache/restore.js'
 import { markCacheMainCompleted } from './cache/state.js'
 import { findDependencyFiles } from './gomod/dependency-files.js'
 import { finishDownloads, runDownloadPhase } from './download/phase.js'
+import { runKeptProxy } from './download/proxy/detached.js'
+import { KEPT_PROXY_ENV } from './download/proxy/kept-config.js'
+import { startKeptProxy } from './download/proxy/keep-alive.js'
 import { checkEffectiveConfig } from './env/effective-config.js'
 import { EnvPlan } from './env/env-plan.js'
 import { keptOffChain } from './selection/goproxy-off.js'
@@ -27,6 +30,7 @@ import { newRunReport, type RunReport } from './report/report.js'
 import { runMergeReports } from './report/merge.js'
 import { writeReportFile } from './report/write-report.js'
 import { runnerContext, type RunnerContext } from './env/runner-context.js'
+import { saveState } from './env/state.js'
 import type { ChainResult } from './selection/chain.js'
 import {
   chainFromRanking,
@@ -214,9 +218,50 @@ async function applyPlan(
       }
     })
   )
+  // Last, once nothing before it can fail; post stops it.
+  if (inputs.download.keepProxy && !keptOff)
+    await keepProxy(inputs, ctx, report)
 }
 
-run()
+// Bounds a kept proxy that post never stops: the longest job on a
+// GitHub-hosted runner.
+const KEPT_PROXY_MAX_MS = 6 * 3600 * 1000
+
+/** keep-proxy: the local proxy first in GOPROXY for the rest of the job. */
+async function keepProxy(
+  inputs: Inputs,
+  ctx: RunnerContext,
+  report: RunReport
+): Promise<void> {
+  const kept = await startKeptProxy({
+    report,
+    privatePatterns: inputs.privacy,
+    concurrency: inputs.download.concurrency,
+    tempDir: ctx.temp || tmpdir(),
+    idleMs: inputs.download.keepProxyIdleMs,
+    maxMs: KEPT_PROXY_MAX_MS,
+    env: process.env
+  })
+  if (!kept.ok) {
+    core.warning(
+      `keep-proxy: not kept (${kept.why}); later steps use the chain.`
+    )
+    return
+  }
+  saveState('keptProxy', JSON.stringify(kept.state))
+  core.exportVariable('GOPROXY', kept.goproxy)
+  const entry = report.env.find((e) => e.name === 'GOPROXY')
+  if (entry) {
+    entry.value = kept.goproxy
+    entry.reason =
+      'local proxy kept for the job (keep-proxy), then the ranked chain'
+  }
+  core.info(`Local proxy kept for the rest of the job: GOPROXY=${kept.goproxy}`)
+}
+
+// The same bundle runs the kept proxy when main started it for keep-proxy.
+const keptProxyConfig = process.env[KEPT_PROXY_ENV]
+;(keptProxyConfig ? runKeptProxy(keptProxyConfig) : run())
   .catch((err: unknown) => {
     core.setFailed(err instanceof Error ? err.message : String(err))
   })

@@ -1,8 +1,12 @@
 // The post step: credentials put back first, whatever else happens; then the
-// cache save, and its section of the job summary.
+// kept proxy stopped, the cache save, and their sections of the job summary.
 import * as core from '@actions/core'
 import { renderSaveSection } from './cache/save-section.js'
 import { saveCaches } from './cache/save.js'
+import { renderKeptProxySection } from './download/proxy/kept-summary.js'
+import { stopKeptProxy } from './download/proxy/keep-alive.js'
+import type { KeptProxyState } from './download/proxy/kept-config.js'
+import { loadState } from './env/state.js'
 import { parseBool } from './inputs/values.js'
 import { writeJobSummary } from './report/job-summary.js'
 import { restoreCredentials } from './privacy/setup.js'
@@ -13,14 +17,34 @@ async function run(): Promise<void> {
   await restoreCredentials().catch((err: unknown) => {
     restoreError = err
   })
-  const section = renderSaveSection(await saveCaches())
+  const proxy = await stopProxy().catch((err: unknown) => {
+    core.warning(
+      `keep-proxy: ${err instanceof Error ? err.message : String(err)}`
+    )
+    return ''
+  })
+  const section = proxy + renderSaveSection(await saveCaches())
   // Main already rejected a malformed summary input, so there is no state to save then.
   if (
     section !== '' &&
     parseBool('summary', core.getInput('summary') || 'true')
   )
-    await writeJobSummary(section, 'the Go cache save results are above')
+    await writeJobSummary(
+      section,
+      'the local proxy and Go cache save results are above'
+    )
   if (restoreError !== undefined) throw restoreError
+}
+
+/** Stops the proxy main kept for the job; its summary section, or ''. */
+async function stopProxy(): Promise<string> {
+  const saved = loadState('keptProxy')
+  if (!saved) return ''
+  const record = await stopKeptProxy(JSON.parse(saved) as KeptProxyState)
+  if (!record) return ''
+  const section = renderKeptProxySection(record)
+  core.info(section)
+  return section
 }
 
 run()

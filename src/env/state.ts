@@ -5,7 +5,8 @@ import * as core from '@actions/core'
 const KEYS = {
   cache: 'cache',
   mainCompleted: 'cache-main-completed',
-  netrc: 'privacy-netrc-manifest'
+  netrc: 'privacy-netrc-manifest',
+  keptProxy: 'download-kept-proxy'
 } as const
 
 export type StateKey = keyof typeof KEYS

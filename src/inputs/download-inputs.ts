@@ -1,4 +1,10 @@
-import { parseAutoBool, parseBool, parseNumber, splitLines } from './values.js'
+import {
+  InputError,
+  parseAutoBool,
+  parseBool,
+  parseNumber,
+  splitLines
+} from './values.js'
 import type { InputGetter } from './values.js'
 
 // Measured in BENCHMARKS.md ("Prefetch through the local proxy").
@@ -11,11 +17,26 @@ export interface DownloadInputs {
   /** Files the local proxy fetches at once; 0: go alone on the exported chain. */
   concurrency: number
   failOnError: boolean
+  /** Keep the local proxy for the rest of the job (stopped by post). */
+  keepProxy: boolean
+  /** The kept proxy exits after this long without a request. */
+  keepProxyIdleMs: number
   /** Globs of leg reports to merge; when set the action only renders them. */
   mergeReports: string[]
 }
 
 export function readDownloadInputs(get: InputGetter): DownloadInputs {
+  const concurrency = parseNumber(
+    'download-concurrency',
+    get('download-concurrency') || String(DEFAULT_CONCURRENCY),
+    { min: 0, max: 256 }
+  )
+  const keepProxy = parseBool('keep-proxy', get('keep-proxy') || 'false')
+  if (keepProxy && concurrency === 0)
+    throw new InputError(
+      'keep-proxy',
+      'got "true" with download-concurrency "0" (go alone, no local proxy to keep)'
+    )
   return {
     download: parseAutoBool('download', get('download') || 'auto'),
     timeoutMs:
@@ -23,12 +44,15 @@ export function readDownloadInputs(get: InputGetter): DownloadInputs {
         min: 1,
         max: 6 * 3600
       }) * 1000,
-    concurrency: parseNumber(
-      'download-concurrency',
-      get('download-concurrency') || String(DEFAULT_CONCURRENCY),
-      { min: 0, max: 256 }
-    ),
+    concurrency,
     failOnError: parseBool('fail-on-error', get('fail-on-error') || 'true'),
+    keepProxy,
+    keepProxyIdleMs:
+      parseNumber(
+        'keep-proxy-idle-timeout',
+        get('keep-proxy-idle-timeout') || '1800',
+        { min: 1, max: 6 * 3600 }
+      ) * 1000,
     mergeReports: splitLines(get('merge-reports'))
   }
 }

@@ -9,6 +9,8 @@ describe('download inputs', () => {
       timeoutMs: 600_000,
       concurrency: 32,
       failOnError: true,
+      keepProxy: false,
+      keepProxyIdleMs: 1_800_000,
       mergeReports: []
     })
     expect(
@@ -32,5 +34,31 @@ describe('download inputs', () => {
       expect(() =>
         readDownloadInputs(get({ 'download-concurrency': bad }))
       ).toThrow(new RegExp(`download-concurrency.*"${bad}"`))
+  })
+
+  test('keep-proxy needs the local proxy, and a bounded idle limit', () => {
+    const get = (v: Record<string, string>) => (n: string) => v[n] ?? ''
+    expect(
+      readDownloadInputs(
+        get({ 'keep-proxy': 'true', 'keep-proxy-idle-timeout': '90' })
+      )
+    ).toMatchObject({ keepProxy: true, keepProxyIdleMs: 90_000 })
+    expect(() =>
+      readDownloadInputs(
+        get({ 'keep-proxy': 'true', 'download-concurrency': '0' })
+      )
+    ).toThrow(/keep-proxy.*download-concurrency "0"/)
+    expect(
+      readDownloadInputs(
+        get({ 'keep-proxy': 'false', 'download-concurrency': '0' })
+      ).keepProxy
+    ).toBe(false)
+    expect(() =>
+      readDownloadInputs(get({ 'keep-proxy': 'yes please' }))
+    ).toThrow(/keep-proxy.*"yes please"/)
+    for (const bad of ['0', 'never', '100000'])
+      expect(() =>
+        readDownloadInputs(get({ 'keep-proxy-idle-timeout': bad }))
+      ).toThrow(new RegExp(`keep-proxy-idle-timeout.*"${bad}"`))
   })
 })

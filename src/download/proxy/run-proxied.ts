@@ -31,7 +31,11 @@ export interface ProxiedDownloadParams {
 }
 
 // Deadlines of one request; a hang costs a hedge well before these.
-const DEADLINES = { connectMs: 10_000, firstByteMs: 30_000, idleMs: 30_000 }
+export const DEADLINES = {
+  connectMs: 10_000,
+  firstByteMs: 30_000,
+  idleMs: 30_000
+}
 
 /**
  * The prefetch runs: through the local proxy when download-concurrency is
@@ -139,7 +143,7 @@ export function mirrorPriors(report: RunReport): MirrorPrior[] {
   return [...ranked, ...unanswered]
 }
 
-function zipBytesHint(report: RunReport): number {
+export function zipBytesHint(report: RunReport): number {
   const sizes = (report.probe?.mirrors ?? [])
     .map((m) =>
       m.timings.zipsRead

@@ -1,0 +1,365 @@
+// keep-proxy end to end: the bundled main leaves the local proxy running as a
+// detached process, a later step runs the real go through the exported
+// GOPROXY, and post stops the process and summarises what it fetched. Faults
+// are served to the proxy's fetches only (by User-Agent), so the probe ranks
+// the faulty mirror first and later go commands meet the fault.
+import type { IncomingMessage } from 'node:http'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { runGo, goTempDir } from '../support/go.js'
+import {
+  buildProxyTree,
+  writeConsumerModule,
+  type ProxyTree
+} from '../support/modules.js'
+import {
+  startMirror,
+  type Mirror,
+  type MirrorProfile
+} from '../support/mirror-server.js'
+import {
+  channelsContaining,
+  createRunnerContext,
+  distDir,
+  loopbackGoEnv,
+  runActionJob,
+  type JobOptions,
+  type JobResult,
+  type JobStepState,
+  type RunnerContext,
+  type StepResult
+} from '../support/run-action.js'
+import { cleanupTempDirs } from '../support/temp.js'
+import { waitFor } from '../support/wait.js'
+
+const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
+const TOKEN = 'ghp_keepProxyTestToken_4f1c9a'
+const TRACKING_ID = 'github_5b0e61c4-keep-proxy'
+// Required by the project (prefetched by main).
+const PREFETCHED = ['example.test/alpha', 'example.test/beta-lib/v2']
+// Not in the project: a later step's go asks for it.
+const LATER = 'example.test/Gamma_x'
+const LATER_ESCAPED = 'example.test/!gamma_x'
+
+let tree: ProxyTree
+const mirrors: Mirror[] = []
+const pids: number[] = []
+
+beforeAll(() => {
+  tree = buildProxyTree([
+    { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
+    {
+      path: 'example.test/beta-lib/v2',
+      versions: ['v2.1.0'],
+      zipSize: 200_000
+    },
+    { path: LATER, versions: ['v1.0.0'], zipSize: 90_000 },
+    { path: SECRET_MODULE, versions: ['v1.0.0'] }
+  ])
+})
+
+afterEach(async () => {
+  // A failed test must not leave its proxy behind.
+  for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL')
+  await Promise.all(mirrors.splice(0).map((m) => m.close()))
+})
+
+afterAll(() => cleanupTempDirs())
+
+const fromProxy = (req: IncomingMessage) =>
+  (req.headers['user-agent'] ?? '').startsWith('setup-goproxy-prefetch')
+
+async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
+  const m = await startMirror(tree, {
+    sumdbSupported: 200,
+    faultsOnly: fromProxy,
+    ...profile
+  })
+  mirrors.push(m)
+  return m
+}
+
+async function project(): Promise<RunnerContext> {
+  const ctx = createRunnerContext()
+  await writeConsumerModule(ctx.workspace, tree, {
+    requires: PREFETCHED.map((p) => {
+      const { path, version } = tree.latest(p)
+      return { path, version }
+    })
+  })
+  return ctx
+}
+
+interface KeptState {
+  pid: number
+  url: string
+  recordFile: string
+}
+
+function keptState(main: StepResult): KeptState {
+  const s = main.state['download-kept-proxy']
+  expect(s).toBeTruthy()
+  const state = JSON.parse(s) as KeptState
+  pids.push(state.pid)
+  return state
+}
+
+// A zombie (exited, not reaped by whoever adopted it) counts as gone.
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+function portOpen(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve) => {
+    const s = connect(Number(port), hostname)
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.once('error', () => resolve(false))
+  })
+}
+
+function job(
+  ctx: RunnerContext,
+  inputs: Record<string, string>,
+  between: JobOptions['between'],
+  extra: Partial<JobOptions> = {}
+): Promise<JobResult> {
+  return runActionJob({
+    context: ctx,
+    dist: process.env.SETUP_GOPROXY_DIST,
+    inputs: {
+      cache: 'false',
+      'probe-timeout': '5',
+      'direct-fallback': 'false',
+      'download-timeout': '60',
+      'keep-proxy': 'true',
+      ...inputs
+    },
+    // The runner ends the job's leftover processes by this id.
+    env: { ...loopbackGoEnv(ctx), RUNNER_TRACKING_ID: TRACKING_ID },
+    between,
+    ...extra
+  })
+}
+
+/** A later step: `go mod download` of a module the project does not require. */
+function laterGo(ctx: RunnerContext, jobState: JobStepState) {
+  const goenv = loopbackGoEnv(ctx)
+  return runGo(['mod', 'download', '-json', `${LATER}@v1.0.0`], {
+    cwd: goTempDir(),
+    env: {
+      ...goenv,
+      GOPROXY: jobState.env.GOPROXY,
+      GOMODCACHE: goenv.GOMODCACHE,
+      GOFLAGS: goenv.GOFLAGS,
+      GOSUMDB: 'off'
+    },
+    timeoutMs: 60_000
+  })
+}
+
+const laterPaths = (m: Mirror) =>
+  m.requests.filter((r) => r.path.includes(LATER_ESCAPED))
+
+describe('keep-proxy', () => {
+  it('serves a later step through hedging while the first mirror hangs; post stops it and summarises', async () => {
+    const ctx = await project()
+    const hangs = await mirror({ hang: /!gamma_x\// })
+    // What the proxy sends the mirror that serves it: never a credential.
+    const proxyAuth: string[] = []
+    const other = await mirror({
+      latencyMs: 60,
+      onRequest: ({ req }) => {
+        if (fromProxy(req)) proxyAuth.push(req.headers.authorization ?? '')
+        return false
+      }
+    })
+    let state: KeptState | undefined
+    let processText = ''
+    let later: Awaited<ReturnType<typeof laterGo>> | undefined
+    let secret: { status: number; ms: number } | undefined
+    const res = await job(
+      ctx,
+      {
+        mirrors: [hangs.url, other.url].join('\n'),
+        private: SECRET_MODULE,
+        credentials: `${other.host}:${other.port}=ci-bot:${TOKEN}`
+      },
+      async (main, jobState) => {
+        expect(main.code).toBe(0)
+        state = keptState(main)
+        processText = ['environ', 'cmdline']
+          .map((f) => readFileSync(`/proc/${state!.pid}/${f}`, 'latin1'))
+          .join('\n')
+        expect(jobState.env.GOPROXY).toBe(
+          `${state.url}|${main.outputs.goproxy}`
+        )
+        later = await laterGo(ctx, jobState)
+        const t0 = performance.now()
+        const r = await fetch(
+          `${state.url}/example.test/secret-corp/!lib_x/@v/v1.0.0.info`
+        )
+        secret = { status: r.status, ms: performance.now() - t0 }
+      }
+    )
+    expect(later!.code).toBe(0)
+    expect(
+      existsSync(
+        join(
+          loopbackGoEnv(ctx).GOMODCACHE,
+          'cache/download',
+          LATER_ESCAPED,
+          '@v/v1.0.0.zip'
+        )
+      )
+    ).toBe(true)
+    // The first mirror was asked (and hung); the other one served.
+    expect(laterPaths(hangs).length).toBeGreaterThan(0)
+    expect(laterPaths(other).some((r) => r.status === 200)).toBe(true)
+    // Private: 404 from the proxy itself, no mirror asked.
+    expect(secret!.status).toBe(404)
+    for (const m of [hangs, other])
+      expect(m.requests.filter((r) => /secret-corp/.test(r.path))).toEqual([])
+
+    expect(processText).toContain('SETUP_GOPROXY_KEPT_PROXY=')
+    expect(processText).toContain(`RUNNER_TRACKING_ID=${TRACKING_ID}`)
+    expect(processText).not.toContain(TOKEN)
+    expect(proxyAuth.length).toBeGreaterThan(0)
+    expect(proxyAuth.filter((a) => a !== '')).toEqual([])
+    expect(channelsContaining(res.post!, [TOKEN])).toEqual([])
+
+    expect(res.post!.code).toBe(0)
+    expect(alive(state!.pid)).toBe(false)
+    expect(await portOpen(state!.url)).toBe(false)
+    expect(existsSync(state!.recordFile)).toBe(false)
+    expect(
+      readdirSync(res.main.runnerTemp).filter((f) =>
+        f.startsWith('setup-goproxy-kept-proxy')
+      )
+    ).toEqual([])
+    expect(res.post!.summary).toContain(
+      '### Local proxy for the rest of the job'
+    )
+    expect(res.post!.summary).toMatch(/Stopped: stopped by the post step/)
+    const row = res
+      .post!.summary.split('\n')
+      .find((l) => l.startsWith(`| ${other.url} |`))
+    expect(row).toMatch(/^\| \S+ \| [1-9]\d* \| /)
+    expect(res.post!.summary).toMatch(/[1-9]\d* hedged/)
+  })
+
+  it('falls through to the chain when the proxy is gone between steps', async () => {
+    const ctx = await project()
+    const only = await mirror()
+    let later: Awaited<ReturnType<typeof laterGo>> | undefined
+    const res = await job(
+      ctx,
+      { mirrors: only.url },
+      async (main, jobState) => {
+        const state = keptState(main)
+        process.kill(state.pid, 'SIGKILL')
+        await waitFor('the killed proxy to be gone', () => !alive(state.pid))
+        later = await laterGo(ctx, jobState)
+      }
+    )
+    expect(later!.code).toBe(0)
+    // go itself (not the proxy) fetched it from the chain's mirror.
+    expect(laterPaths(only).some((r) => r.status === 200)).toBe(true)
+    expect(res.post!.code).toBe(0)
+  })
+
+  it('exits by itself after keep-proxy-idle-timeout when post never runs', async () => {
+    const ctx = await project()
+    const only = await mirror()
+    let state: KeptState | undefined
+    const res = await job(
+      ctx,
+      { mirrors: only.url, 'keep-proxy-idle-timeout': '2' },
+      (main) => {
+        state = keptState(main)
+        return Promise.resolve()
+      },
+      { skipPost: true }
+    )
+    expect(res.main.code).toBe(0)
+    await waitFor('the idle proxy to exit', () => !alive(state!.pid), 30_000)
+    expect(await portOpen(state!.url)).toBe(false)
+    const record = JSON.parse(readFileSync(state!.recordFile, 'utf8')) as {
+      stopped?: string
+    }
+    expect(record.stopped).toBe('idle for 2 s')
+  })
+
+  it('exits at its hard limit even while go keeps it busy', async () => {
+    // The process as main starts it, with a short hard limit in its config.
+    const only = await mirror({ hang: /!gamma_x\// })
+    const dir = goTempDir('kept-')
+    const config = join(dir, 'config.json')
+    const recordFile = join(dir, 'record.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mirrors: [{ url: only.url }],
+        concurrency: 4,
+        zipBytesHint: 100_000,
+        privatePatterns: { private: [], noProxy: [], noSumdb: [] },
+        spoolDir: join(dir, 'spool'),
+        recordFile,
+        idleMs: 600_000,
+        maxMs: 1500
+      })
+    )
+    const child = spawn(
+      process.execPath,
+      [join(distDir(), 'main', 'index.js')],
+      {
+        env: { SETUP_GOPROXY_KEPT_PROXY: config },
+        stdio: ['ignore', 'pipe', 'ignore']
+      }
+    )
+    pids.push(child.pid!)
+    const exited = new Promise((r) => child.once('exit', r))
+    const url = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))
+    )
+    // A request that never ends (the only mirror hangs) does not keep it.
+    const pending = fetch(`${url}/${LATER_ESCAPED}/@v/v1.0.0.info`).catch(
+      () => 'closed'
+    )
+    await exited
+    expect(await pending).toBe('closed')
+    expect(await portOpen(url)).toBe(false)
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as {
+      stopped?: string
+    }
+    expect(record.stopped).toBe('hard limit (1.5 s) reached')
+    expect(existsSync(join(dir, 'spool'))).toBe(false)
+    expect(existsSync(config)).toBe(false)
+  })
+
+  it('rejects keep-proxy with download-concurrency 0, exporting nothing', async () => {
+    const ctx = await project()
+    const only = await mirror()
+    const res = await job(
+      ctx,
+      { mirrors: only.url, 'download-concurrency': '0' },
+      () => Promise.resolve(),
+      { skipPost: true }
+    )
+    expect(res.main.code).not.toBe(0)
+    expect(res.main.stdout).toContain('Input "keep-proxy"')
+    expect(res.main.env).toEqual({})
+    expect(res.main.state).toEqual({})
+  })
+})

@@ -1,0 +1,47 @@
+// What main hands the kept proxy (a file under RUNNER_TEMP, named by one
+// environment variable) and what post finds of it in the step state. No
+// credentials: mirror URLs, the private patterns, limits and file paths only.
+import type { PrivatePatterns } from '../../privacy/patterns.js'
+import type { ProxyRecord } from './record.js'
+import type { MirrorPrior } from './scheduler.js'
+
+/** Set on the detached process: the path of its config file. */
+export const KEPT_PROXY_ENV = 'SETUP_GOPROXY_KEPT_PROXY'
+
+export interface KeptProxyConfig {
+  mirrors: MirrorPrior[]
+  concurrency: number
+  zipBytesHint: number
+  privatePatterns: PrivatePatterns
+  spoolDir: string
+  /** Where the proxy keeps its download record, rewritten as it changes. */
+  recordFile: string
+  /** Exits after this long without a request from go. */
+  idleMs: number
+  /** Exits after this long whatever happens (a job without post). */
+  maxMs: number
+}
+
+/** Step state: what post needs to stop the proxy and read its record. */
+export interface KeptProxyState {
+  pid: number
+  url: string
+  recordFile: string
+}
+
+/** The record file's content. */
+export interface KeptProxyFile {
+  url: string
+  record: ProxyRecord
+  /** Why it stopped, once it has. */
+  stopped?: string
+}
+
+/**
+ * The GOPROXY later steps get: the local proxy first, then the ranked chain
+ * after `|`, so that go falls through to the chain on any error, the local
+ * proxy being gone included.
+ */
+export function keptGoproxy(localUrl: string, chainGoproxy: string): string {
+  return `${localUrl}|${chainGoproxy}`
+}
