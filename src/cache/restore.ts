@@ -36,7 +36,7 @@ import {
 } from './module-cache-files.js'
 
 /** Longest a download and extraction may take once an entry was found. */
-export const RESTORE_TIMEOUT_MS = 10 * 60_000
+const RESTORE_TIMEOUT_MS = 10 * 60_000
 
 export interface CacheRestoreResult {
   report: CacheReport

@@ -11,7 +11,7 @@ export class CacheTimeoutError extends Error {
   }
 }
 
-export function withDeadline<T>(
+function withDeadline<T>(
   p: Promise<T>,
   ms: number,
   what: string

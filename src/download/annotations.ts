@@ -61,7 +61,7 @@ export function triedText(f: DownloadFailure): string {
     .join('; ')
 }
 
-export function failureAnnotation(
+function failureAnnotation(
   f: DownloadFailure,
   read: FileReader,
   level: 'error' | 'warning'

@@ -29,7 +29,7 @@ const WATCHED = [
  * GOTOOLCHAIN=local and run outside the module so that it cannot start a
  * toolchain download. Undefined when go is not on PATH.
  */
-export async function readGoEnv(
+async function readGoEnv(
   env: Record<string, string>
 ): Promise<Record<string, string> | undefined> {
   try {

@@ -17,7 +17,7 @@ export interface SearchLimits {
 // Go monorepo without vendor/ (kubernetes); 256 go.sum files are more than
 // any repository keeps outside SDK monorepos, and each one may cost a
 // `go mod download` run.
-export const SEARCH_LIMITS: SearchLimits = {
+const SEARCH_LIMITS: SearchLimits = {
   maxEntries: 200_000,
   maxFiles: 256
 }
@@ -39,7 +39,7 @@ const PSEUDO_FS = new Set(['/proc', '/sys', '/dev'])
  * tool metadata, vendored and JS dependencies, and what the go command
  * itself ignores (testdata, names starting with "." or "_").
  */
-export function isIgnoredDir(name: string): boolean {
+function isIgnoredDir(name: string): boolean {
   return (
     name === 'node_modules' ||
     name === 'vendor' ||

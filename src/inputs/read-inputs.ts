@@ -64,7 +64,7 @@ export function readInputs(get: InputGetter, workspace: string): Inputs {
 }
 
 /** Well-known public mirrors; action.yml's `mirrors` default lists the same. */
-export const DEFAULT_MIRRORS = [
+const DEFAULT_MIRRORS = [
   'https://proxy.golang.org',
   'https://goproxy.cn',
   'https://goproxy.io',

@@ -454,7 +454,7 @@ function hasPathPrefix(s: string, prefix: string): boolean {
   return prefix.endsWith('/') || s[prefix.length] === '/'
 }
 
-export const MAX_REPO_URL_LENGTH = 2048
+const MAX_REPO_URL_LENGTH = 2048
 
 /**
  * Why a URL taken from a go-import page must not be given to git or fetched

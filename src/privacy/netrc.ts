@@ -107,7 +107,7 @@ export interface Cut {
  * Cuts every entry for `machines` out of a netrc file (whole lines where an
  * entry has its lines to itself), returning the rest and what was cut.
  */
-export function splitNetrc(
+function splitNetrc(
   data: string,
   machines: ReadonlySet<string>
 ): { rest: string; cuts: Cut[] } {

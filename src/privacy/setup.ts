@@ -60,7 +60,7 @@ export function maskSecrets(
  * go's netrc cannot safely take the secret, NETRC points go at a private
  * copy. Call after the environment is exported.
  */
-export async function installCredentials(
+async function installCredentials(
   privacy: PrivacyInputs,
   workingDirectory: string,
   targets: NetrcTarget[] = localNetrcTargets()
@@ -90,7 +90,7 @@ export async function installCredentials(
 }
 
 /** Module paths required by the go.mod in `dir`, or [] when there is none. */
-export async function requiredModules(dir: string): Promise<string[]> {
+async function requiredModules(dir: string): Promise<string[]> {
   try {
     return parseGoModRequires(
       await fs.readFile(path.join(dir, 'go.mod'), 'utf8')
@@ -107,7 +107,7 @@ export async function requiredModules(dir: string): Promise<string[]> {
  * credential host that no private pattern covers, and about plain-http
  * private proxies that credentials will not reach.
  */
-export async function preflightCredentials(
+async function preflightCredentials(
   privacy: PrivacyInputs,
   privateProxies: readonly string[],
   required: readonly string[],

@@ -43,7 +43,7 @@ export const PROBE_SAMPLE_SIZE = 3
 // Further module versions whose .info every mirror is asked for, on side
 // connections: enough requests to catch a mirror that lacks a few versions,
 // fails now and then, or rate-limits.
-export const FRESHNESS_SAMPLE_SIZE = 24
+const FRESHNESS_SAMPLE_SIZE = 24
 
 // Zip size assumed per module when nothing better is known; the probe's own
 // zip read replaces it.

@@ -2,7 +2,7 @@ import type { SumdbSetting } from '../inputs/privacy-inputs.js'
 import { GOOGLE_CN_ALIAS, sumdbTarget } from './gosumdb-value.js'
 
 /** sum.golang.org named with its own URL: go then never asks the proxies. */
-export const SUM_GOLANG_ORG_DIRECT = 'sum.golang.org https://sum.golang.org'
+const SUM_GOLANG_ORG_DIRECT = 'sum.golang.org https://sum.golang.org'
 
 import type { ProxySumdbCheck, SumdbRoute } from './proxy-route.js'
 import type { Reachability } from './reachability.js'
@@ -141,7 +141,7 @@ function answerText(c: ProxySumdbCheck): string {
 }
 
 /** What a broken route does to the run, and how to fix it. */
-export function brokenRouteWarning(route: { check: ProxySumdbCheck }): string {
+function brokenRouteWarning(route: { check: ProxySumdbCheck }): string {
   const c = route.check
   const auth =
     c.status === 401 || c.status === 403

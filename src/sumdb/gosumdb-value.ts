@@ -18,7 +18,7 @@ export type SumdbTarget =
   { kind: 'off' } | { kind: 'db'; name: string; url?: string }
 
 /** Why go's note.NewVerifier refuses `key`, or undefined when it accepts it. */
-export function verifierKeyError(key: string): string | undefined {
+function verifierKeyError(key: string): string | undefined {
   const [name, rest] = cut(key, '+')
   const [hash16, key64] = cut(rest, '+')
   const bytes = decodeStdBase64(key64)

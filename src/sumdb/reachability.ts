@@ -3,7 +3,7 @@ import { sumdbAgent } from './proxy-route.js'
 
 export type Reachability = 'ok' | 'unreachable'
 
-export const SUMDB_ENDPOINTS = {
+const SUMDB_ENDPOINTS = {
   sumGolangOrg: 'https://sum.golang.org',
   googleCn: 'https://sum.golang.google.cn'
 }
