@@ -11,11 +11,7 @@ export class CacheTimeoutError extends Error {
   }
 }
 
-function withDeadline<T>(
-  p: Promise<T>,
-  ms: number,
-  what: string
-): Promise<T> {
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CacheTimeoutError(what, ms)), ms)
