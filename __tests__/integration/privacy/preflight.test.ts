@@ -141,10 +141,10 @@ describe('extraheader detection', () => {
   it('parses names only', () => {
     expect(
       parseExtraheaders(
-        'file:.git/config\thttp.https://github.com/.extraheader\nfile:/etc/gitconfig\thttp.extraheader\n'
+        'file:.git/config\thttp.https://git.my-org.test/.extraheader\nfile:/etc/gitconfig\thttp.extraheader\n'
       )
     ).toEqual([
-      { origin: 'file:.git/config', url: 'https://github.com/' },
+      { origin: 'file:.git/config', url: 'https://git.my-org.test/' },
       { origin: 'file:/etc/gitconfig', url: undefined }
     ])
   })
@@ -159,7 +159,7 @@ describe('extraheader detection', () => {
     git('init', '-q')
     git(
       'config',
-      'http.https://github.com/.extraheader',
+      'http.https://git.my-org.test/.extraheader',
       'AUTHORIZATION: basic c2VjcmV0'
     )
     const home = process.env.HOME
@@ -168,17 +168,17 @@ describe('extraheader detection', () => {
       process.env.HOME = home
     })
     expect(found).toEqual([
-      { origin: 'file:.git/config', url: 'https://github.com/' }
+      { origin: 'file:.git/config', url: 'https://git.my-org.test/' }
     ])
     expect(JSON.stringify(found)).not.toContain('c2VjcmV0')
     const warn = extraheaderWarnings(
       found,
-      parseCredentials('github.com/acme=tok')
+      parseCredentials('git.my-org.test/acme=tok')
     )
     expect(warn).toHaveLength(1)
     expect(warn[0]).toMatch(/persist-credentials: false/)
     expect(
-      extraheaderWarnings(found, parseCredentials('gitlab.com=tok'))
+      extraheaderWarnings(found, parseCredentials('gitlab.my-org.test=tok'))
     ).toEqual([])
   })
 })

@@ -15,9 +15,9 @@ describe('readToolchainFetch', () => {
     const stderr = [
       `# get https://goproxy.example-cn.test/golang.org/toolchain/@v/${V}.info`,
       `# get https://goproxy.example-cn.test/golang.org/toolchain/@v/${V}.info: 404 Not Found (0.021s)`,
-      `# get https://mirrors.Example_2.test/go/golang.org/toolchain/@v/${V}.info: 200 OK (0.030s)`,
-      `# get https://mirrors.Example_2.test/go/golang.org/toolchain/@v/${V}.zip`,
-      `# get https://mirrors.Example_2.test/go/golang.org/toolchain/@v/${V}.zip: 200 OK (1.204s)`,
+      `# get https://mirrors.Example-2.test/go/golang.org/toolchain/@v/${V}.info: 200 OK (0.030s)`,
+      `# get https://mirrors.Example-2.test/go/golang.org/toolchain/@v/${V}.zip`,
+      `# get https://mirrors.Example-2.test/go/golang.org/toolchain/@v/${V}.zip: 200 OK (1.204s)`,
       `# get http://127.0.0.1:9/lookup/golang.org/toolchain@${V}: 200 OK (0.002s)`
     ].join('\n')
     const stdout = JSON.stringify({
@@ -26,7 +26,7 @@ describe('readToolchainFetch', () => {
       Zip: ZIP
     })
     expect(readToolchainFetch(V, stdout, stderr)).toEqual({
-      mirror: 'https://mirrors.Example_2.test/go',
+      mirror: 'https://mirrors.Example-2.test/go',
       zip: ZIP
     })
   })
