@@ -1,8 +1,9 @@
 // The post step's section for the kept proxy: what the job's later go
 // commands fetched through it, per mirror, with failed answers and hedges
 // grouped by mirror and kind rather than listed file by file. Pure.
-import { cell, formatBytes, formatMs } from '../../report/markdown.js'
+import { cell, formatBytes } from '../../report/markdown.js'
 import type { KeptProxyFile } from './kept-config.js'
+import { mirrorTable } from './summary.js'
 
 export function renderKeptProxySection(f: KeptProxyFile): string {
   const files = f.record.files
@@ -16,22 +17,7 @@ export function renderKeptProxySection(f: KeptProxyFile): string {
     `${files.length} file(s) asked by later go commands through ${f.url}: ${served.length} served (${formatBytes(bytes)}), ${files.filter((x) => x.status === 'not-found').length} not found, ${failed} failed, ${hedged} hedged. ${f.stopped ? `Stopped: ${cell(f.stopped)}.` : 'It had not recorded its stop.'}`
   ]
   if (files.length === 0) return lines.join('\n') + '\n'
-  lines.push(
-    '',
-    '| Mirror | Files served | Bytes | Won by a hedge | Failed answers | Dropped |',
-    '|---|---:|---:|---:|---|---|'
-  )
-  for (const m of f.record.mirrors) {
-    const failures = Object.entries(m.failures)
-      .map(([k, n]) => `${k} ×${n}`)
-      .join(', ')
-    const dropped = m.dropped
-      ? `at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
-      : ''
-    lines.push(
-      `| ${cell(m.url)} | ${m.files} | ${formatBytes(m.bytes)} | ${m.hedgesWon} | ${cell(failures)} | ${cell(dropped)} |`
-    )
-  }
+  lines.push('', ...mirrorTable(f.record.mirrors))
   const notServed = files.filter((x) => x.status === 'failed')
   if (notServed.length > 0)
     lines.push(

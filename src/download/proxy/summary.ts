@@ -1,10 +1,9 @@
 // The local proxy's part of the downloads section: per mirror what it served,
 // what failed, whether the breaker dropped it, and every file a mirror served
 // with wrong bits, named with the module and where it came from instead.
-import { formatBytes, formatMs } from '../../report/markdown.js'
+import { cell, formatBytes, formatMs } from '../../report/markdown.js'
 import type { DownloadsReport } from '../downloads-report.js'
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+import type { MirrorRecord } from './record.js'
 
 const KIND_LABEL: Record<string, string> = {
   checksum: 'wrong bits (hash differs from go.sum)',
@@ -20,20 +19,8 @@ export function renderProxySection(d: DownloadsReport): string[] {
   const lines = [
     `Through the local proxy: ${p.planned} file(s) planned from go.sum / go.mod, ${served.length} served (${verified} verified against go.sum), ${p.concurrency} at once, ${hedged} hedged.`,
     '',
-    '| Mirror | Files served | Bytes | Won by a hedge | Failed answers | Dropped |',
-    '|---|---:|---:|---:|---|---|'
+    ...mirrorTable(p.mirrors)
   ]
-  for (const m of p.mirrors) {
-    const failures = Object.entries(m.failures)
-      .map(([k, n]) => `${k} ×${n}`)
-      .join(', ')
-    const dropped = m.dropped
-      ? `at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
-      : ''
-    lines.push(
-      `| ${cell(m.url)} | ${m.files} | ${formatBytes(m.bytes)} | ${m.hedgesWon} | ${cell(failures)} | ${cell(dropped)} |`
-    )
-  }
   lines.push('')
   for (const f of p.files) {
     for (const x of f.failures) {
@@ -58,4 +45,21 @@ export function renderProxySection(d: DownloadsReport): string[] {
       ''
     )
   return lines
+}
+
+/** Per mirror: files and bytes served, hedges won, failed answers by kind, when the breaker dropped it. */
+export function mirrorTable(mirrors: readonly MirrorRecord[]): string[] {
+  return [
+    '| Mirror | Files served | Bytes | Won by a hedge | Failed answers | Dropped |',
+    '|---|---:|---:|---:|---|---|',
+    ...mirrors.map((m) => {
+      const failures = Object.entries(m.failures)
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ')
+      const dropped = m.dropped
+        ? `at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
+        : ''
+      return `| ${cell(m.url)} | ${m.files} | ${formatBytes(m.bytes)} | ${m.hedgesWon} | ${cell(failures)} | ${cell(dropped)} |`
+    })
+  ]
 }
