@@ -15,10 +15,17 @@ export const GOOGLE_CN_ALIAS = 'sum.golang.google.cn'
  * never asks the GOPROXY entries about it), else through the proxies.
  */
 export type SumdbTarget =
-  { kind: 'off' } | { kind: 'db'; name: string; url?: string }
+  | { kind: 'off' }
+  | {
+      kind: 'db'
+      name: string
+      /** Its verifier key (NAME+HASH+KEY), the known one for a bare name. */
+      key: string
+      url?: string
+    }
 
 /** Why go's note.NewVerifier refuses `key`, or undefined when it accepts it. */
-function verifierKeyError(key: string): string | undefined {
+export function verifierKeyError(key: string): string | undefined {
   const [name, rest] = cut(key, '+')
   const [hash16, key64] = cut(rest, '+')
   const bytes = decodeStdBase64(key64)
@@ -33,7 +40,7 @@ function verifierKeyError(key: string): string | undefined {
   }
   const sum = createHash('sha256').update(`${name}\n`).update(bytes).digest()
   if (sum.readUInt32BE(0) !== parseInt(hash16, 16)) {
-    return `has hash ${hash16}, but the key hashes to ${sum.subarray(0, 4).toString('hex')}`
+    return `has hash ${hash16}: the hash does not match the key, which hashes to ${sum.subarray(0, 4).toString('hex')}`
   }
   if (bytes[0] !== 1) return 'names an unknown key algorithm (only 1, Ed25519)'
   if (bytes.length !== 33) {
@@ -74,7 +81,7 @@ export function sumdbTarget(value: string): SumdbTarget | Error {
   ) {
     return new Error(`names "${name}", which is not HOST[/PATH]`)
   }
-  if (fields[1] === undefined) return { kind: 'db', name }
+  if (fields[1] === undefined) return { kind: 'db', name, key }
   let url: URL
   try {
     url = new URL(fields[1])
@@ -86,7 +93,7 @@ export function sumdbTarget(value: string): SumdbTarget | Error {
       `has "${url.protocol}//${url.host}…", which is not an http(s) URL without credentials`
     )
   }
-  return { kind: 'db', name, url: fields[1] }
+  return { kind: 'db', name, key, url: fields[1] }
 }
 
 function cut(s: string, sep: string): [string, string] {

@@ -2,12 +2,8 @@
 // verifier key `<name>+<hash>+<base64(alg, key)>` and a text followed by a
 // blank line and `— <name> <base64(key hash, signature)>` lines. Only Ed25519
 // (algorithm 1) exists; the key hash binds the key to its name.
-import {
-  createHash,
-  createPublicKey,
-  verify,
-  type KeyObject
-} from 'node:crypto'
+import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { verifierKeyError } from '../sumdb/gosumdb-value.js'
 
 export interface Verifier {
   name: string
@@ -15,52 +11,24 @@ export interface Verifier {
   key: KeyObject
 }
 
-const ALG_ED25519 = 1
 // SubjectPublicKeyInfo prefix of a raw 32-byte Ed25519 key.
 const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex')
 
-function keyHash(name: string, algAndKey: Buffer): number {
-  return createHash('sha256')
-    .update(Buffer.concat([Buffer.from(name + '\n'), algAndKey]))
-    .digest()
-    .readUInt32BE(0)
-}
-
-function isValidName(name: string): boolean {
-  return name !== '' && !/[\s+]/.test(name) && [...name].every((c) => c > ' ')
-}
-
 export function parseVerifierKey(vkey: string): Verifier {
+  const problem = verifierKeyError(vkey)
+  if (problem)
+    throw new Error(`verifier key ${JSON.stringify(vkey)} ${problem}`)
   // The key's base64 may itself hold `+`: only the first two separate.
   const a = vkey.indexOf('+')
   const b = vkey.indexOf('+', a + 1)
-  const parts =
-    a < 0 || b < 0
-      ? []
-      : [vkey.slice(0, a), vkey.slice(a + 1, b), vkey.slice(b + 1)]
-  if (
-    parts.length !== 3 ||
-    !isValidName(parts[0]) ||
-    !/^[0-9a-f]{8}$/.test(parts[1])
-  )
-    throw new Error(`malformed verifier key ${JSON.stringify(vkey)}`)
-  const algAndKey = Buffer.from(parts[2], 'base64')
-  if (
-    algAndKey.toString('base64') !== parts[2] ||
-    algAndKey.length !== 33 ||
-    algAndKey[0] !== ALG_ED25519
-  )
-    throw new Error(`malformed verifier key ${JSON.stringify(vkey)}`)
-  const hash = parseInt(parts[1], 16)
-  if (keyHash(parts[0], algAndKey) !== hash)
-    throw new Error(
-      `verifier key ${JSON.stringify(vkey)}: hash does not match the key`
-    )
   return {
-    name: parts[0],
-    hash,
+    name: vkey.slice(0, a),
+    hash: parseInt(vkey.slice(a + 1, b), 16),
     key: createPublicKey({
-      key: Buffer.concat([SPKI_ED25519, algAndKey.subarray(1)]),
+      key: Buffer.concat([
+        SPKI_ED25519,
+        Buffer.from(vkey.slice(b + 1), 'base64').subarray(1)
+      ]),
       format: 'der',
       type: 'spki'
     })

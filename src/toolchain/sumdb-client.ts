@@ -5,16 +5,11 @@
 // one, else the first GOPROXY entry that answers 200 on
 // /sumdb/<name>/supported, else https://<name>.
 import { request } from 'undici'
-import { parseGoproxy } from '../selection/mirror-url.js'
+import { sumdbTarget } from '../sumdb/gosumdb-value.js'
+import { proxyLinks, walkSumdbRoute } from '../sumdb/proxy-route.js'
 import { escapeModulePath } from '../gomod/module-path.js'
 import { openNote, parseVerifierKey, type Verifier } from './note.js'
 import { parseTree, recordHash, rootWithRecord, tilePath } from './tlog.js'
-
-// cmd/go/internal/modfetch/key.go knownGOSUMDB.
-const KNOWN_KEYS: Record<string, string> = {
-  'sum.golang.org':
-    'sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8'
-}
 
 export interface SumdbSetting {
   verifier: Verifier
@@ -23,17 +18,14 @@ export interface SumdbSetting {
 }
 
 export function parseGosumdb(value: string): SumdbSetting {
-  let v = value.trim()
-  if (v === 'sum.golang.google.cn')
-    v = 'sum.golang.org https://sum.golang.google.cn'
-  if (v === 'off')
+  const t = sumdbTarget(value.trim())
+  if (t instanceof Error)
+    throw new Error(`invalid GOSUMDB ${JSON.stringify(value)}: it ${t.message}`)
+  if (t.kind === 'off')
     throw new Error('GOSUMDB=off: a Go toolchain is never installed unverified')
-  const f = v.split(/\s+/).filter(Boolean)
-  if (f.length === 0 || f.length > 2)
-    throw new Error(`invalid GOSUMDB ${JSON.stringify(value)}`)
   return {
-    verifier: parseVerifierKey(KNOWN_KEYS[f[0]] ?? f[0]),
-    url: f[1]?.replace(/\/+$/, '')
+    verifier: parseVerifierKey(t.key),
+    url: t.url?.replace(/\/+$/, '')
   }
 }
 
@@ -64,19 +56,23 @@ export async function sumdbBase(
   o: HttpOptions
 ): Promise<string> {
   if (s.url) return s.url
-  for (const e of parseGoproxy(goproxy)) {
-    if (e.url === 'direct' || e.url === 'off') break
-    const base = `${e.url.replace(/\/+$/, '')}/sumdb/${s.verifier.name}`
-    const r = await get(`${base}/supported`, o).catch((err: Error) => ({
-      status: 0,
-      body: Buffer.from(err.message)
-    }))
-    if (r.status === 200) return base
-    // After `,` only "not found" moves on to the next entry; after `|` anything does.
-    if (r.status !== 404 && r.status !== 410 && !e.fallBackOnError)
-      throw new Error(`${base}/supported: ${r.status || r.body.toString()}`)
-  }
-  return `https://${s.verifier.name}`
+  const name = s.verifier.name
+  const { route } = await walkSumdbRoute(
+    proxyLinks(goproxy),
+    name,
+    async (url) => {
+      const r = await get(url, o).catch((err: Error) => ({
+        status: undefined,
+        error: err.message
+      }))
+      return 'error' in r ? r : { status: r.status }
+    }
+  )
+  if (route.kind === 'proxy')
+    return `${route.proxy.replace(/\/+$/, '')}/sumdb/${name}`
+  if (route.kind === 'direct') return `https://${name}`
+  const c = route.check
+  throw new Error(`${c.url}: ${c.status ?? c.error}`)
 }
 
 export interface VerifiedRecord {
