@@ -3,10 +3,11 @@
 // the whole phase. go has no request timeout of its own, so a mirror that
 // accepts a connection and stalls would hang the step: on the deadline the
 // whole process group (go and its git children) is killed.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { constants, statSync } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import * as path from 'node:path'
+import { killTree } from '../env/kill-tree.js'
 import { runParsers, type RootRun } from './run-collector.js'
 
 export interface DownloadRunOptions {
@@ -91,17 +92,6 @@ function runOne(
       )
     })
   })
-}
-
-export function killTree(pid: number | undefined): void {
-  if (pid === undefined) return
-  try {
-    if (process.platform === 'win32')
-      spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'])
-    else process.kill(-pid, 'SIGKILL')
-  } catch {
-    // Already gone.
-  }
 }
 
 /** Size of a file in the module cache, undefined when absent. */

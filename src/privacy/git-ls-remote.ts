@@ -2,7 +2,8 @@
 // cannot take over: the URL is passed after `--` (it is never read as an
 // option), git may not prompt, and at the deadline the whole process group
 // (git and its remote helpers) is killed.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { killTree } from '../env/kill-tree.js'
 
 export interface LsRemoteResult {
   /** Exit code; null when killed at the deadline. */
@@ -34,7 +35,7 @@ export function lsRemote(
     const timer = setTimeout(
       () => {
         timedOut = true
-        killGroup(child.pid)
+        killTree(child.pid)
       },
       Math.max(1, deadlineMs)
     )
@@ -49,15 +50,4 @@ export function lsRemote(
     })
     child.on('close', settle)
   })
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return
-  try {
-    if (process.platform === 'win32') {
-      spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'])
-    } else process.kill(-pid, 'SIGKILL')
-  } catch {
-    // Already gone.
-  }
 }
