@@ -51,8 +51,11 @@ export async function startGoSetup(
       })
       return { toolchain, restore }
     })())
-  // Before any go command can write to GOMODCACHE; concurrent with the probe.
-  if (!install?.pending) await caches()
+  // Started now, awaited by main after the probe: the toolchain plan (a go
+  // command that writes nothing) and then the restore run beside the probe,
+  // and before any go command can write to GOMODCACHE. A failure surfaces
+  // where main awaits it.
+  if (!install?.pending) caches().catch(() => undefined)
   return {
     finishInstall: async (o) => {
       if (install) await finishGoInstall(install, o)
