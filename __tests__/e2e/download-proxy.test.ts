@@ -3,7 +3,6 @@
 // own proxy on 127.0.0.1. Faults are served to the prefetch only (by its
 // User-Agent), so the probe ranks the faulty mirror first and the prefetch
 // meets the fault mid-run.
-import type { IncomingMessage } from 'node:http'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
@@ -13,10 +12,11 @@ import {
 } from '../support/modules.js'
 import {
   startMirror,
-  type Mirror,
-  type MirrorProfile,
-  type RequestContext
+  type RequestContext,
+  fromPrefetchEngine,
+  mirrorStarter
 } from '../support/mirror-server.js'
+import { closedAfterEach } from '../support/closers.js'
 import {
   createRunnerContext,
   runActionStep,
@@ -26,42 +26,27 @@ import {
 import { cleanupTempDirs } from '../support/temp.js'
 
 const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
-let tree: ProxyTree
-const mirrors: Mirror[] = []
 
-beforeAll(() => {
-  tree = buildProxyTree([
-    { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
-    {
-      path: 'example.test/beta-lib/v2',
-      versions: ['v2.1.0'],
-      zipSize: 200_000
-    },
-    { path: 'example.test/Gamma_x', versions: ['v1.0.0'], zipSize: 90_000 },
-    { path: 'example.test/delta', versions: ['v0.3.0'] },
-    { path: 'example.test/epsilon', versions: ['v1.4.0'], zipSize: 60_000 },
-    { path: SECRET_MODULE, versions: ['v1.0.0'] }
-  ])
-})
-
-afterEach(async () => {
-  await Promise.all(mirrors.splice(0).map((m) => m.close()))
-})
+const tree: ProxyTree = buildProxyTree([
+  { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
+  {
+    path: 'example.test/beta-lib/v2',
+    versions: ['v2.1.0'],
+    zipSize: 200_000
+  },
+  { path: 'example.test/Gamma_x', versions: ['v1.0.0'], zipSize: 90_000 },
+  { path: 'example.test/delta', versions: ['v0.3.0'] },
+  { path: 'example.test/epsilon', versions: ['v1.4.0'], zipSize: 60_000 },
+  { path: SECRET_MODULE, versions: ['v1.0.0'] }
+])
+const closers = closedAfterEach()
 
 afterAll(() => cleanupTempDirs())
 
-const fromPrefetch = (req: IncomingMessage) =>
-  (req.headers['user-agent'] ?? '').startsWith('setup-goproxy-prefetch')
-
-async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
-  const m = await startMirror(tree, {
-    sumdbSupported: 200,
-    faultsOnly: fromPrefetch,
-    ...profile
-  })
-  mirrors.push(m)
-  return m
-}
+const mirror = mirrorStarter(tree, closers, {
+  sumdbSupported: 200,
+  faultsOnly: fromPrefetchEngine
+})
 
 interface ProxyFile {
   path: string
@@ -162,7 +147,7 @@ const mirrorOf = (r: Report, url: string) =>
 /** Answers `status` to the prefetch for paths matching `re`. */
 function prefetchStatus(re: RegExp, status: number, retryAfter?: number) {
   return (ctx: RequestContext): boolean => {
-    if (!fromPrefetch(ctx.req) || !re.test(ctx.path)) return false
+    if (!fromPrefetchEngine(ctx.req) || !re.test(ctx.path)) return false
     if (retryAfter !== undefined)
       ctx.res.setHeader('Retry-After', String(retryAfter))
     ctx.send(status, `status ${status}\n`)
@@ -301,7 +286,7 @@ describe('prefetch through the local proxy', () => {
     const priv = await startMirror(
       buildProxyTree([{ path: SECRET_MODULE, versions: ['v1.0.0'] }])
     )
-    mirrors.push(priv)
+    closers.add(priv)
     const res = await runStep(ctx, {
       mirrors: pub.url,
       'private-proxy': priv.url,

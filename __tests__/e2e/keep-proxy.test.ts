@@ -3,7 +3,6 @@
 // GOPROXY, and post stops the process and summarises what it fetched. Faults
 // are served to the proxy's fetches only (by User-Agent), so the probe ranks
 // the faulty mirror first and later go commands meet the fault.
-import type { IncomingMessage } from 'node:http'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -15,10 +14,11 @@ import {
   type ProxyTree
 } from '../support/modules.js'
 import {
-  startMirror,
   type Mirror,
-  type MirrorProfile
+  fromPrefetchEngine,
+  mirrorStarter
 } from '../support/mirror-server.js'
+import { closedAfterEach } from '../support/closers.js'
 import {
   channelsContaining,
   createRunnerContext,
@@ -43,43 +43,31 @@ const PREFETCHED = ['example.test/alpha', 'example.test/beta-lib/v2']
 const LATER = 'example.test/Gamma_x'
 const LATER_ESCAPED = 'example.test/!gamma_x'
 
-let tree: ProxyTree
-const mirrors: Mirror[] = []
 const pids: number[] = []
 
-beforeAll(() => {
-  tree = buildProxyTree([
-    { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
-    {
-      path: 'example.test/beta-lib/v2',
-      versions: ['v2.1.0'],
-      zipSize: 200_000
-    },
-    { path: LATER, versions: ['v1.0.0'], zipSize: 90_000 },
-    { path: SECRET_MODULE, versions: ['v1.0.0'] }
-  ])
-})
+const tree: ProxyTree = buildProxyTree([
+  { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
+  {
+    path: 'example.test/beta-lib/v2',
+    versions: ['v2.1.0'],
+    zipSize: 200_000
+  },
+  { path: LATER, versions: ['v1.0.0'], zipSize: 90_000 },
+  { path: SECRET_MODULE, versions: ['v1.0.0'] }
+])
+const closers = closedAfterEach()
 
 afterEach(async () => {
   // A failed test must not leave its proxy behind.
   for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL')
-  await Promise.all(mirrors.splice(0).map((m) => m.close()))
 })
 
 afterAll(() => cleanupTempDirs())
 
-const fromProxy = (req: IncomingMessage) =>
-  (req.headers['user-agent'] ?? '').startsWith('setup-goproxy-prefetch')
-
-async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
-  const m = await startMirror(tree, {
-    sumdbSupported: 200,
-    faultsOnly: fromProxy,
-    ...profile
-  })
-  mirrors.push(m)
-  return m
-}
+const mirror = mirrorStarter(tree, closers, {
+  sumdbSupported: 200,
+  faultsOnly: fromPrefetchEngine
+})
 
 async function project(): Promise<RunnerContext> {
   const ctx = createRunnerContext()
@@ -181,7 +169,8 @@ describe('keep-proxy', () => {
     const other = await mirror({
       latencyMs: 60,
       onRequest: ({ req }) => {
-        if (fromProxy(req)) proxyAuth.push(req.headers.authorization ?? '')
+        if (fromPrefetchEngine(req))
+          proxyAuth.push(req.headers.authorization ?? '')
         return false
       }
     })

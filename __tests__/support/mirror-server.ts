@@ -587,3 +587,8 @@ export function mirrorStarter(
   return async (profile = {}) =>
     closers.add(await startMirror(tree, { ...defaults, ...profile }))
 }
+
+/** Requests sent by the action's prefetch engine (its user agent), not by go. */
+export function fromPrefetchEngine(req: IncomingMessage): boolean {
+  return (req.headers['user-agent'] ?? '').startsWith('setup-goproxy-prefetch')
+}
