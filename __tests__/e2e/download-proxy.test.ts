@@ -1,9 +1,18 @@
-// The prefetch through the local proxy, end to end: the bundled action
-// probes loopback mirrors, then runs the real `go mod download` through its
-// own proxy on 127.0.0.1. Faults are served to the prefetch only (by its
-// User-Agent), so the probe ranks the faulty mirror first and the prefetch
-// meets the fault mid-run.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// The prefetch, end to end: the bundled action probes loopback mirrors,
+// fetches what go mod download will read into the module cache, then runs
+// the real `go mod download` on the exported chain. Faults are served to
+// the prefetch only (by its User-Agent), so the probe ranks the faulty
+// mirror first and the prefetch meets the fault mid-run. The mirrors are
+// 40 ms away and go gets one worker (GOMAXPROCS=1), so that the prefetch
+// pays (a near mirror leaves go alone, tested last).
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import {
   buildProxyTree,
@@ -23,7 +32,16 @@ import {
   type RunnerContext,
   type StepResult
 } from '../support/run-action.js'
+import { runGo } from '../support/go.js'
 import { cleanupTempDirs } from '../support/temp.js'
+
+// Files under a module cache (extracted trees and cache/download), without
+// the lock files go leaves behind.
+function cacheFiles(root: string): string[] {
+  return (readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => !f.endsWith('.lock') && statSync(join(root, f)).isFile())
+    .sort()
+}
 
 const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
 
@@ -45,7 +63,8 @@ afterAll(() => cleanupTempDirs())
 
 const mirror = mirrorStarter(tree, closers, {
   sumdbSupported: 200,
-  faultsOnly: fromPrefetchEngine
+  faultsOnly: fromPrefetchEngine,
+  latencyMs: 40
 })
 
 interface ProxyFile {
@@ -63,6 +82,7 @@ interface ProxyFile {
 interface Report {
   downloads: {
     goproxy: string
+    prefetch?: string
     modules: { path: string; status: string; source: string }[]
     sources: { source: string; answers: Record<string, number> }[]
     failures: unknown[]
@@ -107,7 +127,8 @@ async function project(paths = PUBLIC): Promise<RunnerContext> {
 
 async function runStep(
   ctx: RunnerContext,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
 ): Promise<StepResult> {
   const gopath = join(ctx.root, 'gopath')
   return runActionStep({
@@ -127,8 +148,10 @@ async function runStep(
       GOFLAGS: '-modcacherw',
       GOTOOLCHAIN: 'local',
       GOENV: 'off',
+      GOMAXPROCS: '1',
       HTTPS_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '127.0.0.1,localhost'
+      NO_PROXY: '127.0.0.1,localhost',
+      ...env
     }
   })
 }
@@ -155,7 +178,7 @@ function prefetchStatus(re: RegExp, status: number, retryAfter?: number) {
   }
 }
 
-describe('prefetch through the local proxy', () => {
+describe('prefetch into the module cache', () => {
   it('goes on when the first mirror starts hanging mid-prefetch, and drops it', async () => {
     const ctx = await project()
     const hangs = await mirror({ faultsAfter: 3, hang: true })
@@ -166,7 +189,8 @@ describe('prefetch through the local proxy', () => {
     expect(res.code).toBe(0)
     const r = report(res)
     expectAllDownloaded(r)
-    expect(r.downloads.goproxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(r.downloads.goproxy).toBe(res.env.GOPROXY)
+    expect(r.downloads.prefetch).toMatch(/^the prefetch: /)
     expect(mirrorOf(r, other.url).files).toBeGreaterThan(0)
     expect(r.downloads.proxy!.files.some((f) => f.hedges > 0)).toBe(true)
     expect(mirrorOf(r, hangs.url).dropped?.why).toMatch(/timeout/)
@@ -295,11 +319,7 @@ describe('prefetch through the local proxy', () => {
     expect(res.code).toBe(0)
     const r = report(res)
     expectAllDownloaded(r, [...PUBLIC, SECRET_MODULE])
-    expect(r.downloads.goproxy).toMatch(
-      new RegExp(
-        `^${priv.url.replace(/\./g, '\\.')},http://127\\.0\\.0\\.1:\\d+$`
-      )
-    )
+    expect(r.downloads.goproxy).toBe(`${priv.url},${pub.url}`)
     const leaked = pub.requests.filter((q) =>
       q.path.toLowerCase().includes('secret-corp')
     )
@@ -348,7 +368,7 @@ describe('prefetch through the local proxy', () => {
     ])
   })
 
-  it("without a go.sum plans the work from go.mod's require lines", async () => {
+  it('without a go.sum leaves go alone: nothing could be checked ahead of it', async () => {
     const ctx = await project()
     rmSync(join(ctx.workspace, 'go.sum'))
     const pub = await mirror()
@@ -363,10 +383,98 @@ describe('prefetch through the local proxy', () => {
     expect(res.code).toBe(0)
     const r = report(res)
     expectAllDownloaded(r)
-    const zips = r.downloads.proxy!.files.filter((f) => f.kind === 'zip')
-    expect(zips.map((f) => f.module).sort()).toEqual([...PUBLIC].sort())
-    expect(zips.every((f) => f.planned && f.status === 'served')).toBe(true)
-    expect(zips.some((f) => f.verified)).toBe(false)
+    expect(r.downloads.proxy).toBeUndefined()
+    expect(r.downloads.prefetch).toMatch(/go\.sum lists no hash/)
+    expect(
+      pub.requests.filter((q) =>
+        q.userAgent.startsWith('setup-goproxy-prefetch')
+      )
+    ).toEqual([])
+  })
+
+  it('leaves the module cache exactly as go alone leaves it, and go mod verify agrees', async () => {
+    const ctx = await project()
+    const pub = await mirror()
+    const res = await runStep(ctx, { mirrors: pub.url })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(r.downloads.proxy!.files.length).toBeGreaterThan(0)
+    const ours = join(ctx.root, 'gopath', 'pkg', 'mod')
+    const alone = join(ctx.root, 'alone')
+    const env = {
+      GOPROXY: pub.url,
+      GOFLAGS: '-modcacherw',
+      GOSUMDB: 'off'
+    }
+    const go = await runGo(['mod', 'download'], {
+      cwd: ctx.workspace,
+      env: { ...env, GOMODCACHE: alone }
+    })
+    expect(go.code).toBe(0)
+    expect(cacheFiles(ours)).toEqual(cacheFiles(alone))
+    for (const f of cacheFiles(alone).filter((x) =>
+      /\.(zip|mod|ziphash|info)$|\/list$/.test(x)
+    ))
+      expect([f, readFileSync(join(ours, f))]).toEqual([
+        f,
+        readFileSync(join(alone, f))
+      ])
+    const verify = await runGo(['mod', 'verify'], {
+      cwd: ctx.workspace,
+      env: { ...env, GOPROXY: 'off', GOMODCACHE: ours }
+    })
+    expect(verify.stdout + verify.stderr).toContain('all modules verified')
+  })
+
+  it('on a warm module cache asks no mirror for anything', async () => {
+    const ctx = await project()
+    const pub = await mirror()
+    const first = await runStep(ctx, { mirrors: pub.url })
+    expect(first.code).toBe(0)
+    const asked = pub.requests.length
+    const second = await runStep(ctx, { mirrors: pub.url })
+    expect(second.code).toBe(0)
+    const r = report(second)
+    expectAllDownloaded(r, [])
+    expect(r.downloads.prefetch).toMatch(/already in the module cache/)
+    expect(r.downloads.proxy).toBeUndefined()
+    const after = pub.requests.slice(asked)
+    expect(after.filter((q) => /\.(info|mod|zip)$/.test(q.path))).toEqual([])
+  })
+
+  it("never fetches a zip that go.sum lists only for a dependency's tests", async () => {
+    const needed = PUBLIC.filter((p) => p !== 'example.test/Gamma_x')
+    const ctx = await project(needed)
+    const extra = tree.latest('example.test/Gamma_x')
+    const sum = join(ctx.workspace, 'go.sum')
+    writeFileSync(
+      sum,
+      readFileSync(sum, 'utf8') + tree.goSumLines([extra]).join('\n') + '\n'
+    )
+    const pub = await mirror()
+    const res = await runStep(ctx, { mirrors: pub.url })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r, needed)
+    expect(r.downloads.proxy!.files.length).toBeGreaterThan(0)
+    expect(pub.requests.filter((q) => q.path.includes('!gamma_x'))).toEqual([])
+  })
+
+  it('leaves go alone when the mirror is near and the work small', async () => {
+    const ctx = await project()
+    const near = await mirror({ latencyMs: 0 })
+    const res = await runStep(ctx, { mirrors: near.url }, { GOMAXPROCS: '8' })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(r.downloads.prefetch).toMatch(/^go alone: about \d+ ms prefetching/)
+    expect(r.downloads.proxy).toBeUndefined()
+    expect(
+      near.requests.filter((q) =>
+        q.userAgent.startsWith('setup-goproxy-prefetch')
+      )
+    ).toEqual([])
   })
 
   it('download-concurrency 0 keeps go alone on the exported chain', async () => {
@@ -385,6 +493,6 @@ describe('prefetch through the local proxy', () => {
     expect(pub.requests.some((q) => /\/@v\/v[^/]+\.zip$/.test(q.path))).toBe(
       true
     )
-    expect(res.summary).not.toContain('Through the local proxy')
+    expect(res.summary).not.toContain('Prefetched into the module cache')
   })
 })

@@ -116,6 +116,7 @@ export interface RequestRecord {
   bytes: number
   /** The connection closed before the response finished. */
   aborted: boolean
+  userAgent: string
 }
 
 export interface Mirror {
@@ -348,7 +349,8 @@ export async function startMirror(
       status: 0,
       time: Date.now(),
       bytes: 0,
-      aborted: false
+      aborted: false,
+      userAgent: req.headers['user-agent'] ?? ''
     }
     requests.push(record)
     // Faults apply from the (faultsAfter + 1)-th selected request on.

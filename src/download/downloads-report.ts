@@ -99,8 +99,10 @@ export interface DownloadsReport {
   /** Toolchains a GOTOOLCHAIN switch downloaded (`go1.X.Y`). */
   toolchains: string[]
   requests: RequestRecord[]
-  /** What the local proxy did, when the prefetch went through it. */
+  /** What the prefetch engine did, when it ran ahead of go. */
   proxy?: ProxyReport
+  /** Why the engine ran ahead of go, or go went alone. */
+  prefetch?: string
 }
 
 export const FILE_KINDS = ['info', 'mod', 'zip'] as const

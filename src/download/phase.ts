@@ -62,7 +62,7 @@ export async function runDownloadPhase(
     )
     return { downloadsSkipped }
   }
-  const { runs, proxy } = await core.group(
+  const { runs, proxy, decision, installFailures } = await core.group(
     `Downloading modules in ${roots.length} module root(s) (go mod download -x -json)`,
     () =>
       runPrefetch({
@@ -83,10 +83,12 @@ export async function runDownloadPhase(
     gomodcache: p.gomodcache,
     fileSize: cacheFileSize
   })
-  if (proxy) {
-    report.proxy = proxy
-    report.goproxy = proxy.goproxy
-  }
+  if (proxy) report.proxy = proxy
+  if (decision) report.prefetch = decision
+  if (installFailures?.length)
+    core.warning(
+      `${installFailures.length} verified file(s) could not be put into the module cache, so go fetched them itself; the first: ${installFailures[0]}`
+    )
   const fetched = report.modules.filter((m) => m.status === 'downloaded')
   core.info(
     `Downloads: ${fetched.length} module version(s) fetched, ` +

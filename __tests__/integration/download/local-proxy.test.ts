@@ -4,8 +4,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PrefetchEngine } from '../../../src/download/proxy/engine.js'
 import { startLocalProxy } from '../../../src/download/proxy/server.js'
-import { planPrefetch } from '../../../src/download/proxy/work-plan.js'
-import { parseGoSum } from '../../../src/gomod/gosum.js'
+import {
+  downloadFiles,
+  modFile,
+  sumIndex
+} from '../../../src/download/proxy/work-plan.js'
+import { parseGoSum, type GoSumEntry } from '../../../src/gomod/gosum.js'
 import { goTempDir, runGo } from '../../support/go.js'
 import {
   startMirror,
@@ -52,6 +56,17 @@ async function mirror(profile: MirrorProfile = {}): Promise<Mirror> {
 const isPrivate = (p: string) => p.startsWith('example.test/secret')
 
 /** Starts engine and proxy for a consumer of every module; runs go mod download through it. */
+// Every public file go.sum lists a hash for.
+function plan(sums: GoSumEntry[]) {
+  const idx = sumIndex(sums)
+  return sums
+    .filter((e) => !isPrivate(e.path))
+    .flatMap((e) => [
+      ...(e.modHash ? [modFile(e, idx)] : []),
+      ...downloadFiles(e, idx)
+    ])
+}
+
 async function download(ms: Mirror[], opts: { ranked?: boolean } = {}) {
   const dir = goTempDir('consumer-')
   await writeConsumerModule(dir, tree)
@@ -70,7 +85,7 @@ async function download(ms: Mirror[], opts: { ranked?: boolean } = {}) {
       zipBytesHint: 100_000,
       scheduler: { hedgeFloorMs: 100 }
     },
-    planPrefetch(sums, [], isPrivate)
+    plan(sums)
   )
   const proxy = await startLocalProxy(engine, isPrivate)
   cleanups.push(async () => {

@@ -152,6 +152,21 @@ export class PrefetchEngine {
     return e
   }
 
+  /**
+   * A file found to be needed after the start (the module graph walk):
+   * queued as planned work, with its go.sum hash when known.
+   */
+  fetch(f: PlannedFile): Promise<Served> {
+    const existing = this.tasks.get(f.urlPath)
+    if (existing) return existing.result
+    const t = this.task(f.urlPath, f.hash, true)
+    if (!t)
+      return Promise.resolve({ status: 404, detail: 'not a GOPROXY path' })
+    this.queues[laneOf(t)].push(t)
+    this.pump()
+    return t.result
+  }
+
   /** The file at a GOPROXY request path, once fetched and verified. */
   get(urlPath: string): Promise<Served> {
     const existing = this.tasks.get(urlPath)

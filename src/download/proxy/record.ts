@@ -60,8 +60,8 @@ export interface ProxyRecord {
 
 /** The record as the report carries it. */
 export interface ProxyReport extends ProxyRecord {
-  /** The GOPROXY go ran with. */
+  /** The GOPROXY go ran with after the prefetch. */
   goproxy: string
-  /** Files planned from go.sum / go.mod that were not in the module cache. */
+  /** Files of the module graph and the downloads that the module cache lacked. */
   planned: number
 }

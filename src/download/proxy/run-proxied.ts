@@ -1,19 +1,27 @@
-// The prefetch through the local proxy: start the engine with the ranked
-// mirrors (the probe's measurements as priors), serve it on loopback, run
-// go through it with `<private proxies>,<local>|direct` (direct only when the
-// chain has it), and stop both when go is done. Returns go's runs credited to the mirrors, and the record.
+// The prefetch: when the probe's figures say a wide fetch beats go alone,
+// the engine fetches exactly the files `go mod download` will read (the
+// module graph walked as go walks it, then the modules it downloads) from
+// the ranked mirrors at once, verifies them and moves them into the module
+// cache; go then runs on the exported chain, finds them there, and fetches
+// only what could not be verified ahead (no go.sum hash, private paths).
+// Returns go's runs with the prefetched files credited to their mirrors,
+// the engine's record, and the decision.
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import { planModDownload } from '../../gomod/download-plan.js'
 import type { RootRun } from '../run-collector.js'
 import { runDownloads } from '../run-go.js'
 import { median } from '../../selection/rank.js'
 import { TYPICAL_ZIP_BYTES } from '../../probe/plan.js'
 import type { RunReport } from '../../report/report.js'
-import { attributeProxied } from './attribution.js'
+import { creditPrefetched } from './attribution.js'
+import { ModuleCacheWriter } from './cache-install.js'
+import { CacheFiller } from './cache-filler.js'
 import { PrefetchEngine } from './engine.js'
-import { readPrefetchWork } from './read-work.js'
+import { prefetchPays, type Payoff } from './pay-off.js'
+import { readLocalGoMod, readPrefetchWork, type RootWork } from './read-work.js'
 import type { ProxyReport } from './record.js'
 import type { MirrorPrior } from './scheduler.js'
-import { startLocalProxy } from './server.js'
 
 export interface ProxiedDownloadParams {
   roots: string[]
@@ -37,33 +45,41 @@ export const DEADLINES = {
   idleMs: 30_000
 }
 
+export interface PrefetchResult {
+  runs: RootRun[]
+  proxy?: ProxyReport
+  /** Why the engine ran or go went alone. */
+  decision?: string
+  /** Verified files that could not be moved into the module cache. */
+  installFailures?: string[]
+}
+
 /**
- * The prefetch runs: through the local proxy when download-concurrency is
- * above 0 and the chain has a public mirror, else go alone on the chain as
- * exported (download-concurrency 0 is exactly that).
+ * The prefetch runs: the engine ahead of go when download-concurrency is
+ * above 0, the chain has a public mirror and the estimate says it pays;
+ * else go alone on the chain as exported (download-concurrency 0 is exactly
+ * that).
  */
 export async function runPrefetch(
   p: ProxiedDownloadParams
-): Promise<{ runs: RootRun[]; proxy?: ProxyReport }> {
+): Promise<PrefetchResult> {
   const mirrors = mirrorPriors(p.report)
+  const goAlone = (timeoutMs = p.timeoutMs) =>
+    runDownloads({
+      roots: p.roots,
+      workspace: p.workspace,
+      env: p.env,
+      timeoutMs,
+      log: p.log
+    })
   if (p.concurrency <= 0 || mirrors.length === 0)
-    return {
-      runs: await runDownloads({
-        roots: p.roots,
-        workspace: p.workspace,
-        env: p.env,
-        timeoutMs: p.timeoutMs,
-        log: p.log
-      })
-    }
-  return runThroughProxy(p, mirrors)
-}
+    return { runs: await goAlone() }
+  const work = await readPrefetchWork(p.roots)
+  const payoff = await decide(p, work, mirrors)
+  p.log?.(`Prefetch: ${payoff.why}.`)
+  if (!payoff.pays) return { runs: await goAlone(), decision: payoff.why }
 
-async function runThroughProxy(
-  p: ProxiedDownloadParams,
-  mirrors: MirrorPrior[]
-): Promise<{ runs: RootRun[]; proxy: ProxyReport }> {
-  const plan = await readPrefetchWork(p.roots, p.isPrivate, p.gomodcache)
+  const deadline = Date.now() + p.timeoutMs
   const engine = await PrefetchEngine.start(
     {
       mirrors,
@@ -72,48 +88,102 @@ async function runThroughProxy(
       deadlines: DEADLINES,
       zipBytesHint: zipBytesHint(p.report)
     },
-    plan
+    []
   )
-  const server = await startLocalProxy(engine, p.isPrivate)
-  const goproxy = localChain(p.report.chain, server.url)
+  const filler = new CacheFiller({
+    fetch: (f) => engine.fetch(f),
+    writer: new ModuleCacheWriter(p.gomodcache),
+    sums: work.sums,
+    isPrivate: p.isPrivate,
+    gomodcache: p.gomodcache
+  })
   p.log?.(
-    `Prefetching ${plan.length} file(s) from ${mirrors.length} mirror(s), ${p.concurrency} at once, through ${server.url}`
+    `Prefetching into the module cache from ${mirrors.length} mirror(s), ${p.concurrency} at once`
   )
+  let record
   try {
-    const runs = await runDownloads({
-      roots: p.roots,
-      workspace: p.workspace,
-      env: { ...p.env, GOPROXY: goproxy },
-      timeoutMs: p.timeoutMs,
-      log: p.log
-    })
-    const record = engine.record()
-    return {
-      runs: attributeProxied(runs, server.url, record),
-      proxy: { ...record, goproxy, planned: plan.length }
-    }
+    await untilDeadline(fill(work.roots, filler), deadline)
+    record = engine.record()
   } finally {
-    await server.close()
     await engine.stop()
+  }
+  const runs = await goAlone(Math.max(0, deadline - Date.now()))
+  return {
+    runs: creditPrefetched(runs, record, filler.installed),
+    proxy: {
+      ...record,
+      goproxy: p.env.GOPROXY ?? '',
+      planned: filler.missing.size
+    },
+    decision: payoff.why,
+    installFailures: filler.installFailures
   }
 }
 
 /**
- * The GOPROXY go runs with: the chain's private proxies (their refusals
- * final), then the local proxy in place of the public mirrors, then
- * `direct` with the separator the chain had before it (`|` under
- * fallback-on any-error, `,` under not-found), when the chain has it.
+ * Walks the graph over what the module cache already holds: when nothing
+ * is missing go needs no mirror at all; otherwise what is missing (a lower
+ * bound when the walk could not finish) is weighed against go alone.
  */
-export function localChain(
-  chain: RunReport['chain'],
-  localUrl: string
-): string {
-  const entries = chain?.entries ?? []
-  const privates = entries.filter((e) => e.role === 'private').map((e) => e.url)
-  const direct = /([,|])direct$/.exec(chain?.goproxy ?? '')
-  return (
-    [...privates, localUrl].join(',') + (direct ? `${direct[1]}direct` : '')
+async function decide(
+  p: ProxiedDownloadParams,
+  work: Awaited<ReturnType<typeof readPrefetchWork>>,
+  mirrors: MirrorPrior[]
+): Promise<Payoff> {
+  const local = new CacheFiller({
+    sums: work.sums,
+    isPrivate: p.isPrivate,
+    gomodcache: p.gomodcache
+  })
+  await fill(work.roots, local)
+  const verifiable = [...local.missing.values()].filter(
+    (f) => f.hash || f.kind === 'info'
   )
+  if (local.missing.size > 0 && verifiable.length === 0)
+    return {
+      pays: false,
+      why: 'go alone: go.sum lists no hash for what the module cache lacks, so only go can check it'
+    }
+  const zips = verifiable.filter((f) => f.kind === 'zip').length
+  return prefetchPays({
+    files: verifiable.length,
+    bytes: zips * zipBytesHint(p.report),
+    goWorkers: goWorkers(p.env),
+    concurrency: p.concurrency,
+    mirrors
+  })
+}
+
+// go downloads with GOMAXPROCS workers, which the environment may set.
+function goWorkers(env: Record<string, string | undefined>): number {
+  const n = Number(env.GOMAXPROCS)
+  return Number.isInteger(n) && n > 0 ? n : availableParallelism()
+}
+
+async function fill(roots: readonly RootWork[], filler: CacheFiller) {
+  await Promise.all(
+    roots.map(async (root) => {
+      if (root.goWork === undefined && root.mains.length !== 1) return
+      // A go.mod go cannot read either is go's to report, when it runs.
+      const targets = await planModDownload(
+        { goWork: root.goWork, mains: root.mains },
+        (m) => filler.readMod(m),
+        (dir) => readLocalGoMod(root.dir, dir)
+      ).catch(() => undefined)
+      for (const m of targets?.zips ?? []) filler.download(m)
+    })
+  )
+  await filler.settled()
+}
+
+function untilDeadline(work: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    work,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))
+    })
+  ]).finally(() => clearTimeout(timer))
 }
 
 /**

@@ -17,7 +17,7 @@ export function renderProxySection(d: DownloadsReport): string[] {
   const hedged = p.files.filter((f) => f.hedges > 0).length
   const verified = served.filter((f) => f.verified).length
   const lines = [
-    `Through the local proxy: ${p.planned} file(s) planned from go.sum / go.mod, ${served.length} served (${verified} verified against go.sum), ${p.concurrency} at once, ${hedged} hedged.`,
+    `Prefetched into the module cache: ${p.planned} file(s) that go mod download reads were missing, ${served.length} fetched (${verified} verified against go.sum), ${p.concurrency} at once, ${hedged} hedged.`,
     '',
     ...mirrorTable(p.mirrors)
   ]

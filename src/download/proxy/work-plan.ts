@@ -1,7 +1,7 @@
-// The files go will ask the proxy for, known before it asks: a `.mod` for
-// every `/go.mod` line of go.sum, and `.info`, `.mod`, `.zip` for every
-// module whose zip hash is listed (the build extracts those). Without a
-// go.sum, go.mod's require lines stand in, unverified. Pure.
+// The files of one module version that the prefetch may put into the module
+// cache: only what it can check as go would before go ever sees it, which
+// is a `.mod` or `.zip` whose h1 hash go.sum lists, and the `.info` of a
+// module whose zip it fetches (go checks an .info only for its shape). Pure.
 import type { GoSumEntry } from '../../gomod/gosum.js'
 import {
   escapeModulePath,
@@ -18,49 +18,38 @@ export interface PlannedFile extends ModuleVersion {
   hash?: string
 }
 
-function fileUrlPath(m: ModuleVersion, kind: FileKind): string {
-  return `${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${kind}`
+/** go.sum entries by `path@version`. */
+export type SumIndex = ReadonlyMap<string, GoSumEntry>
+
+export function sumIndex(entries: readonly GoSumEntry[]): SumIndex {
+  return new Map(entries.map((e) => [`${e.path}@${e.version}`, e]))
 }
 
-// go reads every .mod while it loads the graph, before any zip: small files
-// first lets it get going while the zips stream in.
-const KIND_ORDER: Record<FileKind, number> = { mod: 0, info: 1, zip: 2 }
+export function plannedFile(
+  m: ModuleVersion,
+  kind: FileKind,
+  hash?: string
+): PlannedFile {
+  return {
+    path: m.path,
+    version: m.version,
+    kind,
+    urlPath: `${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${kind}`,
+    hash
+  }
+}
+
+/** The `.mod` of a module version, with go.sum's hash of it when listed. */
+export function modFile(m: ModuleVersion, sums: SumIndex): PlannedFile {
+  return plannedFile(m, 'mod', sums.get(`${m.path}@${m.version}`)?.modHash)
+}
 
 /**
- * The work for the prefetch. Private modules and the toolchain pseudo-module
- * (fetched only if go selects a toolchain) are left out.
+ * The `.info` and `.zip` of a module `go mod download` fetches, when go.sum
+ * lists its zip hash; none otherwise (go fetches and checks those itself).
  */
-export function planPrefetch(
-  sums: readonly GoSumEntry[],
-  requires: readonly ModuleVersion[],
-  isPrivate: (path: string) => boolean
-): PlannedFile[] {
-  const out = new Map<string, PlannedFile>()
-  const add = (m: ModuleVersion, kind: FileKind, hash?: string) => {
-    if (isPrivate(m.path) || m.path === 'golang.org/toolchain') return
-    const urlPath = fileUrlPath(m, kind)
-    const prev = out.get(urlPath)
-    if (!prev || (hash && !prev.hash))
-      out.set(urlPath, {
-        path: m.path,
-        version: m.version,
-        kind,
-        urlPath,
-        hash
-      })
-  }
-  for (const e of sums) {
-    if (e.modHash) add(e, 'mod', e.modHash)
-    if (e.zipHash) {
-      add(e, 'info')
-      add(e, 'zip', e.zipHash)
-      if (!e.modHash) add(e, 'mod')
-    }
-  }
-  if (sums.length === 0)
-    for (const r of requires)
-      for (const k of ['mod', 'info', 'zip'] as const) add(r, k)
-  return [...out.values()].sort(
-    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]
-  )
+export function downloadFiles(m: ModuleVersion, sums: SumIndex): PlannedFile[] {
+  const zipHash = sums.get(`${m.path}@${m.version}`)?.zipHash
+  if (!zipHash) return []
+  return [plannedFile(m, 'info'), plannedFile(m, 'zip', zipHash)]
 }

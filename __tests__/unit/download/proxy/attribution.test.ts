@@ -1,15 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RootRun } from '../../../../src/download/run-collector.js'
-import { attributeProxied } from '../../../../src/download/proxy/attribution.js'
+import { creditPrefetched } from '../../../../src/download/proxy/attribution.js'
 import type { ProxyRecord } from '../../../../src/download/proxy/record.js'
-import {
-  localChain,
-  mirrorPriors
-} from '../../../../src/download/proxy/run-proxied.js'
+import { mirrorPriors } from '../../../../src/download/proxy/run-proxied.js'
 import type { MirrorProbe } from '../../../../src/probe/result.js'
 import type { RunReport } from '../../../../src/report/report.js'
 
-const LOCAL = 'http://127.0.0.1:4100'
 const A = 'https://goproxy.example'
 const B = 'https://mirror-b.example/go'
 const ZIP = 'github.com/!burnt!sushi/toml/@v/v1.3.2.zip'
@@ -17,7 +13,7 @@ const ZIP = 'github.com/!burnt!sushi/toml/@v/v1.3.2.zip'
 function run(requests: RootRun['requests']): RootRun {
   return {
     dir: '.',
-    goproxy: `${LOCAL}|direct`,
+    goproxy: `${A}|${B}|direct`,
     requests,
     json: [],
     errors: [],
@@ -31,15 +27,15 @@ function run(requests: RootRun['requests']): RootRun {
   }
 }
 
-const goRequest = (path: string, status?: number) => ({
-  url: `${LOCAL}/${path.replace(/!/g, '%21')}`,
-  source: LOCAL,
+// What go itself logged: a request it made for a file not prefetched.
+const goOwn = {
+  url: `${A}/golang.org/x/mod/@v/v0.20.0.zip`,
+  source: A,
   kind: 'zip' as const,
-  module: 'github.com/BurntSushi/toml',
-  version: 'v1.3.2',
-  status,
-  inFlight: status === undefined ? true : undefined
-})
+  module: 'golang.org/x/mod',
+  version: 'v0.20.0',
+  status: 200
+}
 
 function record(file: Partial<ProxyRecord['files'][number]>): ProxyRecord {
   return {
@@ -48,6 +44,8 @@ function record(file: Partial<ProxyRecord['files'][number]>): ProxyRecord {
     files: [
       {
         path: ZIP,
+        module: 'github.com/BurntSushi/toml',
+        version: 'v1.3.2',
         kind: 'zip',
         status: 'served',
         attempts: 2,
@@ -62,11 +60,10 @@ function record(file: Partial<ProxyRecord['files'][number]>): ProxyRecord {
   }
 }
 
-describe('attribution of proxied requests', () => {
-  it('credits the mirror that served the file, after the answers the proxy moved away from', () => {
-    const [r] = attributeProxied(
-      [run([goRequest(ZIP, 200)])],
-      LOCAL,
+describe('credit for what the engine put into the module cache', () => {
+  it("credits the mirror that served the file, after the answers the engine moved away from, before go's own requests", () => {
+    const [r] = creditPrefetched(
+      [run([goOwn])],
       record({
         mirror: B,
         failures: [
@@ -77,47 +74,61 @@ describe('attribution of proxied requests', () => {
             atMs: 5
           }
         ]
-      })
+      }),
+      new Set([ZIP])
     )
     expect(r.requests.map((q) => [q.source, q.status, q.error])).toEqual([
       [A, undefined, 'checksum mismatch'],
-      [B, 200, undefined]
+      [B, 200, undefined],
+      [A, 200, undefined]
     ])
-    expect(r.requests[1].url).toBe(`${B}/${ZIP}`)
+    expect(r.requests[1]).toMatchObject({
+      url: `${B}/${ZIP}`,
+      module: 'github.com/BurntSushi/toml',
+      version: 'v1.3.2',
+      kind: 'zip'
+    })
   })
 
-  it('names the mirrors still asked when go was stopped, and keeps unknown paths as they were', () => {
-    const other = {
-      ...goRequest('golang.org/x/mod/@v/list', 200),
-      kind: 'list' as const
-    }
-    const [r] = attributeProxied(
-      [run([goRequest(ZIP), other])],
-      LOCAL,
-      record({ status: 'pending', waitingOn: [A] })
+  it('credits no mirror for a file that was served but not moved into the cache: go fetched it itself', () => {
+    const [r] = creditPrefetched([run([])], record({ mirror: B }), new Set())
+    expect(r.requests).toEqual([])
+  })
+
+  it('names the mirrors still asked at the deadline as requests in flight', () => {
+    const [r] = creditPrefetched(
+      [run([])],
+      record({ status: 'pending', waitingOn: [A] }),
+      new Set()
     )
-    expect(r.requests.map((q) => [q.source, q.inFlight])).toEqual([
-      [A, true],
-      [LOCAL, undefined]
-    ])
+    expect(r.requests.map((q) => [q.source, q.inFlight])).toEqual([[A, true]])
   })
 
   it('lists a mirror 404 with its status, not as an error', () => {
-    const [r] = attributeProxied(
-      [run([goRequest(ZIP, 404)])],
-      LOCAL,
+    const [r] = creditPrefetched(
+      [run([])],
       record({
         status: 'not-found',
         failures: [
           { mirror: A, kind: 'not-found', status: 404, detail: '404', atMs: 1 },
           { mirror: B, kind: 'not-found', status: 404, detail: '404', atMs: 2 }
         ]
-      })
+      }),
+      new Set()
     )
     expect(r.requests.map((q) => [q.source, q.status])).toEqual([
       [A, 404],
       [B, 404]
     ])
+  })
+
+  it('puts the credit into the first root only, so that no file counts twice', () => {
+    const runs = creditPrefetched(
+      [run([]), { ...run([goOwn]), dir: 'tools' }],
+      record({ mirror: B }),
+      new Set([ZIP])
+    )
+    expect(runs.map((x) => x.requests.length)).toEqual([1, 1])
   })
 })
 
@@ -176,40 +187,5 @@ describe('mirror priors', () => {
     expect(
       mirrorPriors({ chain: { entries: [] } } as unknown as RunReport)
     ).toEqual([])
-  })
-})
-
-describe('the GOPROXY go runs with', () => {
-  const chain = (goproxy: string, entries: [string, string][]) =>
-    ({
-      goproxy,
-      entries: entries.map(([url, role]) => ({ url, role, reason: '' }))
-    }) as unknown as RunReport['chain']
-
-  it('keeps private proxies first with ",", then the local proxy, then direct with the chain\'s separator', () => {
-    const priv = 'https://athens.corp.example'
-    expect(
-      localChain(
-        chain(`${priv},${A}|${B}|direct`, [
-          [priv, 'private'],
-          [A, 'mirror'],
-          [B, 'mirror'],
-          ['direct', 'direct']
-        ]),
-        LOCAL
-      )
-    ).toBe(`${priv},${LOCAL}|direct`)
-    // fallback-on: not-found keeps "," before direct.
-    expect(
-      localChain(
-        chain(`${A},direct`, [
-          [A, 'mirror'],
-          ['direct', 'direct']
-        ]),
-        LOCAL
-      )
-    ).toBe(`${LOCAL},direct`)
-    // direct-fallback: false.
-    expect(localChain(chain(A, [[A, 'mirror']]), LOCAL)).toBe(LOCAL)
   })
 })

@@ -21,7 +21,7 @@ function downloads(proxy?: DownloadsReport['proxy']): DownloadsReport {
   }
 }
 
-describe('local proxy summary', () => {
+describe('prefetch summary', () => {
   it('names the mirror that served wrong bits, the module, and where the file came from instead', () => {
     const text = renderProxySection(
       downloads({
@@ -86,7 +86,7 @@ describe('local proxy summary', () => {
       /\| https:\/\/goproxy\.example \| 0 \| [^|]+ \| 0 \| checksum ×1, timeout ×2 \| at 2\.5 s/
     )
     expect(text).toContain(
-      '1 served (1 verified against go.sum), 32 at once, 1 hedged'
+      '1 fetched (1 verified against go.sum), 32 at once, 1 hedged'
     )
   })
 

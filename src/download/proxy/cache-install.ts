@@ -1,0 +1,100 @@
+// Puts a verified file into the module download cache the way go itself
+// would have written it (cmd/go modfetch: writeDiskCache, hashZip,
+// rewriteVersionList), so that go finds it there and asks no mirror:
+// - every file lands by rename from a temporary file in its own directory,
+//   so a reader never sees half a file;
+// - a zip is complete for go only once its `.ziphash` exists, so that is
+//   written last, and holds the go.sum hash the zip was checked against;
+// - `@v/list` names every version with a `.mod`, as go rewrites it.
+import { randomBytes } from 'node:crypto'
+import {
+  copyFile,
+  mkdir,
+  readdir,
+  rename,
+  rm,
+  writeFile
+} from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { compareVersions } from '../../gomod/module-path.js'
+import type { PlannedFile } from './work-plan.js'
+
+export function downloadCachePath(gomodcache: string, urlPath: string): string {
+  return join(gomodcache, 'cache', 'download', urlPath)
+}
+
+// Canonical semver as module.CanonicalVersion returns it: no build
+// metadata but +incompatible.
+const CANONICAL =
+  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+incompatible)?$/
+
+/** One writer per `@v` directory for `list`; go is not running meanwhile. */
+const listWrites = new Map<string, Promise<void>>()
+
+export class ModuleCacheWriter {
+  constructor(private readonly gomodcache: string) {}
+
+  /**
+   * Moves `spoolFile` (already verified: `.mod`/`.zip` against go.sum's
+   * hash, `.info` as go checks it) to its place in the cache.
+   */
+  async install(f: PlannedFile, spoolFile: string): Promise<void> {
+    const dest = downloadCachePath(this.gomodcache, f.urlPath)
+    await mkdir(dirname(dest), { recursive: true })
+    await moveInto(spoolFile, dest)
+    if (f.kind === 'zip' && f.hash) await writeAtomically(`${dest}hash`, f.hash)
+    if (f.kind === 'mod') await this.rewriteList(dirname(dest))
+  }
+
+  private rewriteList(dir: string): Promise<void> {
+    const next = (listWrites.get(dir) ?? Promise.resolve()).then(async () => {
+      const versions = (await readdir(dir))
+        .filter((n) => n.endsWith('.mod'))
+        .map((n) => n.slice(0, -'.mod'.length))
+        .filter((v) => CANONICAL.test(v))
+        .sort(compareVersions)
+      await writeAtomically(
+        join(dir, 'list'),
+        versions.map((v) => `${v}\n`).join('')
+      )
+    })
+    listWrites.set(
+      dir,
+      next.catch(() => undefined)
+    )
+    return next
+  }
+}
+
+async function moveInto(from: string, dest: string): Promise<void> {
+  const tmp = tempName(dest)
+  try {
+    await rename(from, tmp)
+  } catch (err) {
+    // The spool may sit on another file system than the module cache.
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err
+    await copyFile(from, tmp)
+    await rm(from, { force: true })
+  }
+  await commit(tmp, dest)
+}
+
+async function writeAtomically(dest: string, data: string): Promise<void> {
+  const tmp = tempName(dest)
+  await writeFile(tmp, data, { mode: 0o666 })
+  await commit(tmp, dest)
+}
+
+async function commit(tmp: string, dest: string): Promise<void> {
+  try {
+    await rename(tmp, dest)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
+  }
+}
+
+// go removes leftover `<file>*.tmp` names like these before it downloads.
+function tempName(dest: string): string {
+  return `${dest}.${randomBytes(6).toString('hex')}.tmp`
+}
