@@ -2,13 +2,14 @@
 // what the action needs: `keyword args` on one line, or `keyword (` opening a
 // block of one entry per line; `//` starts a comment.
 
-interface Directive {
+export interface Directive {
   args: string[]
   /** 1-based line number. */
   line: number
 }
 
-function directives(text: string, keyword: string): Directive[] {
+/** Every `keyword` directive of a go.mod or go.work, single-line or in blocks. */
+export function goModDirectives(text: string, keyword: string): Directive[] {
   const out: Directive[] = []
   let inBlock = false
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -36,12 +37,12 @@ function fields(line: string): string[] {
 
 /** The directories of a go.work's `use` directives. */
 export function parseGoWorkUses(goWork: string): string[] {
-  return directives(goWork, 'use').map((d) => d.args[0])
+  return goModDirectives(goWork, 'use').map((d) => d.args[0])
 }
 
 /** Module paths of a go.mod's `require` directives, without duplicates. */
 export function parseGoModRequires(goMod: string): string[] {
-  return [...new Set(directives(goMod, 'require').map((d) => d.args[0]))]
+  return [...new Set(goModDirectives(goMod, 'require').map((d) => d.args[0]))]
 }
 
 /** `require` directives as module path and version, without duplicates. */
@@ -49,7 +50,7 @@ export function parseGoModRequireVersions(
   goMod: string
 ): { path: string; version: string }[] {
   const seen = new Set<string>()
-  return directives(goMod, 'require')
+  return goModDirectives(goMod, 'require')
     .filter((d) => d.args.length >= 2)
     .map((d) => ({ path: d.args[0], version: d.args[1] }))
     .filter((m) => {
@@ -63,7 +64,7 @@ export function findRequireLine(
   goMod: string,
   modulePath: string
 ): number | undefined {
-  return directives(goMod, 'require').find((d) => d.args[0] === modulePath)
+  return goModDirectives(goMod, 'require').find((d) => d.args[0] === modulePath)
     ?.line
 }
 
