@@ -24,6 +24,11 @@ export interface ModuleSpec {
    * incompressible bytes, so transfer sizes are what they say.
    */
   zipSize?: number | Record<string, number>
+  /**
+   * go.mod text of a version (default: the module line and `go 1.21`),
+   * served as the .mod and packed in the zip.
+   */
+  goMod?: (version: string) => string
 }
 
 export interface ModuleVersionFiles extends ModuleVersion {
@@ -103,7 +108,9 @@ function buildVersion(
   const { path } = spec
   const packageName = packageNameOf(path)
   const time = new Date(Date.UTC(2024, 0, 1 + index, 12)).toISOString()
-  const mod = Buffer.from(`module ${path}\n\ngo ${GO_DIRECTIVE}\n`)
+  const mod = Buffer.from(
+    spec.goMod?.(version) ?? `module ${path}\n\ngo ${GO_DIRECTIVE}\n`
+  )
   const info = Buffer.from(JSON.stringify({ Version: version, Time: time }))
   const source = Buffer.from(
     `// Package ${packageName} is a generated test module.\n` +
