@@ -5,17 +5,20 @@
 //   so a reader never sees half a file;
 // - a zip is complete for go only once its `.ziphash` exists, so that is
 //   written last, and holds the go.sum hash the zip was checked against;
-// - `@v/list` names every version with a `.mod`, as go rewrites it.
+// - `@v/list` names every version with a `.mod`, as go rewrites it;
+// - an `.info` is marshalled again, as go stores it.
 import { randomBytes } from 'node:crypto'
 import {
   copyFile,
   mkdir,
   readdir,
+  readFile,
   rename,
   rm,
   writeFile
 } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { goInfoFile } from '../../gomod/info-file.js'
 import { compareVersions } from '../../gomod/module-path.js'
 import type { PlannedFile } from './work-plan.js'
 
@@ -41,7 +44,11 @@ export class ModuleCacheWriter {
   async install(f: PlannedFile, spoolFile: string): Promise<void> {
     const dest = downloadCachePath(this.gomodcache, f.urlPath)
     await mkdir(dirname(dest), { recursive: true })
-    await moveInto(spoolFile, dest)
+    if (f.kind === 'info') {
+      const text = goInfoFile(await readFile(spoolFile, 'utf8'))
+      if (text === undefined) throw new Error('an .info go would not read')
+      await writeAtomically(dest, text)
+    } else await moveInto(spoolFile, dest)
     if (f.kind === 'zip' && f.hash) await writeAtomically(`${dest}hash`, f.hash)
     if (f.kind === 'mod') await this.rewriteList(dirname(dest))
   }
