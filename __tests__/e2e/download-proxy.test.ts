@@ -269,7 +269,8 @@ describe('prefetch into the module cache', () => {
       tamperedZip: ['example.test/beta-lib/v2'],
       tamperedMod: ['example.test/delta']
     })
-    const good = await mirror({ latencyMs: 60 })
+    // Far enough that every file is asked of the near, tampering mirror first.
+    const good = await mirror({ latencyMs: 300 })
     const res = await runStep(ctx, {
       mirrors: [bad.url, good.url].join('\n')
     })
