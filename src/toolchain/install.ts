@@ -10,6 +10,7 @@ import * as path from 'node:path'
 import { request } from 'undici'
 import { hashZipFile } from '../gomod/dirhash.js'
 import { extractToolchainZip } from './extract.js'
+import { checkModuleZip } from './zip-check.js'
 import { downloadZip } from './zip-download.js'
 import { goPlatform, toolCacheVersion } from './platform.js'
 import { TOOLCHAIN_MODULE, toolchainModuleVersion } from './select.js'
@@ -174,14 +175,20 @@ async function install(
     )
     report.mirror = mirror.url
     report.bytes = mirror.bytes
-    await checkZip(zip, modVersion, await proven, mirror.h1)
+    const prefix = `${TOOLCHAIN_MODULE}@${modVersion}/`
+    // The zip's own checks come first: they need no database.
+    const got = await checkedHash(zip, prefix, mirror.h1).catch((e: Error) => {
+      throw new Error(
+        `${mirror.url}: ${TOOLCHAIN_MODULE}@${modVersion} refused: ${e.message}`
+      )
+    })
+    const want = await proven
+    if (got !== want.h1)
+      throw new Error(
+        `${mirror.url}: ${TOOLCHAIN_MODULE}@${modVersion}: checksum mismatch: downloaded ${got}, ${want.db} has ${want.h1}`
+      )
     const dir = path.join(work, 'go')
-    await extractToolchainZip(
-      zip,
-      `${TOOLCHAIN_MODULE}@${modVersion}/`,
-      dir,
-      o.platform
-    )
+    await extractToolchainZip(zip, prefix, dir, o.platform)
     const cachedDir = await tc.cacheDir(
       dir,
       TOOL,
@@ -244,15 +251,12 @@ async function provenHash(
   return { db: setting.verifier.name, h1 }
 }
 
-async function checkZip(
+/** go's h1 of a zip go would unpack as `prefix` (see checkModuleZip). */
+async function checkedHash(
   zip: string,
-  modVersion: string,
-  want: { db: string; h1: string },
+  prefix: string,
   streamed: string | undefined
-): Promise<void> {
-  const got = streamed ?? (await hashZipFile(zip))
-  if (got !== want.h1)
-    throw new Error(
-      `${TOOLCHAIN_MODULE}@${modVersion}: checksum mismatch: downloaded ${got}, ${want.db} has ${want.h1}`
-    )
+): Promise<string> {
+  await checkModuleZip(zip, prefix)
+  return streamed ?? (await hashZipFile(zip))
 }
