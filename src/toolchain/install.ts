@@ -8,8 +8,10 @@ import * as tc from '@actions/tool-cache'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import * as path from 'node:path'
 import { request } from 'undici'
+import { MAX_SMALL_BYTES } from '../download/proxy/fetch-file.js'
 import { hashZipFile } from '../gomod/dirhash.js'
 import { extractToolchainZip } from './extract.js'
+import { readCapped } from './read-body.js'
 import { checkModuleZip } from './zip-check.js'
 import { downloadZip } from './zip-download.js'
 import { goPlatform, toolCacheVersion } from './platform.js'
@@ -130,15 +132,7 @@ async function install(
   const started = Date.now()
   const { goos, goarch } = goPlatform(o.platform, o.arch)
   const base = (m: string) => `${m.replace(/\/+$/, '')}/${TOOLCHAIN_MODULE}/@v`
-  let list: string | undefined
-  for (const m of o.mirrors) {
-    const r = await get(`${base(m)}/list`, o.http).catch(() => undefined)
-    if (r?.statusCode === 200) {
-      list = await r.body.text()
-      break
-    }
-    await r?.body.dump()
-  }
+  const list = await unionOfLists(o.mirrors, (m) => `${base(m)}/list`, o.http)
   if (list === undefined)
     throw new Error(
       o.mirrors.length === 0
@@ -201,6 +195,34 @@ async function install(
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/**
+ * Every version any of the mirrors lists, all asked at once: one mirror
+ * that lags behind must neither downgrade `stable` nor hide a release that
+ * another has. Undefined when none answered.
+ */
+async function unionOfLists(
+  mirrors: string[],
+  url: (m: string) => string,
+  o: HttpOptions
+): Promise<string | undefined> {
+  const lists = await Promise.all(
+    mirrors.map(async (m) => {
+      const r = await get(url(m), o).catch(() => undefined)
+      if (r?.statusCode !== 200) {
+        await r?.body.dump()
+        return undefined
+      }
+      return readCapped(r, url(m), MAX_SMALL_BYTES, 'a version list').then(
+        (b) => b.toString('utf8'),
+        () => undefined
+      )
+    })
+  )
+  const answered = lists.filter((l) => l !== undefined)
+  if (answered.length === 0) return undefined
+  return [...new Set(answered.flatMap((l) => l.split('\n')))].join('\n')
 }
 
 async function download(
