@@ -16,6 +16,7 @@ import {
   type MirrorProfile
 } from '../support/mirror-server.js'
 import { buildProxyTree, type ProxyTree } from '../support/modules.js'
+import { rawZip, type RawEntry } from '../support/raw-zip.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
 import { addToTree, standInToolchain } from '../support/toolchain-module.js'
 
@@ -198,6 +199,67 @@ describe('go-version', () => {
     expect(j.main.path).toEqual([])
     expect(readdirSync(toolCache)).toEqual([])
   }, 120_000)
+
+  // The database signs what the hostile mirror serves: the zip's h1 is
+  // right, so only the zip's layout can give the attack away.
+  describe('refuses a signed zip whose entries would unpack as other files', () => {
+    const prefix = `golang.org/toolchain@${GO.version}/`
+    it.each([
+      [
+        // Hashed under their raw names (the honest distribution's h1), but
+        // an unpacker honouring 0x7075 writes gofmt over bin/go and VERSION
+        // elsewhere.
+        'Info-ZIP Unicode Path fields',
+        (entries: { name: string; data: Buffer }[]): RawEntry[] => {
+          const renamed: Record<string, string> = {
+            VERSION: 'lib/time/VERSION',
+            'bin/gofmt': 'bin/go'
+          }
+          const out: RawEntry[] = entries.map((e) => {
+            const to = renamed[e.name.slice(prefix.length)]
+            return to === undefined ? e : { ...e, unicodePath: prefix + to }
+          })
+          const gofmt = out.findIndex((e) => e.unicodePath?.endsWith('bin/go'))
+          return [...out.filter((_, i) => i !== gofmt), out[gofmt]]
+        },
+        /Unicode Path extra field \(0x7075\)/
+      ],
+      [
+        'a name twice',
+        (entries: { name: string; data: Buffer }[]): RawEntry[] => [
+          ...entries,
+          {
+            name: prefix + 'bin/go',
+            data: Buffer.from('#!/bin/sh\necho pwned\n')
+          }
+        ],
+        /multiple zip entries for file "bin\/go"/
+      ]
+    ])(
+      '(%s), before anything is unpacked',
+      async (_what, layout, error) => {
+        const tree = treeWith(
+          standInToolchain({
+            toolchain: 'go1.99.0',
+            writeZip: (entries) => rawZip(layout(entries))
+          })
+        )
+        const fixture = await fixtureFor(tree)
+        const db = await startSumDb({ proxy: fixture.mirror.url })
+        opened.push(db)
+        const toolCache = tempDir('toolcache-')
+        const j = await installJob(fixture, db, '1.99.0', toolCache)
+        expect(j.main.code).not.toBe(0)
+        const failure = j.main.commands.find((c) => c.command === 'error')
+        expect(failure?.message).toMatch(error)
+        expect(failure?.message).toContain(fixture.mirror.url)
+        expect(j.main.path).toEqual([])
+        expect(j.main.env.GOROOT).toBeUndefined()
+        expect(readdirSync(toolCache)).toEqual([])
+      },
+      120_000
+    )
+  })
 
   describe('from a mirror that answers Range requests (the zip hashed on the way)', () => {
     const rangeGets = (m: Mirror) =>

@@ -32,6 +32,8 @@ export interface StandInOptions {
   padding?: Buffer
   /** Files added after the real ones (relative to the module root). */
   extra?: Record<string, string>
+  /** Writes the zip of these entries instead of fflate (hostile layouts). */
+  writeZip?: (entries: { name: string; data: Buffer }[]) => Buffer
 }
 
 export function standInToolchain(o: StandInOptions): StandInToolchain {
@@ -70,7 +72,7 @@ export function standInToolchain(o: StandInOptions): StandInToolchain {
       JSON.stringify({ Version: version, Time: '2024-01-01T00:00:00Z' })
     ),
     mod,
-    zip: Buffer.from(zipSync(zippable)),
+    zip: o.writeZip ? o.writeZip(entries) : Buffer.from(zipSync(zippable)),
     zipHash: hash1(entries),
     modHash: hashGoMod(mod)
   }

@@ -8,8 +8,11 @@ import * as tc from '@actions/tool-cache'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import * as path from 'node:path'
 import { request } from 'undici'
+import { MAX_SMALL_BYTES } from '../download/proxy/fetch-file.js'
 import { hashZipFile } from '../gomod/dirhash.js'
 import { extractToolchainZip } from './extract.js'
+import { readCapped } from './read-body.js'
+import { checkModuleZip } from './zip-check.js'
 import { downloadZip } from './zip-download.js'
 import { goPlatform, toolCacheVersion } from './platform.js'
 import { TOOLCHAIN_MODULE, toolchainModuleVersion } from './select.js'
@@ -129,15 +132,7 @@ async function install(
   const started = Date.now()
   const { goos, goarch } = goPlatform(o.platform, o.arch)
   const base = (m: string) => `${m.replace(/\/+$/, '')}/${TOOLCHAIN_MODULE}/@v`
-  let list: string | undefined
-  for (const m of o.mirrors) {
-    const r = await get(`${base(m)}/list`, o.http).catch(() => undefined)
-    if (r?.statusCode === 200) {
-      list = await r.body.text()
-      break
-    }
-    await r?.body.dump()
-  }
+  const list = await unionOfLists(o.mirrors, (m) => `${base(m)}/list`, o.http)
   if (list === undefined)
     throw new Error(
       o.mirrors.length === 0
@@ -174,14 +169,20 @@ async function install(
     )
     report.mirror = mirror.url
     report.bytes = mirror.bytes
-    await checkZip(zip, modVersion, await proven, mirror.h1)
+    const prefix = `${TOOLCHAIN_MODULE}@${modVersion}/`
+    // The zip's own checks come first: they need no database.
+    const got = await checkedHash(zip, prefix, mirror.h1).catch((e: Error) => {
+      throw new Error(
+        `${mirror.url}: ${TOOLCHAIN_MODULE}@${modVersion} refused: ${e.message}`
+      )
+    })
+    const want = await proven
+    if (got !== want.h1)
+      throw new Error(
+        `${mirror.url}: ${TOOLCHAIN_MODULE}@${modVersion}: checksum mismatch: downloaded ${got}, ${want.db} has ${want.h1}`
+      )
     const dir = path.join(work, 'go')
-    await extractToolchainZip(
-      zip,
-      `${TOOLCHAIN_MODULE}@${modVersion}/`,
-      dir,
-      o.platform
-    )
+    await extractToolchainZip(zip, prefix, dir, o.platform)
     const cachedDir = await tc.cacheDir(
       dir,
       TOOL,
@@ -194,6 +195,34 @@ async function install(
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/**
+ * Every version any of the mirrors lists, all asked at once: one mirror
+ * that lags behind must neither downgrade `stable` nor hide a release that
+ * another has. Undefined when none answered.
+ */
+async function unionOfLists(
+  mirrors: string[],
+  url: (m: string) => string,
+  o: HttpOptions
+): Promise<string | undefined> {
+  const lists = await Promise.all(
+    mirrors.map(async (m) => {
+      const r = await get(url(m), o).catch(() => undefined)
+      if (r?.statusCode !== 200) {
+        await r?.body.dump()
+        return undefined
+      }
+      return readCapped(r, url(m), MAX_SMALL_BYTES, 'a version list').then(
+        (b) => b.toString('utf8'),
+        () => undefined
+      )
+    })
+  )
+  const answered = lists.filter((l) => l !== undefined)
+  if (answered.length === 0) return undefined
+  return [...new Set(answered.flatMap((l) => l.split('\n')))].join('\n')
 }
 
 async function download(
@@ -244,15 +273,12 @@ async function provenHash(
   return { db: setting.verifier.name, h1 }
 }
 
-async function checkZip(
+/** go's h1 of a zip go would unpack as `prefix` (see checkModuleZip). */
+async function checkedHash(
   zip: string,
-  modVersion: string,
-  want: { db: string; h1: string },
+  prefix: string,
   streamed: string | undefined
-): Promise<void> {
-  const got = streamed ?? (await hashZipFile(zip))
-  if (got !== want.h1)
-    throw new Error(
-      `${TOOLCHAIN_MODULE}@${modVersion}: checksum mismatch: downloaded ${got}, ${want.db} has ${want.h1}`
-    )
+): Promise<string> {
+  await checkModuleZip(zip, prefix)
+  return streamed ?? (await hashZipFile(zip))
 }

@@ -9,7 +9,16 @@ import { sumdbTarget } from '../sumdb/gosumdb-value.js'
 import { proxyLinks, walkSumdbRoute } from '../sumdb/proxy-route.js'
 import { escapeModulePath } from '../gomod/module-path.js'
 import { openNote, parseVerifierKey, type Verifier } from './note.js'
+import { readCapped } from './read-body.js'
 import { parseTree, recordHash, rootWithRecord, tilePath } from './tlog.js'
+
+// go's own limits on what a database answers (x/mod/sumdb): a tile is at
+// most 2^8 hashes of 32 bytes (tlog, height 8), a tree note's text at most
+// 1e6 bytes (tlog.ParseTree) with at most 100 signatures (note.Open). The
+// record itself is the module version's go.sum lines, a few hundred bytes;
+// 2 MB holds the largest note go accepts and such a record.
+const HASH_SIZE = 32
+const MAX_LOOKUP = 2_000_000
 
 export interface SumdbSetting {
   verifier: Verifier
@@ -36,17 +45,22 @@ export interface HttpOptions {
   signal?: AbortSignal
 }
 
-async function get(
-  url: string,
-  o: HttpOptions
-): Promise<{ status: number; body: Buffer }> {
-  const res = await request(url, {
+function send(url: string, o: HttpOptions) {
+  return request(url, {
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,
     signal: o.signal
   })
-  const body = Buffer.from(await res.body.arrayBuffer())
-  return { status: res.statusCode, body }
+}
+
+async function get(
+  url: string,
+  o: HttpOptions,
+  max: number,
+  what: string
+): Promise<{ status: number; body: Buffer }> {
+  const res = await send(url, o)
+  return { status: res.statusCode, body: await readCapped(res, url, max, what) }
 }
 
 /** The base URL of the database's endpoints. */
@@ -61,11 +75,15 @@ export async function sumdbBase(
     proxyLinks(goproxy),
     name,
     async (url) => {
-      const r = await get(url, o).catch((err: Error) => ({
-        status: undefined,
-        error: err.message
-      }))
-      return 'error' in r ? r : { status: r.status }
+      // Only the status counts; undici's dump reads a bounded part of the body.
+      const r = await send(url, o).then(
+        async (res) => {
+          await res.body.dump()
+          return { status: res.statusCode }
+        },
+        (err: Error) => ({ status: undefined, error: err.message })
+      )
+      return r
     }
   )
   if (route.kind === 'proxy')
@@ -90,7 +108,7 @@ export async function lookupVerified(
   o: HttpOptions
 ): Promise<VerifiedRecord> {
   const url = `${base}/lookup/${escapeModulePath(path)}@${escapeModulePath(version)}`
-  const r = await get(url, o)
+  const r = await get(url, o, MAX_LOOKUP, 'a lookup answer')
   if (r.status !== 200)
     throw new Error(
       `${url}: ${r.status} ${r.body.toString('utf8').trim().slice(0, 200)}`
@@ -107,7 +125,12 @@ export async function lookupVerified(
     id,
     recordHash(data),
     async (t) => {
-      const tile = await get(`${base}/${tilePath(t)}`, o)
+      const tile = await get(
+        `${base}/${tilePath(t)}`,
+        o,
+        t.width * HASH_SIZE,
+        `a tile of ${t.width} hashes`
+      )
       if (tile.status !== 200)
         throw new Error(`${base}/${tilePath(t)}: ${tile.status}`)
       return tile.body

@@ -3,11 +3,14 @@
 // is read first from the file's tail, then every entry is hashed as it
 // arrives. The streamed hash counts only when the downloaded file ends with
 // the very bytes that directory came from; otherwise the caller hashes the
-// finished file.
+// finished file. No answer is read past what a module zip may be: go's
+// 500 MiB for the zip, the end record's 64 KiB for the tail.
 import { createWriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import { request } from 'undici'
+import { MAX_SMALL_BYTES, MAX_ZIP_BYTES } from '../download/proxy/fetch-file.js'
+import { readCapped, refuseDeclared, TooLarge } from './read-body.js'
 import type { HttpOptions } from './sumdb-client.js'
 import {
   findCentralDirectory,
@@ -18,6 +21,8 @@ import { ZipStreamHasher } from './zip-stream-hash.js'
 
 // The end record plus the longest comment it may carry.
 const TAIL = 22 + 0xffff
+// A larger central directory is not read ahead; the file is hashed instead.
+const MAX_DIRECTORY = MAX_SMALL_BYTES
 
 interface Tail {
   dir: CentralDirectory
@@ -30,6 +35,7 @@ interface Tail {
 async function getRange(
   url: string,
   range: string,
+  max: number,
   o: HttpOptions
 ): Promise<{ start: number; total: number; bytes: Buffer } | undefined> {
   const r = await request(url, {
@@ -45,9 +51,15 @@ async function getRange(
     await r.body.dump()
     return undefined
   }
-  const bytes = Buffer.from(await r.body.arrayBuffer())
   const start = Number(m[1])
   const total = Number(m[3])
+  if (total > MAX_ZIP_BYTES) {
+    r.body.destroy()
+    throw new TooLarge(
+      `${url}: a zip of ${total} bytes (Content-Range), over go's limit of ${MAX_ZIP_BYTES}`
+    )
+  }
+  const bytes = await readCapped(r, url, max, `the answer to Range: ${range}`)
   if (Number(m[2]) !== total - 1 || bytes.length !== total - start)
     return undefined
   return { start, total, bytes }
@@ -57,12 +69,14 @@ async function readTail(
   url: string,
   o: HttpOptions
 ): Promise<Tail | undefined> {
-  let tail = await getRange(url, `bytes=-${TAIL}`, o)
+  let tail = await getRange(url, `bytes=-${TAIL}`, TAIL, o)
   if (!tail) return undefined
   const loc = findCentralDirectory(tail.bytes, tail.start)
   if (!loc) return undefined
   if (loc.offset < tail.start) {
-    tail = await getRange(url, `bytes=${loc.offset}-`, o)
+    const rest = tail.total - loc.offset
+    if (rest > MAX_DIRECTORY) return undefined
+    tail = await getRange(url, `bytes=${loc.offset}-`, rest, o)
     if (!tail || tail.start !== loc.offset) return undefined
   }
   const from = loc.offset - tail.start
@@ -100,7 +114,7 @@ export async function downloadZip(
   o: HttpOptions
 ): Promise<ZipDownload> {
   const tail = await readTail(url, o).catch((e: Error) => {
-    if (o.signal?.aborted) throw e
+    if (o.signal?.aborted || e instanceof TooLarge) throw e
     return undefined
   })
   const r = await request(url, {
@@ -112,18 +126,31 @@ export async function downloadZip(
     await r.body.dump()
     return { status: r.statusCode, bytes: 0 }
   }
-  let hasher = tail && new ZipStreamHasher(tail.dir)
+  refuseDeclared(r, url, MAX_ZIP_BYTES, 'a zip')
+  // A directory go would refuse, or bytes that do not fit it: the finished
+  // file is checked and hashed instead.
+  let hasher: ZipStreamHasher | undefined
+  try {
+    hasher = tail && new ZipStreamHasher(tail.dir)
+  } catch {
+    hasher = undefined
+  }
   let bytes = 0
-  r.body.on('data', (b: Buffer) => {
-    bytes += b.length
-    try {
-      hasher?.push(b)
-    } catch {
-      // Bytes that do not fit the directory: hash the finished file instead.
-      hasher = undefined
-    }
-  })
-  await pipeline(r.body, createWriteStream(file))
+  await pipeline(
+    r.body,
+    async function* (body: AsyncIterable<Buffer>) {
+      for await (const b of body) {
+        bytes += b.length
+        if (bytes > MAX_ZIP_BYTES)
+          throw new TooLarge(
+            `${url}: a zip refused after ${bytes} bytes, over go's limit of ${MAX_ZIP_BYTES}`
+          )
+        await hasher?.push(b).catch(() => (hasher = undefined))
+        yield b
+      }
+    },
+    createWriteStream(file)
+  )
   const h1 = hasher?.h1()
   return {
     status: 200,

@@ -5,6 +5,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
 import { extractToolchainZip } from '../../../src/toolchain/extract.js'
+import { checkModuleZip } from '../../../src/toolchain/zip-check.js'
+import { rawZip, type RawEntry } from '../../support/raw-zip.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 
 afterAll(() => cleanupTempDirs())
@@ -63,7 +65,76 @@ describe('extractToolchainZip', () => {
         dest,
         'linux'
       )
-    ).rejects.toThrow(name)
+    ).rejects.toThrow(JSON.stringify(name))
     expect(existsSync(join(dest, '..', 'escape'))).toBe(false)
+  })
+})
+
+describe('checkModuleZip', () => {
+  const rawZipFile = (entries: RawEntry[]) => {
+    const file = join(tempDir('zip-'), 'z.zip')
+    writeFileSync(file, rawZip(entries))
+    return file
+  }
+  const x = Buffer.from('x')
+  it.each([
+    [
+      'an Info-ZIP Unicode Path field',
+      [{ name: PREFIX + 'bin/gofmt', data: x, unicodePath: PREFIX + 'bin/go' }],
+      'Info-ZIP Unicode Path extra field (0x7075)'
+    ],
+    [
+      'a name twice',
+      [
+        { name: PREFIX + 'bin/go', data: x },
+        { name: PREFIX + 'bin/go', data: x }
+      ],
+      'multiple zip entries for file "bin/go"'
+    ],
+    [
+      'names equal under case folding',
+      [
+        { name: PREFIX + 'bin/go', data: x },
+        { name: PREFIX + 'BIN/go', data: x }
+      ],
+      'case-insensitive file name collision: "bin/go" and "BIN/go"'
+    ],
+    [
+      'a file that is also a directory',
+      [
+        { name: PREFIX + 'bin', data: x },
+        { name: PREFIX + 'bin/go', data: x }
+      ],
+      'zip entry "bin" is both a file and a directory'
+    ],
+    [
+      'a name that is not UTF-8',
+      [
+        {
+          name: Buffer.concat([
+            Buffer.from(PREFIX + 'bin/'),
+            Buffer.from([0x82])
+          ]),
+          data: x
+        }
+      ],
+      'is not UTF-8'
+    ]
+  ])('refuses %s', async (_what, entries, error) => {
+    await expect(
+      checkModuleZip(rawZipFile(entries as RawEntry[]), PREFIX)
+    ).rejects.toThrow(error)
+  })
+
+  it('accepts what extractToolchainZip then writes under the raw names', async () => {
+    const file = rawZipFile([
+      { name: PREFIX + 'VERSION', data: Buffer.from('go1.25.4\n') },
+      { name: PREFIX + 'bin/go', data: Buffer.from('go\n'), deflate: true }
+    ])
+    await checkModuleZip(file, PREFIX)
+    const dest = join(tempDir('dest-'), 'go')
+    await extractToolchainZip(file, PREFIX, dest, 'linux')
+    expect(readFileSync(join(dest, 'bin/go'), 'utf8')).toBe('go\n')
+    expect(readFileSync(join(dest, 'VERSION'), 'utf8')).toBe('go1.25.4\n')
   })
 })

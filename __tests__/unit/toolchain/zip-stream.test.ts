@@ -13,6 +13,7 @@ import {
 } from '../../../src/toolchain/zip-central.js'
 import { ZipStreamHasher } from '../../../src/toolchain/zip-stream-hash.js'
 import { incompressibleBytes } from '../../support/modules.js'
+import { rawZip } from '../../support/raw-zip.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 
 afterAll(() => cleanupTempDirs())
@@ -77,7 +78,10 @@ function syncZip(entries: Entry[]): Buffer {
   return Buffer.from(zipSync(z))
 }
 
-function streamHash(zip: Buffer, r: () => number): string | undefined {
+async function streamHash(
+  zip: Buffer,
+  r: () => number
+): Promise<string | undefined> {
   const start = Math.max(0, zip.length - 70_000)
   const loc = findCentralDirectory(zip.subarray(start), start)
   if (!loc) throw new Error('no central directory')
@@ -90,10 +94,19 @@ function streamHash(zip: Buffer, r: () => number): string | undefined {
   const h = new ZipStreamHasher(dir)
   for (let at = 0; at < zip.length;) {
     const n = 1 + Math.floor(r() ** 2 * 40_000)
-    h.push(zip.subarray(at, at + n))
+    await h.push(zip.subarray(at, at + n))
     at += n
   }
   return h.h1()
+}
+
+function directoryOf(zip: Buffer) {
+  const loc = findCentralDirectory(zip, 0)!
+  return parseCentralDirectory(
+    zip.subarray(loc.offset, loc.offset + loc.size),
+    loc.offset,
+    loc.count
+  )!
 }
 
 describe('ZipStreamHasher', () => {
@@ -105,11 +118,11 @@ describe('ZipStreamHasher', () => {
       const zip = i % 2 === 0 ? streamedZip(entries) : syncZip(entries)
       const file = join(dir, `${i}.zip`)
       writeFileSync(file, zip)
-      expect(streamHash(zip, r)).toBe(await hashZipFile(file))
+      expect(await streamHash(zip, r)).toBe(await hashZipFile(file))
     }
   }, 120_000)
 
-  it('has no hash until every entry went by, and refuses bytes that do not fit the directory', () => {
+  it('has no hash until every entry went by, and refuses bytes that do not fit the directory', async () => {
     const r = random(7)
     const zip = streamedZip(
       randomEntries(r).concat({
@@ -125,11 +138,42 @@ describe('ZipStreamHasher', () => {
       loc.count
     )!
     const partial = new ZipStreamHasher(dir)
-    partial.push(zip.subarray(0, Math.floor(zip.length / 2)))
+    await partial.push(zip.subarray(0, Math.floor(zip.length / 2)))
     expect(partial.h1()).toBeUndefined()
     const shifted = new ZipStreamHasher(dir)
-    expect(() =>
+    await expect(
       shifted.push(Buffer.concat([Buffer.from('junk'), zip]))
-    ).toThrow('bad zip local header')
+    ).rejects.toThrow('bad zip local header')
+  })
+
+  it('stops inflating an entry at the size the directory declares', async () => {
+    // A megabyte of zeros deflates to about a kilobyte; the directory says 1 KiB.
+    const bomb = Buffer.alloc(1 << 20)
+    const zip = rawZip([
+      {
+        name: 'golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64/bin/go',
+        data: bomb,
+        deflate: true,
+        declaredSize: 1024
+      }
+    ])
+    const h = new ZipStreamHasher(directoryOf(zip))
+    await expect(h.push(zip)).rejects.toThrow(
+      'zip entry inflates past its declared 1024 bytes'
+    )
+  })
+
+  it("refuses a directory declaring more than go's 500 MiB of content", () => {
+    const zip = rawZip([
+      {
+        name: 'golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64/bin/go',
+        data: Buffer.alloc(1000),
+        deflate: true,
+        declaredSize: (500 << 20) + 1
+      }
+    ])
+    expect(() => new ZipStreamHasher(directoryOf(zip))).toThrow(
+      "over go's limit of 524288000"
+    )
   })
 })
