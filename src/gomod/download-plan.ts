@@ -77,11 +77,14 @@ interface Main extends MainModuleFiles {
  * unavailable; it is called concurrently, at most once per module version.
  * readLocalGoMod reads the go.mod of a local-directory replacement; without
  * it, or when it returns undefined, the plan is marked incomplete.
+ * onLikelyZips hears, before the walk, the downloads a go >= 1.17 main
+ * module's go.mod names.
  */
 export async function planModDownload(
   root: { goWork?: string; mains: MainModuleFiles[] },
   loadMod: (m: ModuleVersion) => Promise<string | undefined>,
-  readLocalGoMod?: ReadLocalGoMod
+  readLocalGoMod?: ReadLocalGoMod,
+  onLikelyZips?: (zips: ModuleVersion[]) => void
 ): Promise<DownloadTargets> {
   if (root.goWork === undefined && root.mains.length !== 1)
     throw new Error('planModDownload: without go.work, one main module')
@@ -141,6 +144,10 @@ export async function planModDownload(
       return 'module' in r ? [r.module] : []
     })
 
+  // A tidy go >= 1.17 go.mod already names the downloads: the caller may
+  // start on them while the walk confirms (or raises) their versions.
+  if (root.goWork === undefined && pruningOf(mains[0].file) === 'pruned')
+    onLikelyZips?.(downloaded(summarize(mains[0].file).require))
   const zips =
     root.goWork === undefined
       ? downloaded(await singleModuleTargets(mains[0], summarize, load))

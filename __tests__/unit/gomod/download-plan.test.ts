@@ -107,6 +107,40 @@ describe('planModDownload, one main module at go >= 1.17', () => {
     })
   })
 
+  it('names the downloads go.mod lists before the walk, replaced as go replaces them', async () => {
+    const reg = registry({
+      'x.test/a@v1.0.0': goMod('x.test/a', '1.21'),
+      'x.test/fork@v2.0.0': goMod('x.test/fork', '1.21')
+    })
+    const early: string[][] = []
+    const plan = await planModDownload(
+      single(
+        goMod(
+          'x.test/main',
+          '1.21',
+          ['x.test/a@v1.0.0', 'x.test/b@v1.0.0'],
+          'replace x.test/b => x.test/fork v2.0.0\n'
+        )
+      ),
+      (m) => reg.load(m),
+      undefined,
+      (zips) => early.push(list(zips))
+    )
+    expect(early).toEqual([['x.test/a@v1.0.0', 'x.test/fork@v2.0.0']])
+    expect(list(plan.zips)).toEqual(early[0])
+  })
+
+  it('names no early downloads below go 1.17, where go downloads the whole build list', async () => {
+    const early: ModuleVersion[][] = []
+    await planModDownload(
+      single(goMod('x.test/main', '1.16', ['x.test/a@v1.0.0'])),
+      () => Promise.resolve(goMod('x.test/a', '1.16')),
+      undefined,
+      (zips) => early.push(zips)
+    )
+    expect(early).toEqual([])
+  })
+
   it('plans nothing for a module without requirements', async () => {
     const plan = await planModDownload(
       single(goMod('x.test/main', '1.22')),

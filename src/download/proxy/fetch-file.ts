@@ -3,6 +3,7 @@
 // connect, first byte and every pause in the body, go's size limits, and the
 // outcome in the scheduler's terms. HTTP/1.1 only: over HTTP/2 the ranges of
 // a file would share one connection and its per-connection limit.
+import { cachingLookup } from '../../net/dns-cache.js'
 import { open, type FileHandle } from 'node:fs/promises'
 import { EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici'
 import type { AttemptFailure } from './scheduler.js'
@@ -60,7 +61,7 @@ export function openPools(
 ): Dispatcher {
   return new EnvHttpProxyAgent({
     connections,
-    connect: { timeout: deadlines.connectMs },
+    connect: { timeout: deadlines.connectMs, lookup: cachingLookup() },
     keepAliveTimeout: 30_000
   }).compose(interceptors.redirect({ maxRedirections: 5 }))
 }

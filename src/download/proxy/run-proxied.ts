@@ -168,7 +168,8 @@ async function fill(roots: readonly RootWork[], filler: CacheFiller) {
       const targets = await planModDownload(
         { goWork: root.goWork, mains: root.mains },
         (m) => filler.readMod(m),
-        (dir) => readLocalGoMod(root.dir, dir)
+        (dir) => readLocalGoMod(root.dir, dir),
+        (zips) => zips.forEach((m) => filler.download(m))
       ).catch(() => undefined)
       for (const m of targets?.zips ?? []) filler.download(m)
     })
