@@ -4,8 +4,14 @@
 // per-connection and per-link bandwidth limits; the prefetch against the
 // field's physical floor; the best mirror hanging after a third of the
 // files; and the main step's peak RSS while it prefetches ≥ 300 MB of zips.
+// The near field: one unthrottled loopback mirror 1 ms away serving 400 and
+// 2,000 small modules (5–20 KB zips), where go alone is hard to beat: main
+// step ÷ go alone through the same mirror over alternating rounds, and the
+// main step on a full module cache (main − probe).
 // All ratios come from runs side by side in one process.
-// Run through bench/run.mjs (`npm run bench -- --only prefetch [--no-write]`).
+// Run through bench/run.mjs (`npm run bench -- --only prefetch [--no-write]
+// [--rounds N] [--near-only]`): --rounds sets the near field's rounds
+// (default 3), --near-only runs (and writes) only the near field.
 import { readFileSync, readdirSync } from 'node:fs'
 import { copyFile } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
@@ -18,6 +24,7 @@ import {
 import {
   buildProxyTree,
   writeConsumerModule,
+  type ModuleSpec,
   type ProxyTree
 } from '../__tests__/support/modules.js'
 import {
@@ -27,8 +34,14 @@ import {
 } from '../__tests__/support/run-action.js'
 import { goTempDir, runGo } from '../__tests__/support/go.js'
 import { cleanupTempDirs, removeTree } from '../__tests__/support/temp.js'
-import { projectModules, rng } from './field.js'
-import { describeMachine, markdownTable, writeSection } from './markdown.js'
+import { logUniform, projectModules, rng, type Rng } from './field.js'
+import {
+  describeMachine,
+  markdownTable,
+  quantile,
+  textTable,
+  writeSection
+} from './markdown.js'
 import {
   loadTreeDir,
   realGraph,
@@ -89,9 +102,14 @@ function floorMs(f: FieldSpec, bytes: number, files: number): number {
   return (bytes / bw) * 1000 + (files * f.latencyMs) / CONCURRENCY
 }
 
-async function goAlone(dir: string, goproxy: string): Promise<number> {
-  const modcache = goTempDir('modcache-')
+/** go mod download with a fresh module cache; into `gopath`'s (kept) when given. */
+async function goAlone(
+  dir: string,
+  goproxy: string,
+  gopath?: string
+): Promise<number> {
   const home = goTempDir('home-')
+  const modcache = gopath ? join(gopath, 'pkg', 'mod') : goTempDir('modcache-')
   const t0 = performance.now()
   const res = await runGo(['mod', 'download'], {
     cwd: dir,
@@ -101,12 +119,12 @@ async function goAlone(dir: string, goproxy: string): Promise<number> {
       GOFLAGS: '-modcacherw',
       GOSUMDB: 'off',
       HOME: home,
-      GOPATH: join(home, 'go')
+      GOPATH: gopath ?? join(home, 'go')
     },
     timeoutMs: 300_000
   })
   const ms = performance.now() - t0
-  removeTree(modcache)
+  if (!gopath) removeTree(modcache)
   removeTree(home)
   if (res.code !== 0)
     throw new Error(`go alone failed: ${res.stderr.slice(-400)}`)
@@ -125,6 +143,8 @@ interface StepFigures {
   peakRssKb?: number
   ok: boolean
   byMirror: Record<string, number>
+  /** Why the engine ran or go went alone (the report's downloads.prefetch). */
+  prefetch: string
 }
 
 // VmHWM of the step's node process, polled until it exits (the kernel keeps
@@ -156,9 +176,11 @@ async function mainStep(
   mirrors: Mirror[],
   dist: string,
   concurrency: number,
-  rss = false
+  rss = false,
+  /** A GOPATH whose module cache is already filled (kept); else a fresh one. */
+  warmGopath?: string
 ): Promise<StepFigures> {
-  const gopath = goTempDir('gopath-')
+  const gopath = warmGopath ?? goTempDir('gopath-')
   const stopRss = rss ? watchPeakRss(join(dist, 'main', 'index.js')) : undefined
   const t0 = performance.now()
   const step = await runActionStep({
@@ -186,12 +208,13 @@ async function mainStep(
   })
   const mainMs = performance.now() - t0
   const peakRssKb = stopRss?.()
-  removeTree(gopath)
+  if (!warmGopath) removeTree(gopath)
   const report = step.outputs.report
     ? (JSON.parse(readFileSync(step.outputs.report, 'utf8')) as {
         probe?: { durationMs: number }
         downloads?: {
           durationMs: number
+          prefetch?: string
           proxy?: {
             files: {
               status: string
@@ -218,7 +241,8 @@ async function mainStep(
     files: served.length,
     peakRssKb,
     ok: step.code === 0,
-    byMirror
+    byMirror,
+    prefetch: report?.downloads?.prefetch ?? '(no prefetch sentence)'
   }
 }
 
@@ -338,6 +362,143 @@ function rssText(r: RssFigures): string {
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const x = (r: number) => `${r.toFixed(2)}`
 
+const NEAR_COUNTS = [400, 2000]
+
+/** `count` small modules: one version each, zips of 5–20 KB (log-uniform). */
+function smallModules(r: Rng, count: number): ModuleSpec[] {
+  return Array.from({ length: count }, (_, i) => ({
+    path: `bench.test/small${String(i + 1).padStart(4, '0')}`,
+    versions: ['v1.0.0'],
+    zipSize: Math.round(logUniform(r, 5 * 1024, 20 * 1024))
+  }))
+}
+
+interface NearRound {
+  order: string
+  goAloneMs: number
+  cold: StepFigures
+  /** The main step on the module cache go alone just filled. */
+  warm: StepFigures
+}
+
+interface NearResult {
+  modules: number
+  /** Module files the mirror holds, and their bytes. */
+  files: number
+  bytes: number
+  rounds: NearRound[]
+}
+
+async function nearRun(
+  count: number,
+  rounds: number,
+  dist: string
+): Promise<NearResult> {
+  const tree = buildProxyTree(smallModules(rng(20261207 + count), count))
+  const ctx = createRunnerContext()
+  await writeConsumerModule(ctx.workspace, tree)
+  const mirror = await startMirror(tree, { latencyMs: 1, sumdbSupported: 200 })
+  const out: NearRound[] = []
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const mainFirst = i % 2 === 0
+      const gopath = goTempDir('near-gopath-')
+      try {
+        let cold: StepFigures | undefined
+        let goAloneMs = NaN
+        for (const side of mainFirst ? ['main', 'go'] : ['go', 'main'])
+          if (side === 'main')
+            cold = await mainStep(ctx, [mirror], dist, CONCURRENCY)
+          else goAloneMs = await goAlone(ctx.workspace, mirror.url, gopath)
+        const warm = await mainStep(
+          ctx,
+          [mirror],
+          dist,
+          CONCURRENCY,
+          false,
+          gopath
+        )
+        const r: NearRound = {
+          order: mainFirst ? 'main, go' : 'go, main',
+          goAloneMs,
+          cold: cold!,
+          warm
+        }
+        out.push(r)
+        console.log(
+          `near ${count} modules round ${i + 1} (${r.order}): main ${s(r.cold.mainMs)} (probe ${s(r.cold.probeMs)}, ${r.cold.files} files through the proxy${r.cold.ok ? '' : ', FAILED'}) vs go alone ${s(r.goAloneMs)} = ${x(r.cold.mainMs / r.goAloneMs)}; warm main − probe ${s(r.warm.mainMs - r.warm.probeMs)}, ${r.warm.files} files fetched${r.warm.ok ? '' : ', FAILED'}\n  cold: ${r.cold.prefetch}\n  warm: ${r.warm.prefetch}`
+        )
+      } finally {
+        removeTree(gopath)
+      }
+    }
+  } finally {
+    await mirror.close()
+  }
+  // The module files (.info, .mod, .zip) the mirror holds.
+  const moduleFiles = [...tree.files].filter(([p]) =>
+    /\.(info|mod|zip)$/.test(p)
+  )
+  return {
+    modules: count,
+    files: moduleFiles.length,
+    bytes: moduleFiles.reduce((n, [, b]) => n + b.length, 0),
+    rounds: out
+  }
+}
+
+const med = (xs: number[]) => quantile(xs, 0.5)
+const medMax = (xs: number[], f: (n: number) => string) =>
+  `${f(med(xs))} (max ${f(Math.max(...xs))})`
+
+const NEAR_HEAD = [
+  'graph',
+  'rounds',
+  'go alone',
+  'main step (probe)',
+  'main ÷ go alone',
+  'warm: main − probe',
+  'warm: files fetched',
+  'cold: the step chose'
+]
+
+function nearRow(n: NearResult): string[] {
+  const r = n.rounds
+  const ok = r.every((q) => q.cold.ok && q.warm.ok)
+  const choices = [...new Set(r.map((q) => q.cold.prefetch.split(':')[0]))]
+  return [
+    `${n.modules} modules (${n.files} files, ${(n.bytes / MB).toFixed(1)} MB)`,
+    `${r.length}${ok ? '' : ' (a step failed)'}`,
+    s(med(r.map((q) => q.goAloneMs))),
+    `${s(med(r.map((q) => q.cold.mainMs)))} (${s(med(r.map((q) => q.cold.probeMs)))})`,
+    medMax(
+      r.map((q) => q.cold.mainMs / q.goAloneMs),
+      x
+    ),
+    medMax(
+      r.map((q) => q.warm.mainMs - q.warm.probeMs),
+      s
+    ),
+    String(Math.max(...r.map((q) => q.warm.files))),
+    choices.join(' / ')
+  ]
+}
+
+function nearBody(
+  results: NearResult[],
+  rounds: number,
+  command: string,
+  started: number
+): string {
+  const m = describeMachine()
+  return `Run ${m.date} on ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.go}: \`${command}\` (near field ${((Date.now() - started) / 60000).toFixed(1)} min), download-concurrency ${CONCURRENCY}, ${rounds} round(s).
+
+One loopback mirror 1 ms away, unthrottled, serving small modules (one version each, zips of 5–20 KB). "go alone" is \`go mod download\` with a fresh module cache through that mirror; "main step" is the bundled main step as the runner runs it, with a fresh module cache. Each round runs both, in an order that alternates from round to round; figures are medians over the rounds (max in brackets). Warm: the main step on the module cache go alone just filled; main − probe is the step's wall time less the probe's duration from its report, files fetched what its proxy served. The last column is the step's decision (its report's downloads.prefetch).
+
+${markdownTable(NEAR_HEAD, results.map(nearRow))}
+`
+}
+
 async function main(): Promise<void> {
   const dist = process.env.SETUP_GOPROXY_DIST
   const repo = process.env.BENCH_REPO_ROOT
@@ -348,7 +509,30 @@ async function main(): Promise<void> {
     console.log(rssText(await rssRun(dist)))
     return
   }
+  const roundsAt = process.argv.indexOf('--rounds')
+  const rounds = roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : 3
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error('--rounds takes a positive integer')
+  const nearOnly = process.argv.includes('--near-only')
+  const command = `npm run bench -- --only prefetch${nearOnly ? ' --near-only' : ''}${roundsAt >= 0 ? ` --rounds ${rounds}` : ''}`
   const started = Date.now()
+  const near: NearResult[] = []
+  for (const count of NEAR_COUNTS) {
+    near.push(await nearRun(count, rounds, dist))
+    console.log('\n' + textTable(NEAR_HEAD, near.map(nearRow)) + '\n')
+  }
+  const nearText = nearBody(near, rounds, command, started)
+  if (write)
+    writeSection(
+      join(repo, 'BENCHMARKS.md'),
+      'Prefetch from a near mirror',
+      nearText
+    )
+  if (nearOnly) {
+    console.log(nearText)
+    cleanupTempDirs()
+    return
+  }
   const synthetic = buildProxyTree(projectModules(rng(20261129), 60))
   const real = realGraph(join(repo, 'bench', '.cache'))
   const realTree = loadTreeDir(real.downloadDir)
@@ -428,7 +612,7 @@ async function main(): Promise<void> {
       `${x(r.hang.mainMs / r.clean.mainMs)}${r.hang.ok ? '' : ' (step failed)'}`
     ])
   )
-  const body = `Run ${new Date(started).toISOString().slice(0, 10)} on ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.go}: \`npm run bench -- --only prefetch\` (${((Date.now() - started) / 60000).toFixed(1)} min), download-concurrency ${CONCURRENCY}.
+  const body = `Run ${new Date(started).toISOString().slice(0, 10)} on ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.go}: \`${command}\` (${((Date.now() - started) / 60000).toFixed(1)} min), download-concurrency ${CONCURRENCY}.
 
 Each field is three loopback mirrors: the best at the field's latency with 4 MB/s per connection and a 24 MB/s link, two more 15% and 30% further with 3 and 2 MB/s per connection and 16 and 12 MB/s links (the link is a token bucket shared by all of a mirror's responses). "go alone" is \`go mod download\` with a fresh module cache through the best mirror only; "main step" is the bundled main step as the runner runs it (probe, then \`go mod download\` through the local proxy). The floor is the bytes over the sum of the links plus one round trip per file divided by the concurrency; the prefetch is timed from the proxy's start until it held the last file go needed (go then still verifies and extracts the zips, which the main step's time includes). In the hang run the best mirror stops answering the prefetch after a third of the files.
 

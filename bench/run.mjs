@@ -3,6 +3,9 @@
 // it, then runs the mirror-selection benchmark followed by bench/prefetch.ts,
 // every bench/cache-*.{ts,mjs,js} and bench/toolchain-*.{ts,mjs,js}. Arguments go to the
 // mirror-selection bench; `--only <name> [args]` runs one bench with them.
+// Benches that use the network (NETWORK below: prefetch-real, against the real
+// proxy.golang.org) never run in a plain `npm run bench`, only when named with
+// `--only <name>`.
 import { spawnSync } from 'node:child_process'
 import {
   existsSync,
@@ -22,6 +25,8 @@ const onlyAt = args.indexOf('--only')
 const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined
 const work = mkdtempSync(join(tmpdir(), 'setup-goproxy-bench-'))
 const keep = process.env.BENCH_KEEP === '1'
+// Benches that leave the machine: skipped unless named with --only.
+const NETWORK = ['prefetch-real']
 
 function run(cmd, argv, env = {}) {
   const r = spawnSync(cmd, argv, {
@@ -55,11 +60,14 @@ try {
   const names = readdirSync(join(repo, 'bench'))
   const entries = names
     .filter((f) =>
-      /^(mirror-selection|prefetch|cache-[\w-]+|toolchain-[\w-]+)\.(ts|mjs|js)$/.test(
+      /^(mirror-selection|prefetch(-[\w-]+)?|cache-[\w-]+|toolchain-[\w-]+)\.(ts|mjs|js)$/.test(
         f
       )
     )
-    .filter((f) => !only || f.replace(/\.\w+$/, '') === only)
+    .filter((f) => {
+      const name = f.replace(/\.\w+$/, '')
+      return only ? name === only : !NETWORK.includes(name)
+    })
     .sort((a, b) =>
       a.startsWith('mirror-selection')
         ? -1
