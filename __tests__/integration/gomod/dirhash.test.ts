@@ -4,9 +4,11 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { zipSync, type Zippable } from 'fflate'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { deflateRawSync } from 'node:zlib'
 import { hash1OfSums, hashZipFile } from '../../../src/gomod/dirhash.js'
 import { escapeModulePath } from '../../../src/gomod/module-path.js'
 import { runGo } from '../../support/go.js'
+import { rawZip } from '../../support/raw-zip.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 
 afterAll(cleanupTempDirs)
@@ -71,6 +73,51 @@ describe('hashZipFile', () => {
     writeFileSync(file, zip)
     expect(await hashZipFile(file)).toBe(await goSumOf(path, version, zip))
   })
+
+  it('equals what go computes for a zip over 16 MiB with entries over 8 MiB, stored and deflated', async () => {
+    const path = 'example.test/big-Blobs'
+    const version = 'v1.0.0'
+    const noise = Buffer.alloc(17 << 20)
+    for (let i = 0; i < noise.length; i += 4)
+      noise.writeUInt32LE((Math.imul(i, 2654435761) ^ (i >>> 7)) >>> 0, i)
+    const zip = moduleZip(`${path}@${version}/`, {
+      'go.mod': { data: `module ${path}\n` },
+      'testdata/noise.bin': { data: noise, store: true },
+      'testdata/zeros.bin': { data: Buffer.alloc(12 << 20) },
+      'small.go': { data: 'package big\n' }
+    })
+    expect(zip.length).toBeGreaterThan(16 << 20)
+    const file = join(tempDir('zip-'), 'm.zip')
+    writeFileSync(file, zip)
+    expect(await hashZipFile(file)).toBe(await goSumOf(path, version, zip))
+  })
+
+  it.each([
+    ['a small one', 1 << 20],
+    ['a large one (streamed)', 64 << 20]
+  ])(
+    'refuses an entry that inflates past the size the directory declares: %s',
+    async (_what, real) => {
+      const prefix = 'example.test/bomb@v1.0.0/'
+      const zip = rawZip([
+        {
+          name: prefix + 'go.mod',
+          data: Buffer.from('module example.test/bomb\n')
+        },
+        {
+          name: prefix + 'blob.bin',
+          data: deflateRawSync(Buffer.alloc(real)),
+          deflated: true,
+          declaredSize: real === 1 << 20 ? 1000 : 9 << 20
+        }
+      ])
+      const file = join(tempDir('zip-'), 'bomb.zip')
+      writeFileSync(file, zip)
+      const before = process.memoryUsage().rss
+      await expect(hashZipFile(file)).rejects.toThrow(/directory says/)
+      expect(process.memoryUsage().rss - before).toBeLessThan(48 << 20)
+    }
+  )
 
   it('refuses a file that is not a zip', async () => {
     const file = join(tempDir('zip-'), 'html.zip')

@@ -2,8 +2,8 @@
 // module graph's .mod files, read from the cache when there and otherwise
 // fetched through the engine, and the .info/.zip of every module to
 // download. Each file is asked for once, whichever root or walk wants it;
-// only files that passed verification are moved into the cache, so the
-// cache never holds a byte go would not have accepted.
+// only files that passed verification are put into the cache, so the cache
+// never holds a byte go would not have accepted.
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { ModuleVersion } from '../../gomod/module-path.js'
@@ -35,14 +35,22 @@ export class CacheFiller {
   /** Why a verified file could not be moved in (a full or read-only disk): go fetches it. */
   readonly installFailures: string[] = []
 
+  private closed = false
+
   constructor(private readonly o: FillerOptions) {}
+
+  /** go is done: nothing more is moved into the cache. */
+  close(): void {
+    this.closed = true
+  }
 
   /** The text of a .mod go will read, or undefined when it cannot be had here. */
   readMod(m: ModuleVersion): Promise<string | undefined> {
     const f = modFile(m, this.o.sums)
     let p = this.mods.get(f.urlPath)
     if (!p) {
-      p = this.loadMod(f)
+      // A spool gone with a stopped engine is a file go fetches itself.
+      p = this.loadMod(f).catch(() => undefined)
       this.mods.set(f.urlPath, p)
     }
     return p
@@ -55,7 +63,10 @@ export class CacheFiller {
     void this.readMod(m)
     for (const f of files) {
       if (this.files.has(f.urlPath)) continue
-      this.files.set(f.urlPath, this.fill(f))
+      this.files.set(
+        f.urlPath,
+        this.fill(f).catch(() => undefined)
+      )
     }
   }
 
@@ -100,7 +111,7 @@ export class CacheFiller {
   }
 
   private async install(f: PlannedFile, file: string): Promise<void> {
-    if (!this.o.writer) return
+    if (!this.o.writer || this.closed) return
     try {
       await this.o.writer.install(f, file)
       this.installed.add(f.urlPath)

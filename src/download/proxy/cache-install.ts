@@ -2,7 +2,7 @@
 // would have written it (cmd/go modfetch: writeDiskCache, hashZip,
 // rewriteVersionList), so that go finds it there and asks no mirror:
 // - every file lands by rename from a temporary file in its own directory,
-//   so a reader never sees half a file;
+//   so a reader (go, running beside the prefetch) never sees half a file;
 // - a zip is complete for go only once its `.ziphash` exists, so that is
 //   written last, and holds the go.sum hash the zip was checked against;
 // - `@v/list` names every version with a `.mod`, as go rewrites it;
@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto'
 import {
   copyFile,
+  link,
   mkdir,
   readdir,
   readFile,
@@ -17,7 +18,7 @@ import {
   rm,
   writeFile
 } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { goInfoFile } from '../../gomod/info-file.js'
 import { compareVersions } from '../../gomod/module-path.js'
 import type { PlannedFile } from './work-plan.js'
@@ -48,7 +49,7 @@ export class ModuleCacheWriter {
       const text = goInfoFile(await readFile(spoolFile, 'utf8'))
       if (text === undefined) throw new Error('an .info go would not read')
       await writeAtomically(dest, text)
-    } else await moveInto(spoolFile, dest)
+    } else await linkInto(spoolFile, dest)
     if (f.kind === 'zip' && f.hash) await writeAtomically(`${dest}hash`, f.hash)
     if (f.kind === 'mod') await this.rewriteList(dirname(dest))
   }
@@ -73,15 +74,16 @@ export class ModuleCacheWriter {
   }
 }
 
-async function moveInto(from: string, dest: string): Promise<void> {
+// A link, not a move: the local proxy may still be serving the spool file
+// to go.
+async function linkInto(from: string, dest: string): Promise<void> {
   const tmp = tempName(dest)
   try {
-    await rename(from, tmp)
+    await link(from, tmp)
   } catch (err) {
     // The spool may sit on another file system than the module cache.
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err
     await copyFile(from, tmp)
-    await rm(from, { force: true })
   }
   await commit(tmp, dest)
 }
@@ -101,7 +103,11 @@ async function commit(tmp: string, dest: string): Promise<void> {
   }
 }
 
-// go removes leftover `<file>*.tmp` names like these before it downloads.
+// Hidden, and unlike go's own `<file>*.tmp`, which go removes when it
+// starts a download of the same zip (as it may beside the prefetch).
 function tempName(dest: string): string {
-  return `${dest}.${randomBytes(6).toString('hex')}.tmp`
+  return join(
+    dirname(dest),
+    `.${basename(dest)}.${randomBytes(6).toString('hex')}.setup-goproxy`
+  )
 }

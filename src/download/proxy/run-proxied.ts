@@ -1,11 +1,12 @@
 // The prefetch: when the probe's figures say a wide fetch beats go alone,
 // the engine fetches exactly the files `go mod download` will read (the
 // module graph walked as go walks it, then the modules it downloads) from
-// the ranked mirrors at once, verifies them and moves them into the module
-// cache; go then runs on the exported chain, finds them there, and fetches
-// only what could not be verified ahead (no go.sum hash, private paths).
-// Returns go's runs with the prefetched files credited to their mirrors,
-// the engine's record, and the decision.
+// the ranked mirrors at once, verifies them and puts them into the module
+// cache. go runs at the same time through the engine's local proxy: what it
+// reaches before the engine has put it in place it gets from the proxy
+// (the same fetch, never a second one); what is already in place it only
+// extracts, without asking anyone or hashing it again. Returns go's runs
+// credited to the mirrors, the engine's record, and the decision.
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { planModDownload } from '../../gomod/download-plan.js'
@@ -14,7 +15,7 @@ import { runDownloads } from '../run-go.js'
 import { median } from '../../selection/rank.js'
 import { TYPICAL_ZIP_BYTES } from '../../probe/plan.js'
 import type { RunReport } from '../../report/report.js'
-import { creditPrefetched } from './attribution.js'
+import { attributeProxied, creditPrefetched } from './attribution.js'
 import { ModuleCacheWriter } from './cache-install.js'
 import { CacheFiller } from './cache-filler.js'
 import { PrefetchEngine } from './engine.js'
@@ -22,6 +23,7 @@ import { prefetchPays, type Payoff } from './pay-off.js'
 import { readLocalGoMod, readPrefetchWork, type RootWork } from './read-work.js'
 import type { ProxyReport } from './record.js'
 import type { MirrorPrior } from './scheduler.js'
+import { startLocalProxy } from './server.js'
 
 export interface ProxiedDownloadParams {
   roots: string[]
@@ -79,7 +81,6 @@ export async function runPrefetch(
   p.log?.(`Prefetch: ${payoff.why}.`)
   if (!payoff.pays) return { runs: await goAlone(), decision: payoff.why }
 
-  const deadline = Date.now() + p.timeoutMs
   const engine = await PrefetchEngine.start(
     {
       mirrors,
@@ -97,27 +98,56 @@ export async function runPrefetch(
     isPrivate: p.isPrivate,
     gomodcache: p.gomodcache
   })
+  const server = await startLocalProxy(engine, p.isPrivate)
+  const goproxy = localChain(p.report.chain, server.url)
   p.log?.(
-    `Prefetching into the module cache from ${mirrors.length} mirror(s), ${p.concurrency} at once`
+    `Prefetching into the module cache from ${mirrors.length} mirror(s), ${p.concurrency} at once; go runs through ${server.url} meanwhile`
   )
-  let record
+  const filling = fill(work.roots, filler)
   try {
-    await untilDeadline(fill(work.roots, filler), deadline)
-    record = engine.record()
+    const runs = await runDownloads({
+      roots: p.roots,
+      workspace: p.workspace,
+      env: { ...p.env, GOPROXY: goproxy },
+      timeoutMs: p.timeoutMs,
+      log: p.log
+    })
+    // go is done: what the engine still has open, go did not need.
+    filler.close()
+    const record = engine.record()
+    return {
+      runs: creditPrefetched(
+        attributeProxied(runs, server.url, record),
+        record,
+        filler.installed
+      ),
+      proxy: { ...record, goproxy, planned: filler.missing.size },
+      decision: payoff.why,
+      installFailures: filler.installFailures
+    }
   } finally {
+    await server.close()
     await engine.stop()
+    await filling
   }
-  const runs = await goAlone(Math.max(0, deadline - Date.now()))
-  return {
-    runs: creditPrefetched(runs, record, filler.installed),
-    proxy: {
-      ...record,
-      goproxy: p.env.GOPROXY ?? '',
-      planned: filler.missing.size
-    },
-    decision: payoff.why,
-    installFailures: filler.installFailures
-  }
+}
+
+/**
+ * The GOPROXY go runs with beside the prefetch: the chain's private proxies
+ * (their refusals final), then the local proxy in place of the public
+ * mirrors, then `direct` with the separator the chain had before it (`|`
+ * under fallback-on any-error, `,` under not-found), when the chain has it.
+ */
+export function localChain(
+  chain: RunReport['chain'],
+  localUrl: string
+): string {
+  const entries = chain?.entries ?? []
+  const privates = entries.filter((e) => e.role === 'private').map((e) => e.url)
+  const direct = /([,|])direct$/.exec(chain?.goproxy ?? '')
+  return (
+    [...privates, localUrl].join(',') + (direct ? `${direct[1]}direct` : '')
+  )
 }
 
 /**
@@ -175,16 +205,6 @@ async function fill(roots: readonly RootWork[], filler: CacheFiller) {
     })
   )
   await filler.settled()
-}
-
-function untilDeadline(work: Promise<void>, deadline: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([
-    work,
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))
-    })
-  ]).finally(() => clearTimeout(timer))
 }
 
 /**

@@ -1,11 +1,18 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RootRun } from '../../../../src/download/run-collector.js'
-import { creditPrefetched } from '../../../../src/download/proxy/attribution.js'
+import {
+  attributeProxied,
+  creditPrefetched
+} from '../../../../src/download/proxy/attribution.js'
 import type { ProxyRecord } from '../../../../src/download/proxy/record.js'
-import { mirrorPriors } from '../../../../src/download/proxy/run-proxied.js'
+import {
+  localChain,
+  mirrorPriors
+} from '../../../../src/download/proxy/run-proxied.js'
 import type { MirrorProbe } from '../../../../src/probe/result.js'
 import type { RunReport } from '../../../../src/report/report.js'
 
+const LOCAL = 'http://127.0.0.1:4100'
 const A = 'https://goproxy.example'
 const B = 'https://mirror-b.example/go'
 const ZIP = 'github.com/!burnt!sushi/toml/@v/v1.3.2.zip'
@@ -13,7 +20,7 @@ const ZIP = 'github.com/!burnt!sushi/toml/@v/v1.3.2.zip'
 function run(requests: RootRun['requests']): RootRun {
   return {
     dir: '.',
-    goproxy: `${A}|${B}|direct`,
+    goproxy: `${LOCAL}|direct`,
     requests,
     json: [],
     errors: [],
@@ -26,6 +33,16 @@ function run(requests: RootRun['requests']): RootRun {
     otherOutput: []
   }
 }
+
+const goRequest = (path: string, status?: number) => ({
+  url: `${LOCAL}/${path.replace(/!/g, '%21')}`,
+  source: LOCAL,
+  kind: 'zip' as const,
+  module: 'github.com/BurntSushi/toml',
+  version: 'v1.3.2',
+  status,
+  inFlight: status === undefined ? true : undefined
+})
 
 // What go itself logged: a request it made for a file not prefetched.
 const goOwn = {
@@ -60,12 +77,72 @@ function record(file: Partial<ProxyRecord['files'][number]>): ProxyRecord {
   }
 }
 
+describe('attribution of proxied requests', () => {
+  it('credits the mirror that served the file, after the answers the proxy moved away from', () => {
+    const [r] = attributeProxied(
+      [run([goRequest(ZIP, 200)])],
+      LOCAL,
+      record({
+        mirror: B,
+        failures: [
+          {
+            mirror: A,
+            kind: 'checksum',
+            detail: 'h1:x, go.sum has h1:y',
+            atMs: 5
+          }
+        ]
+      })
+    )
+    expect(r.requests.map((q) => [q.source, q.status, q.error])).toEqual([
+      [A, undefined, 'checksum mismatch'],
+      [B, 200, undefined]
+    ])
+    expect(r.requests[1].url).toBe(`${B}/${ZIP}`)
+  })
+
+  it('names the mirrors still asked when go was stopped, and keeps unknown paths as they were', () => {
+    const other = {
+      ...goRequest('golang.org/x/mod/@v/list', 200),
+      kind: 'list' as const
+    }
+    const [r] = attributeProxied(
+      [run([goRequest(ZIP), other])],
+      LOCAL,
+      record({ status: 'pending', waitingOn: [A] })
+    )
+    expect(r.requests.map((q) => [q.source, q.inFlight])).toEqual([
+      [A, true],
+      [LOCAL, undefined]
+    ])
+  })
+
+  it('lists a mirror 404 with its status, not as an error', () => {
+    const [r] = attributeProxied(
+      [run([goRequest(ZIP, 404)])],
+      LOCAL,
+      record({
+        status: 'not-found',
+        failures: [
+          { mirror: A, kind: 'not-found', status: 404, detail: '404', atMs: 1 },
+          { mirror: B, kind: 'not-found', status: 404, detail: '404', atMs: 2 }
+        ]
+      })
+    )
+    expect(r.requests.map((q) => [q.source, q.status])).toEqual([
+      [A, 404],
+      [B, 404]
+    ])
+  })
+})
+
 describe('credit for what the engine put into the module cache', () => {
   it("credits the mirror that served the file, after the answers the engine moved away from, before go's own requests", () => {
     const [r] = creditPrefetched(
       [run([goOwn])],
       record({
         mirror: B,
+        askedByGo: false,
         failures: [
           {
             mirror: A,
@@ -91,41 +168,27 @@ describe('credit for what the engine put into the module cache', () => {
   })
 
   it('credits no mirror for a file that was served but not moved into the cache: go fetched it itself', () => {
-    const [r] = creditPrefetched([run([])], record({ mirror: B }), new Set())
+    const [r] = creditPrefetched(
+      [run([])],
+      record({ mirror: B, askedByGo: false }),
+      new Set()
+    )
     expect(r.requests).toEqual([])
   })
 
-  it('names the mirrors still asked at the deadline as requests in flight', () => {
+  it("leaves a file go asked for to go's own request through the proxy", () => {
     const [r] = creditPrefetched(
       [run([])],
-      record({ status: 'pending', waitingOn: [A] }),
-      new Set()
+      record({ mirror: B, askedByGo: true }),
+      new Set([ZIP])
     )
-    expect(r.requests.map((q) => [q.source, q.inFlight])).toEqual([[A, true]])
-  })
-
-  it('lists a mirror 404 with its status, not as an error', () => {
-    const [r] = creditPrefetched(
-      [run([])],
-      record({
-        status: 'not-found',
-        failures: [
-          { mirror: A, kind: 'not-found', status: 404, detail: '404', atMs: 1 },
-          { mirror: B, kind: 'not-found', status: 404, detail: '404', atMs: 2 }
-        ]
-      }),
-      new Set()
-    )
-    expect(r.requests.map((q) => [q.source, q.status])).toEqual([
-      [A, 404],
-      [B, 404]
-    ])
+    expect(r.requests).toEqual([])
   })
 
   it('puts the credit into the first root only, so that no file counts twice', () => {
     const runs = creditPrefetched(
       [run([]), { ...run([goOwn]), dir: 'tools' }],
-      record({ mirror: B }),
+      record({ mirror: B, askedByGo: false }),
       new Set([ZIP])
     )
     expect(runs.map((x) => x.requests.length)).toEqual([1, 1])
@@ -187,5 +250,40 @@ describe('mirror priors', () => {
     expect(
       mirrorPriors({ chain: { entries: [] } } as unknown as RunReport)
     ).toEqual([])
+  })
+})
+
+describe('the GOPROXY go runs with', () => {
+  const chain = (goproxy: string, entries: [string, string][]) =>
+    ({
+      goproxy,
+      entries: entries.map(([url, role]) => ({ url, role, reason: '' }))
+    }) as unknown as RunReport['chain']
+
+  it('keeps private proxies first with ",", then the local proxy, then direct with the chain\'s separator', () => {
+    const priv = 'https://athens.corp.example'
+    expect(
+      localChain(
+        chain(`${priv},${A}|${B}|direct`, [
+          [priv, 'private'],
+          [A, 'mirror'],
+          [B, 'mirror'],
+          ['direct', 'direct']
+        ]),
+        LOCAL
+      )
+    ).toBe(`${priv},${LOCAL}|direct`)
+    // fallback-on: not-found keeps "," before direct.
+    expect(
+      localChain(
+        chain(`${A},direct`, [
+          [A, 'mirror'],
+          ['direct', 'direct']
+        ]),
+        LOCAL
+      )
+    ).toBe(`${LOCAL},direct`)
+    // direct-fallback: false.
+    expect(localChain(chain(A, [[A, 'mirror']]), LOCAL)).toBe(LOCAL)
   })
 })
