@@ -5,7 +5,7 @@
 // unpacked, then kept in the tool cache under setup-go's names.
 import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { request } from 'undici'
 import { MAX_SMALL_BYTES } from '../download/proxy/fetch-file.js'
@@ -181,13 +181,11 @@ async function install(
       throw new Error(
         `${mirror.url}: ${TOOLCHAIN_MODULE}@${modVersion}: checksum mismatch: downloaded ${got}, ${want.db} has ${want.h1}`
       )
-    const dir = path.join(work, 'go')
-    await extractToolchainZip(zip, prefix, dir, o.platform)
-    const cachedDir = await tc.cacheDir(
-      dir,
-      TOOL,
+    const cachedDir = await extractIntoToolCache(
+      zip,
+      prefix,
       toolCacheVersion(version),
-      o.arch
+      o
     )
     report.source = 'mirror'
     report.durationMs = Date.now() - started
@@ -195,6 +193,35 @@ async function install(
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/**
+ * The verified zip unpacked straight into its tool-cache folder, where
+ * tool-cache's cacheDir would copy a finished directory: the copy cost as
+ * much as the unpacking. The `.complete` marker tc.find looks for comes
+ * last, so a failed unpacking is never found.
+ */
+async function extractIntoToolCache(
+  zip: string,
+  prefix: string,
+  version: string,
+  o: MirrorInstallOptions
+): Promise<string> {
+  const root = process.env.RUNNER_TOOL_CACHE
+  if (!root) throw new Error('RUNNER_TOOL_CACHE is not set')
+  const dest = path.join(root, TOOL, version, o.arch)
+  const marker = `${dest}.complete`
+  await rm(marker, { force: true })
+  await rm(dest, { recursive: true, force: true })
+  await mkdir(dest, { recursive: true })
+  try {
+    await extractToolchainZip(zip, prefix, dest, o.platform)
+  } catch (e) {
+    await rm(dest, { recursive: true, force: true })
+    throw e
+  }
+  await writeFile(marker, '')
+  return dest
 }
 
 /**

@@ -60,7 +60,7 @@ export interface ProxyRecord {
 
 /** The record as the report carries it. */
 export interface ProxyReport extends ProxyRecord {
-  /** The GOPROXY go ran with after the prefetch. */
+  /** The GOPROXY go ran with beside the prefetch. */
   goproxy: string
   /** Files of the module graph and the downloads that the module cache lacked. */
   planned: number
