@@ -5,6 +5,7 @@
 // leaves the sections before it for the summary.
 import { homedir, tmpdir } from 'node:os'
 import * as core from '@actions/core'
+import { setGlobalDispatcher } from 'undici'
 import { defaultModCache } from './cache/go-env.js'
 import { planCacheEnv } from './cache/restore.js'
 import { markCacheMainCompleted } from './cache/state.js'
@@ -15,6 +16,7 @@ import { KEPT_PROXY_ENV } from './download/proxy/kept-config.js'
 import { startKeptProxy } from './download/proxy/keep-alive.js'
 import { checkEffectiveConfig } from './env/effective-config.js'
 import { EnvPlan } from './env/env-plan.js'
+import { goDispatcher } from './net/dispatcher.js'
 import { keptOffChain } from './selection/goproxy-off.js'
 import { readInputs, type Inputs } from './inputs/read-inputs.js'
 import { isPrivateModule } from './privacy/patterns.js'
@@ -43,6 +45,9 @@ import { prefetchToolchain, type ToolchainPlan } from './toolchain/prepare.js'
 
 async function run(): Promise<void> {
   maskRawCredentials(core.getInput('credentials'))
+  // Every request without a dispatcher of its own (the toolchain install,
+  // the checksum database) reaches the network as go does.
+  setGlobalDispatcher(goDispatcher())
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const inputs = readInputs((name) => core.getInput(name), workspace)
   maskSecrets(inputs.privacy)

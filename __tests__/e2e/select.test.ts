@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { escapeModulePath } from '../../src/gomod/module-path.js'
 import { closedAfterEach } from '../support/closers.js'
@@ -232,6 +233,64 @@ describe('mirror selection end to end', () => {
         (g) => g.url.startsWith(tls.url) && g.status === 200
       )
     ).toBe(true)
+  })
+
+  it('trusts a mirror whose CA only SSL_CERT_FILE names, as go does, without NODE_EXTRA_CA_CERTS', async () => {
+    const ctx = await project()
+    const certs = testCertificates()
+    const tls = await mirror({ tls: true, latencyMs: 40 })
+    const res = await runActionStep({
+      context: ctx,
+      env: {
+        NODE_EXTRA_CA_CERTS: '',
+        SSL_CERT_FILE: certs.caCertPath,
+        GOMAXPROCS: '1',
+        GOFLAGS: '-modcacherw',
+        GOMODCACHE: goTempDir('modcache-'),
+        GOTOOLCHAIN: 'local',
+        GOENV: 'off'
+      },
+      inputs: { mirrors: tls.url, cache: 'false', 'direct-fallback': 'false' }
+    })
+    expect(res.code).toBe(0)
+    expect(res.env.GOPROXY).toBe(tls.url)
+    const report = JSON.parse(readFileSync(res.outputs.report, 'utf8')) as {
+      downloads: {
+        failures: unknown[]
+        prefetch?: string
+        proxy?: { files: { status: string }[] }
+      }
+    }
+    expect(report.downloads.failures).toEqual([])
+    // The prefetch's own connections trust it too.
+    expect(report.downloads.prefetch).toMatch(/^the prefetch: /)
+    expect(
+      report.downloads.proxy!.files.every((f) => f.status === 'served')
+    ).toBe(true)
+  })
+
+  it('checks an https mirror addressed by IP against that IP, as go does', async () => {
+    const ctx = await project()
+    const certs = testCertificates(['localhost'], { exactly: true })
+    // Valid for the name only: go refuses it at 127.0.0.1.
+    const nameOnly = await mirror({
+      tls: { names: ['localhost'], exactly: true }
+    })
+    const res = await runActionStep({
+      context: ctx,
+      env: { NODE_EXTRA_CA_CERTS: certs.caCertPath },
+      inputs: {
+        mirrors: nameOnly.url,
+        cache: 'false',
+        download: 'false',
+        'direct-fallback': 'false'
+      }
+    })
+    expect(nameOnly.url).toMatch(/^https:\/\/127\.0\.0\.1:/)
+    expect(res.code).not.toBe(0)
+    expect(res.stdout + res.stderr).toMatch(
+      /IP: 127\.0\.0\.1 is not in the cert's list|altnames/i
+    )
   })
 
   it('falls back to direct alone with a warning when no mirror is usable', async () => {

@@ -88,8 +88,8 @@ export interface MirrorProfile {
   redirect?: { to: string; target?: FaultTarget }
   /** Bodies gzip-encoded (Content-Encoding: gzip), whatever the client asked. */
   gzip?: FaultTarget
-  /** Serve HTTPS with a certificate from the test CA (extra SAN names optional). */
-  tls?: boolean | { names: string[] }
+  /** Serve HTTPS with a certificate from the test CA (extra SAN names optional; `exactly`: only those). */
+  tls?: boolean | { names: string[]; exactly?: boolean }
   /** Status of /sumdb/sum.golang.org/supported (default 404). */
   sumdbSupported?: number
   /**
@@ -522,9 +522,10 @@ export async function startMirror(
   }
   let server: Server
   if (profile.tls) {
-    const certs = testCertificates(
-      profile.tls === true ? [] : profile.tls.names
-    )
+    const certs =
+      profile.tls === true
+        ? testCertificates()
+        : testCertificates(profile.tls.names, { exactly: profile.tls.exactly })
     server = createHttpsServer({ key: certs.key, cert: certs.cert }, listener)
   } else server = createHttpServer(listener)
   server.on('connection', (s: Socket) => {

@@ -32,10 +32,16 @@ function openssl(args: string[], cwd: string): void {
 
 /**
  * The CA and a server certificate valid for localhost, 127.0.0.1,
- * 127.0.0.2, ::1 and `extraNames`. Made once per process per name set.
+ * 127.0.0.2, ::1 and `extraNames` (only for `extraNames` with `exactly`).
+ * Made once per process per name set.
  */
-export function testCertificates(extraNames: string[] = []): TestCertificates {
-  const names = [...new Set([...DEFAULT_NAMES, ...extraNames])]
+export function testCertificates(
+  extraNames: string[] = [],
+  opts: { exactly?: boolean } = {}
+): TestCertificates {
+  const names = [
+    ...new Set([...(opts.exactly ? [] : DEFAULT_NAMES), ...extraNames])
+  ]
   const cacheKey = [...names].sort().join(',')
   const cached = cache.get(cacheKey)
   if (cached) return cached

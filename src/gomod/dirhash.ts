@@ -47,9 +47,9 @@ export async function hashZipFile(file: string): Promise<string> {
   }
 }
 
-// Two zips in memory at once at most: the work is CPU-bound, and a wide
+// One zip in memory at a time: the work is CPU-bound, and a wide
 // prefetch finishing many zips together must not hold them all.
-const WHOLE_ZIPS_AT_ONCE = 2
+const WHOLE_ZIPS_AT_ONCE = 1
 let wholeZipsBusy = 0
 const waitingForSlot: (() => void)[] = []
 

@@ -3,7 +3,9 @@
 import { lookup } from 'node:dns/promises'
 import * as net from 'node:net'
 import * as tls from 'node:tls'
-import { Agent, Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici'
+import { Agent, Client, Pool, type Dispatcher } from 'undici'
+import { goNetwork, goProxyEnv, goTrust } from '../net/dispatcher.js'
+import { proxyFor } from '../net/proxy-env.js'
 import { abortReason, getLikeGo, type TransportResponse } from './http-get.js'
 
 export interface ConnectTimings {
@@ -33,12 +35,7 @@ export interface Transport {
 }
 
 function usesHttpProxy(url: URL): boolean {
-  const env = process.env
-  const proxy =
-    url.protocol === 'https:'
-      ? (env.HTTPS_PROXY ?? env.https_proxy)
-      : (env.HTTP_PROXY ?? env.http_proxy)
-  return Boolean(proxy)
+  return proxyFor(url, goProxyEnv()).via === 'proxy'
 }
 
 export function openTransport(base: URL, signal: AbortSignal): Transport {
@@ -171,7 +168,11 @@ function directTransport(
           const secure = tracked(
             tls.connect({
               socket,
+              // The certificate is checked against the URL's host, a name
+              // or an IP, as go checks it.
+              host: hostname,
               servername: net.isIP(hostname) ? undefined : hostname,
+              ca: goTrust(),
               ALPNProtocols: ['http/1.1']
             })
           )
@@ -226,7 +227,7 @@ function directTransport(
  * which rejects whatever is pending at once.
  */
 function proxyTransport(base: URL, signal: AbortSignal): Transport {
-  const agent = new EnvHttpProxyAgent({ headersTimeout: 0, bodyTimeout: 0 })
+  const agent = goNetwork()
   const transportSignal = AbortSignal.any([signal])
   const destroy = (): void => {
     void agent.destroy(abortReason(transportSignal)).catch(() => undefined)

@@ -222,8 +222,18 @@ describe('a hostile mirror', () => {
       96 * 16 * MiB,
       /declare more than go's limit of 524288000 bytes/
     ],
-    ['hidden behind a 1 KiB size', true, 1024, /bin\/go: more bytes, the directory says 1024/],
-    ['hidden behind a 1 KiB size', false, 1024, /bin\/go: more bytes, the directory says 1024/]
+    [
+      'hidden behind a 1 KiB size',
+      true,
+      1024,
+      /bin\/go: more bytes, the directory says 1024/
+    ],
+    [
+      'hidden behind a 1 KiB size',
+      false,
+      1024,
+      /bin\/go: more bytes, the directory says 1024/
+    ]
   ])(
     'serving a 1.5 MB entry that inflates to 1.5 GiB (%s, Range answered: %s) is refused without inflating it',
     async (_what, ranges, declaredSize, error) => {

@@ -3,9 +3,9 @@
 // connect, first byte and every pause in the body, go's size limits, and the
 // outcome in the scheduler's terms. HTTP/1.1 only: over HTTP/2 the ranges of
 // a file would share one connection and its per-connection limit.
-import { cachingLookup } from '../../net/dns-cache.js'
+import { goDispatcher } from '../../net/dispatcher.js'
 import { open, type FileHandle } from 'node:fs/promises'
-import { EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { AttemptFailure } from './scheduler.js'
 
 export interface FetchDeadlines {
@@ -59,11 +59,7 @@ export function openPools(
   connections: number,
   deadlines: FetchDeadlines
 ): Dispatcher {
-  return new EnvHttpProxyAgent({
-    connections,
-    connect: { timeout: deadlines.connectMs, lookup: cachingLookup() },
-    keepAliveTimeout: 30_000
-  }).compose(interceptors.redirect({ maxRedirections: 5 }))
+  return goDispatcher({ connections, connectTimeoutMs: deadlines.connectMs })
 }
 
 /** Large files come in ranges over several connections at once. */

@@ -1,0 +1,3 @@
+module setup-goproxy.test/goproxy-env
+
+go 1.22

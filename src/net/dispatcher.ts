@@ -1,0 +1,177 @@
+// The network as go sees it, for every request the action makes: the egress
+// proxy go would take for each URL (proxy-env.ts), the certificate
+// authorities go trusts (trust.ts), one name lookup per host (dns-cache.ts),
+// and go's redirect rule: at most 10, never from https to http.
+import {
+  Agent,
+  Dispatcher,
+  ProxyAgent,
+  interceptors,
+  type Dispatcher as DispatcherTypes
+} from 'undici'
+import { cachingLookup } from './dns-cache.js'
+import { proxyEnv, proxyFor, type ProxyEnv } from './proxy-env.js'
+import { trustedCertificates } from './trust.js'
+
+let ca: string[] | undefined
+/** The CA list of every TLS connection, read once per process. */
+export function goTrust(): string[] {
+  return (ca ??= trustedCertificates())
+}
+
+const PROXY_VARS = [
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'REQUEST_METHOD'
+]
+let env: { key: string; value: ProxyEnv } | undefined
+/** The egress proxy settings of this process, parsed again only when they change. */
+export function goProxyEnv(): ProxyEnv {
+  const key = PROXY_VARS.map((v) => process.env[v] ?? '').join('\0')
+  if (env?.key !== key) env = { key, value: proxyEnv(process.env) }
+  return env.value
+}
+
+export class RedirectRefused extends Error {}
+
+// go (net/http's default CheckRedirect) stops after 10 redirects, and
+// cmd/go's web package refuses a redirect from https to http.
+const MAX_REDIRECTS = 10
+
+export interface NetworkOptions {
+  /** Connections per origin. */
+  connections?: number
+  connectTimeoutMs?: number
+}
+
+/** Routes each request to a direct agent or the egress proxy go would use. */
+class GoNetwork extends Dispatcher {
+  private readonly direct: Agent
+  private readonly proxies = new Map<string, ProxyAgent>()
+
+  constructor(private readonly o: NetworkOptions) {
+    super()
+    this.direct = new Agent({
+      connections: o.connections,
+      connect: this.connectOptions(),
+      keepAliveTimeout: 30_000
+    })
+  }
+
+  dispatch(
+    options: DispatcherTypes.DispatchOptions,
+    handler: DispatcherTypes.DispatchHandler
+  ): boolean {
+    return this.pick(String(options.origin)).dispatch(options, handler)
+  }
+
+  close(): Promise<void>
+  close(callback: () => void): void
+  close(callback?: () => void): Promise<void> | void {
+    const done = Promise.all(this.all().map((d) => d.close())).then(() => {})
+    if (!callback) return done
+    void done.then(callback, callback)
+  }
+
+  destroy(): Promise<void>
+  destroy(err: Error | null): Promise<void>
+  destroy(callback: () => void): void
+  destroy(err: Error | null, callback: () => void): void
+  destroy(
+    a?: Error | null | (() => void),
+    b?: () => void
+  ): Promise<void> | void {
+    const err = typeof a === 'function' ? null : (a ?? null)
+    const callback = typeof a === 'function' ? a : b
+    const done = Promise.all(this.all().map((d) => d.destroy(err))).then(
+      () => {}
+    )
+    if (!callback) return done
+    void done.then(callback, callback)
+  }
+
+  private all(): Dispatcher[] {
+    return [this.direct, ...this.proxies.values()]
+  }
+
+  private pick(origin: string): Dispatcher {
+    const choice = proxyFor(new URL(origin), goProxyEnv())
+    if (choice.via !== 'proxy') return this.direct
+    const key = choice.proxy.href
+    let agent = this.proxies.get(key)
+    if (!agent) {
+      agent = new ProxyAgent({
+        uri: key,
+        connections: this.o.connections,
+        connect: this.connectOptions(),
+        requestTls: { ca: goTrust() },
+        proxyTls: { ca: goTrust() },
+        keepAliveTimeout: 30_000
+      })
+      this.proxies.set(key, agent)
+    }
+    return agent
+  }
+
+  private connectOptions() {
+    return {
+      ca: goTrust(),
+      lookup: cachingLookup(),
+      timeout: this.o.connectTimeoutMs ?? 10_000
+    }
+  }
+}
+
+/** Reaches and trusts the network as go does; redirects are the caller's. */
+export function goNetwork(o: NetworkOptions = {}): Dispatcher {
+  return new GoNetwork(o)
+}
+
+/**
+ * A dispatcher that reaches and trusts the network as go does, following
+ * redirects as go does.
+ */
+export function goDispatcher(o: NetworkOptions = {}): Dispatcher {
+  return new GoNetwork(o).compose(
+    refuseDowngrade,
+    interceptors.redirect({ maxRedirections: MAX_REDIRECTS })
+  )
+}
+
+/**
+ * Below the redirect interceptor, every hop passes here with its own origin:
+ * a redirect from an https origin to an http URL ends the request.
+ */
+const refuseDowngrade: DispatcherTypes.DispatcherComposeInterceptor =
+  (dispatch) => (opts, handler) => {
+    const origin = String(opts.origin)
+    if (!origin.startsWith('https:')) return dispatch(opts, handler)
+    const guarded: DispatcherTypes.DispatchHandler = {
+      onRequestStart: (c, ctx) => handler.onRequestStart?.(c, ctx),
+      onRequestUpgrade: (c, s, h, socket) =>
+        handler.onRequestUpgrade?.(c, s, h, socket),
+      onResponseStart: (c, statusCode, headers, statusMessage) => {
+        const location = headers.location
+        if (statusCode >= 300 && statusCode < 400 && location) {
+          const to = new URL(String(location), `${origin}${opts.path}`)
+          if (to.protocol === 'http:') {
+            c.abort(
+              new RedirectRefused(
+                `redirect from ${origin} to ${to.origin} refused: go refuses a redirect from https to http too`
+              )
+            )
+            return
+          }
+        }
+        handler.onResponseStart?.(c, statusCode, headers, statusMessage)
+      },
+      onResponseData: (c, chunk) => handler.onResponseData?.(c, chunk),
+      onResponseEnd: (c, trailers) => handler.onResponseEnd?.(c, trailers),
+      onResponseError: (c, err) => handler.onResponseError?.(c, err)
+    }
+    return dispatch(opts, guarded)
+  }
