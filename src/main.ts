@@ -11,6 +11,7 @@ import { planCacheEnv } from './cache/restore.js'
 import { markCacheMainCompleted } from './cache/state.js'
 import { findDependencyFiles } from './gomod/dependency-files.js'
 import { finishDownloads, runDownloadPhase } from './download/phase.js'
+import { incompleteDownloads } from './download/incomplete.js'
 import { runKeptProxy } from './download/proxy/detached.js'
 import { KEPT_PROXY_ENV } from './download/proxy/kept-config.js'
 import { startKeptProxy } from './download/proxy/keep-alive.js'
@@ -80,7 +81,7 @@ async function run(): Promise<void> {
     await writeOutcome(report, inputs.project.summary)
   }
   finishDownloads(report, inputs.download, workspace)
-  markCacheMainCompleted()
+  markCacheMainCompleted(incompleteDownloads(report.downloads))
 }
 
 /**
