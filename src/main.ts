@@ -6,11 +6,13 @@
 import { homedir, tmpdir } from 'node:os'
 import * as core from '@actions/core'
 import { setGlobalDispatcher } from 'undici'
+import { describeError } from './errors.js'
 import { defaultModCache } from './cache/go-env.js'
 import { planCacheEnv } from './cache/restore.js'
 import { markCacheMainCompleted } from './cache/state.js'
 import { findDependencyFiles } from './gomod/dependency-files.js'
 import { finishDownloads, runDownloadPhase } from './download/phase.js'
+import { incompleteDownloads } from './download/incomplete.js'
 import { runKeptProxy } from './download/proxy/detached.js'
 import { KEPT_PROXY_ENV } from './download/proxy/kept-config.js'
 import { startKeptProxy } from './download/proxy/keep-alive.js'
@@ -52,36 +54,57 @@ async function run(): Promise<void> {
   const inputs = readInputs((name) => core.getInput(name), workspace)
   maskSecrets(inputs.privacy)
   if (inputs.download.mergeReports.length > 0) {
-    await runMergeReports(workspace, inputs.download.mergeReports)
+    await runMergeReports(
+      workspace,
+      inputs.download.mergeReports,
+      inputs.download.expectedLegs
+    )
     return
   }
   // Taken before the cache library briefly changes GITHUB_WORKSPACE.
   const jobEnv = { ...process.env }
-  // The Go that will run (go-version from the tool cache), the toolchain it
-  // switches to, and the cache restore: before any go command can write to
-  // GOMODCACHE, concurrent with the probe unless Go must come from a mirror.
-  const go = await startGoSetup(
-    (name) => core.getInput(name),
-    inputs.cache,
-    inputs.project,
-    workspace,
-    jobEnv
-  )
   const ctx = runnerContext()
   const report = newRunReport(ctx)
   try {
+    // The Go that will run (go-version from the tool cache), the toolchain it
+    // switches to, and the cache restore: before any go command can write to
+    // GOMODCACHE, concurrent with the probe unless Go must come from a mirror.
+    const go = await startGoSetup(
+      (name) => core.getInput(name),
+      inputs.cache,
+      inputs.project,
+      workspace,
+      jobEnv
+    )
     const chain = await chooseChain(inputs, ctx, jobEnv, report)
     const planned = await planEnv(inputs, chain, jobEnv, go, report)
     await applyPlan(inputs, planned, jobEnv, workspace, ctx, report)
-    await writeReportFile(report)
+  } catch (err) {
+    report.failure = describeError(err)
+    throw err
   } finally {
-    // Also after a failure past input validation: the probe table explains it.
-    if (inputs.project.summary && (report.probe || report.chain)) {
-      await writeJobSummary(renderSummary(report), renderHeadlineText(report))
-    }
+    await writeOutcome(report, inputs.project.summary)
   }
   finishDownloads(report, inputs.download, workspace)
-  markCacheMainCompleted()
+  markCacheMainCompleted(incompleteDownloads(report.downloads))
+}
+
+/**
+ * The report file and the summary, also after a failure past input
+ * validation: a matrix merge still finds the leg, the probe table explains
+ * the failure, and the headline gives the verdict.
+ */
+async function writeOutcome(report: RunReport, summary: boolean) {
+  try {
+    await writeReportFile(report)
+  } catch (err) {
+    // The step's own failure is the one to report.
+    if (report.failure === undefined) throw err
+    core.warning(`The report file was not written: ${describeError(err)}`)
+  } finally {
+    if (summary)
+      await writeJobSummary(renderSummary(report), renderHeadlineText(report))
+  }
 }
 
 /** The probe, ranking and chain sections; GOPROXY=off in the job is kept unprobed. */
@@ -104,6 +127,11 @@ async function chooseChain(
       )
     )
   }
+  // Before the chain, which throws when no mirror is usable.
+  core.setOutput(
+    'probe-results',
+    JSON.stringify({ probe: report.probe, ranking: report.ranking })
+  )
   report.chain =
     keptOff ?? chainFromRanking(inputs.selection, report.ranking ?? [])
   return { chain: report.chain, keptOff: keptOff !== undefined }
@@ -176,10 +204,6 @@ async function applyPlan(
   core.setOutput('goproxy', chain.goproxy)
   core.setOutput('mirror', chain.firstMirror)
   core.setOutput('gosumdb', sumdb.effective)
-  core.setOutput(
-    'probe-results',
-    JSON.stringify({ probe: report.probe, ranking: report.ranking })
-  )
   const sel = inputs.selection
   report.privacy = await applyPrivacy(
     inputs.privacy,

@@ -1,6 +1,6 @@
-import * as exec from '@actions/exec'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
+import { goEnvJson } from '../env/go-env-json.js'
 
 export interface GoCacheEnv {
   gomodcache: string
@@ -36,48 +36,18 @@ export async function readGoCacheEnv(
     gomodcache: defaultModCache(env, home),
     goflags: env.GOFLAGS ?? ''
   }
-  try {
-    const res = await exec.getExecOutput(
-      'go',
-      [
-        'env',
-        '-json',
-        'GOMODCACHE',
-        'GOCACHE',
-        'GOFLAGS',
-        'GOVERSION',
-        'GOHOSTOS',
-        'GOHOSTARCH'
-      ],
-      {
-        cwd: env.RUNNER_TEMP || tmpdir(),
-        env: { ...definedOnly(env), GOTOOLCHAIN: 'local' },
-        silent: true,
-        ignoreReturnCode: true
-      }
-    )
-    if (res.exitCode !== 0) {
-      return {
-        ...fallback,
-        goError: res.stderr.trim() || `exit ${res.exitCode}`
-      }
-    }
-    const v = JSON.parse(res.stdout) as Record<string, string>
-    return {
-      gomodcache: v.GOMODCACHE || fallback.gomodcache,
-      gocache: v.GOCACHE && v.GOCACHE !== 'off' ? v.GOCACHE : undefined,
-      goflags: v.GOFLAGS ?? fallback.goflags,
-      goVersion: v.GOVERSION || undefined,
-      goHostOs: v.GOHOSTOS || undefined,
-      goHostArch: v.GOHOSTARCH || undefined
-    }
-  } catch (e) {
-    return { ...fallback, goError: (e as Error).message }
+  const res = await goEnvJson(
+    ['GOMODCACHE', 'GOCACHE', 'GOFLAGS', 'GOVERSION', 'GOHOSTOS', 'GOHOSTARCH'],
+    { env, cwd: env.RUNNER_TEMP || tmpdir() }
+  )
+  if ('error' in res) return { ...fallback, goError: res.error }
+  const v = res.values
+  return {
+    gomodcache: v.GOMODCACHE || fallback.gomodcache,
+    gocache: v.GOCACHE && v.GOCACHE !== 'off' ? v.GOCACHE : undefined,
+    goflags: v.GOFLAGS ?? fallback.goflags,
+    goVersion: v.GOVERSION || undefined,
+    goHostOs: v.GOHOSTOS || undefined,
+    goHostArch: v.GOHOSTARCH || undefined
   }
-}
-
-function definedOnly(env: Env): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v
-  return out
 }

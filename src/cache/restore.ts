@@ -18,9 +18,9 @@ import {
   CacheTimeoutError,
   lookupEntry,
   restoreEntry,
-  sameKey,
   serviceAvailable
 } from './service.js'
+import { lookupKeys, matchesExactly } from './repair-key.js'
 import { saveCacheState, type CacheEntryState } from './state.js'
 import { findDependencyFiles } from '../gomod/dependency-files.js'
 import type { EnvPlan } from '../env/env-plan.js'
@@ -225,10 +225,11 @@ async function restoreOne(
 ): Promise<void> {
   let staging: string | undefined
   try {
+    const lookup = lookupKeys(t.keys)
     const matched = await lookupEntry(
       state.spec,
-      t.keys.key,
-      t.keys.restoreKeys,
+      lookup.primary,
+      lookup.restoreKeys,
       t.crossOs,
       deadlines.lookupMs
     )
@@ -269,7 +270,7 @@ async function restoreOne(
     await moveInto(extracted, t.cached)
     await rm(staging, { recursive: true, force: true })
     entry.matchedKey = restored
-    entry.hit = sameKey(restored, t.keys.key) ? 'exact' : 'partial'
+    entry.hit = matchesExactly(restored, t.keys.key) ? 'exact' : 'partial'
     if (t.kind === 'build') {
       // Without its trim stamp go trims entries unused for 5 days on the next
       // build, so a restored build cache sheds what the code stopped using.

@@ -5,7 +5,7 @@ function saveText(r: SaveResult): string {
   const why = r.detail ? `: ${r.detail}` : ''
   switch (r.outcome) {
     case 'saved':
-      return `💾 saved as \`${r.key}\``
+      return `💾 saved as \`${r.key}\`${why}`
     case 'exact-hit':
       return `⏭️ skipped: exact hit, \`${r.key}\` is already stored`
     case 'unchanged':

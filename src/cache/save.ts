@@ -11,6 +11,7 @@ import {
 import {
   cacheMainCompleted,
   loadCacheState,
+  modulesIncomplete,
   type CacheEntryState,
   type CacheState
 } from './state.js'
@@ -23,6 +24,7 @@ import {
   type TreeStats
 } from './module-cache-files.js'
 import { formatBytes } from '../report/markdown.js'
+import { repairKey } from './repair-key.js'
 
 export type SaveOutcome =
   | 'saved'
@@ -110,13 +112,23 @@ async function saveOne(
     r.detail = 'the cache service failed during restore'
     return
   }
-  if (e.hit === 'exact') {
+  const incomplete = e.kind === 'modules' ? modulesIncomplete() : undefined
+  if (incomplete !== undefined) {
+    r.detail = `${incomplete} in the main step; an incomplete module cache is not saved`
+    return
+  }
+  const ephemeral = env.RUNNER_ENVIRONMENT === 'github-hosted'
+  // Only a module cache can prove incomplete: the build cache's key changes
+  // daily, and its content with every build.
+  if (
+    e.hit === 'exact' &&
+    (e.kind === 'build' || (e.preexisting && !ephemeral))
+  ) {
     r.outcome = 'exact-hit'
     return
   }
   let stats: TreeStats
   if (e.kind === 'modules') {
-    const ephemeral = env.RUNNER_ENVIRONMENT === 'github-hosted'
     if (e.preexisting && !ephemeral) {
       // A persistent module cache on a self-hosted runner is the user's:
       // pruning would delete modules other projects use, and saving it whole
@@ -160,7 +172,18 @@ async function saveOne(
     }
   }
   r.sizeBytes = stats.bytes
-  if (
+  let key = e.key
+  if (e.hit === 'exact') {
+    if (e.digest === stats.digest) {
+      r.outcome = 'exact-hit'
+      return
+    }
+    // go downloaded into an exact hit: that entry lacks what this go.sum
+    // needs, and cannot be replaced.
+    key = repairKey(e.key)
+    r.key = key
+    r.detail = `${e.matchedKey ?? e.key} lacked modules go needed; the completed cache goes under a new key, found first from now on`
+  } else if (
     state.save === 'auto' &&
     e.digest === stats.digest &&
     e.matchedKey !== undefined
@@ -172,7 +195,7 @@ async function saveOne(
   try {
     const id = await saveEntry(
       e.spec,
-      e.key,
+      key,
       e.crossOs,
       transferBudgetMs(stats.bytes)
     )

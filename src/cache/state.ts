@@ -43,11 +43,21 @@ export function loadCacheState(): CacheState | undefined {
   }
 }
 
-/** Called by main as its last act: post saves only after a completed main. */
-export function markCacheMainCompleted(): void {
+/**
+ * Called by main as its last act: post saves only after a completed main,
+ * and never a module cache main knows to be incomplete (`incomplete` says
+ * why) under the key that promises everything go.sum names.
+ */
+export function markCacheMainCompleted(incomplete?: string): void {
   saveState('mainCompleted', 'true')
+  if (incomplete !== undefined) saveState('modulesIncomplete', incomplete)
 }
 
 export function cacheMainCompleted(): boolean {
   return loadState('mainCompleted') === 'true'
+}
+
+/** Why main knows the module cache lacks something go.sum names, if it does. */
+export function modulesIncomplete(): string | undefined {
+  return loadState('modulesIncomplete') || undefined
 }

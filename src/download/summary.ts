@@ -10,6 +10,7 @@ import {
   NO_SOURCE,
   type DownloadFailure,
   type DownloadsReport,
+  type ModuleDownload,
   type SourceStats
 } from './downloads-report.js'
 import { failureGroups, moduleLabel, triedText } from './annotations.js'
@@ -146,8 +147,14 @@ function renderFailures(d: DownloadsReport): string[] {
       `| ${modules} | **${f.kind}**: ${FAILURE_TEXT[f.kind]} | ${cell(answeredText(f) || f.message)} | ${cell(f.hint)} |`
     )
   }
-  lines.push('', '<details><summary>go output for each failure</summary>', '')
-  for (const f of d.failures)
+  const outputs = d.failures.slice(0, MAX_FAILURE_OUTPUTS)
+  const more = d.failures.length - outputs.length
+  lines.push(
+    '',
+    `<details><summary>go output for ${more > 0 ? `the first ${outputs.length} failures` : 'each failure'}</summary>`,
+    ''
+  )
+  for (const f of outputs)
     lines.push(
       `**${moduleLabel(f)}** (in \`${f.root}\`)`,
       '',
@@ -156,19 +163,50 @@ function renderFailures(d: DownloadsReport): string[] {
       '```',
       ''
     )
+  if (more > 0) lines.push(leftOut(more, 'failures'), '')
   lines.push('</details>')
   return lines
 }
 
+// GitHub refuses a step summary over 1 MiB. A module row takes about 200 B,
+// so these keep the long lists to a few hundred KiB whatever the run; the
+// JSON report (the `report` output) still lists everything.
+const MAX_MODULE_ROWS = 1000
+const MAX_FAILURE_OUTPUTS = 100
+
+function leftOut(n: number, what: string): string {
+  return `_${n} more ${what} are left out here; the JSON report (the \`report\` output) lists them all._`
+}
+
+// Past the cap, the rows that need a reader most: failures first, modules
+// served from the cache last; shown in the report's order.
+const STATUS_RANK: Record<ModuleDownload['status'], number> = {
+  failed: 0,
+  'go.mod only': 1,
+  downloaded: 2,
+  cached: 3
+}
+
+function shownModules(all: ModuleDownload[]): ModuleDownload[] {
+  if (all.length <= MAX_MODULE_ROWS) return all
+  const keep = new Set(
+    [...all]
+      .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status])
+      .slice(0, MAX_MODULE_ROWS)
+  )
+  return all.filter((m) => keep.has(m))
+}
+
 function renderModules(d: DownloadsReport): string[] {
   if (d.modules.length === 0) return []
+  const shown = shownModules(d.modules)
   const lines = [
-    `<details><summary>All ${d.modules.length} module versions</summary>`,
+    `<details><summary>All ${d.modules.length} module versions${shown.length < d.modules.length ? ` (${shown.length} shown)` : ''}</summary>`,
     '',
     '| Module | Version | Status | Source | .info / .mod / .zip from | Fall-throughs | Bytes |',
     '|---|---|---|---|---|---:|---:|'
   ]
-  for (const m of d.modules) {
+  for (const m of shown) {
     const files = (['info', 'mod', 'zip'] as const)
       .map((k) => {
         const f = m.files[k]
@@ -180,6 +218,8 @@ function renderModules(d: DownloadsReport): string[] {
       `| \`${cell(m.path)}\` | ${m.version}${m.query ? ` (${cell(m.query)})` : ''} | ${m.status} | ${cell(sourceLabel(m.source))} | ${cell(files)} | ${m.fallThroughs} | ${formatBytes(m.bytes)} |`
     )
   }
+  if (shown.length < d.modules.length)
+    lines.push('', leftOut(d.modules.length - shown.length, 'module versions'))
   lines.push('', '</details>')
   return lines
 }

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os'
-import { getExecOutput } from '@actions/exec'
+import { goEnvJson } from './go-env-json.js'
 import type { EnvEntry } from './env-plan.js'
 import { readGoEnvFile } from './go-env-file.js'
 import { goBoolFlag, goFlagValue } from './goflags.js'
@@ -23,34 +23,6 @@ const WATCHED = [
   'GOAUTH',
   'GOMODCACHE'
 ]
-
-/**
- * Runs `go env -json` under the environment later steps will see. Pinned to
- * GOTOOLCHAIN=local and run outside the module so that it cannot start a
- * toolchain download. Undefined when go is not on PATH.
- */
-async function readGoEnv(
-  env: Record<string, string>
-): Promise<Record<string, string> | undefined> {
-  try {
-    // Named variables only: a bare `go env` also probes the C toolchain,
-    // which writes to the build cache.
-    const out = await getExecOutput(
-      'go',
-      ['env', '-json', ...WATCHED, 'GOENV'],
-      {
-        cwd: tmpdir(),
-        env: { ...env, GOTOOLCHAIN: 'local' },
-        silent: true,
-        ignoreReturnCode: true
-      }
-    )
-    if (out.exitCode !== 0) return undefined
-    return JSON.parse(out.stdout) as Record<string, string>
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * Compares what was exported with what go will really use, and names what
@@ -175,7 +147,7 @@ function includesAll(exported: string, job: string): boolean {
 
 /**
  * Reads what go will really use under the exported environment and compares
- * it with the export. Undefined goenv when go is not on PATH.
+ * it with the export. Undefined goenv when go cannot be asked.
  */
 export async function checkEffectiveConfig(
   exported: EnvEntry[],
@@ -186,8 +158,9 @@ export async function checkEffectiveConfig(
     if (v !== undefined) env[k] = v
   }
   for (const e of exported) env[e.name] = e.value
-  const goenv = await readGoEnv(env)
-  if (!goenv) return { findings: [] }
+  const res = await goEnvJson([...WATCHED, 'GOENV'], { env, cwd: tmpdir() })
+  if ('error' in res) return { findings: [] }
+  const goenv = res.values
   const file = await readGoEnvFile(goenv.GOENV)
   return { goenv, findings: compareEffective(exported, goenv, file, jobEnv) }
 }

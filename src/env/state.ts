@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 const KEYS = {
   cache: 'cache',
   mainCompleted: 'cache-main-completed',
+  modulesIncomplete: 'cache-modules-incomplete',
   netrc: 'privacy-netrc-manifest',
   keptProxy: 'download-kept-proxy'
 } as const

@@ -23,6 +23,14 @@ export interface DownloadInputs {
   keepProxyIdleMs: number
   /** Globs of leg reports to merge; when set the action only renders them. */
   mergeReports: string[]
+  /** The legs a merge should find, to name those whose report is missing. */
+  expectedLegs?: ExpectedLegs
+}
+
+export interface ExpectedLegs {
+  count: number
+  /** Leg (artifact directory) names; empty when only a count was given. */
+  names: string[]
 }
 
 export function readDownloadInputs(get: InputGetter): DownloadInputs {
@@ -36,6 +44,13 @@ export function readDownloadInputs(get: InputGetter): DownloadInputs {
     throw new InputError(
       'keep-proxy',
       'got "true" with download-concurrency "0" (go alone, no local proxy to keep)'
+    )
+  const mergeReports = splitLines(get('merge-reports'))
+  const expectedLegs = readExpectedLegs(get('expected-legs'))
+  if (expectedLegs && mergeReports.length === 0)
+    throw new InputError(
+      'expected-legs',
+      'is only read with merge-reports, which is empty'
     )
   return {
     download: parseAutoBool('download', get('download') || 'auto'),
@@ -53,6 +68,21 @@ export function readDownloadInputs(get: InputGetter): DownloadInputs {
         get('keep-proxy-idle-timeout') || '1800',
         { min: 1, max: 6 * 3600 }
       ) * 1000,
-    mergeReports: splitLines(get('merge-reports'))
+    mergeReports,
+    expectedLegs
   }
+}
+
+/** A count (`3`), or one leg name a line. */
+function readExpectedLegs(value: string): ExpectedLegs | undefined {
+  const lines = splitLines(value)
+  if (lines.length === 0) return undefined
+  if (lines.length === 1 && /^\d+$/.test(lines[0]))
+    return {
+      // A matrix has at most 256 jobs.
+      count: parseNumber('expected-legs', lines[0], { min: 1, max: 256 }),
+      names: []
+    }
+  const names = [...new Set(lines)]
+  return { count: names.length, names }
 }

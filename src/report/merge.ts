@@ -10,6 +10,7 @@ import { failureGroups } from '../download/annotations.js'
 import { sourceLabel } from '../download/summary.js'
 import { writeJobSummary } from './job-summary.js'
 import type { RunReport } from './report.js'
+import type { ExpectedLegs } from '../inputs/download-inputs.js'
 
 export interface Leg {
   /** The artifact directory (or file) name the report came from. */
@@ -57,6 +58,7 @@ function fetchedText(r: RunReport): string {
 function troubleText(r: RunReport): string {
   const d = r.downloads
   const items = [
+    ...(r.failure ? [`❌ step failed: ${r.failure}`] : []),
     ...failureGroups(d?.failures ?? []).map((g) => `❌ ${g}`),
     ...(d?.warnings ?? []).map(
       (w) => `⚠️ ${sourceLabel(w.source)} ${w.kind} ×${w.count}`
@@ -65,12 +67,38 @@ function troubleText(r: RunReport): string {
   return items.length ? items.join('<br>') : '✅'
 }
 
+/** Expected legs without a report: their names when known, else how many. */
+export function missingLegs(
+  legs: readonly Leg[],
+  expected: ExpectedLegs | undefined
+): { count: number; names: string[] } {
+  if (!expected) return { count: 0, names: [] }
+  const found = new Set(legs.map((l) => l.name))
+  const names = expected.names.filter((n) => !found.has(n))
+  return {
+    count: Math.max(names.length, expected.count - legs.length),
+    names
+  }
+}
+
+function legCountText(legs: readonly Leg[], expected?: ExpectedLegs): string {
+  const found = `${legs.length} leg report${legs.length === 1 ? '' : 's'} found`
+  if (!expected) return `${found}.`
+  const missing = missingLegs(legs, expected)
+  if (missing.count === 0) return `${found}, ${expected.count} expected.`
+  const named = missing.names.map((n) => `\`${cell(n)}\``).join(', ')
+  return `❌ ${found}, ${expected.count} expected: **${missing.count} missing**${named ? ` (${named})` : ''}.`
+}
+
 /** The cross-leg table (markdown). */
-export function renderCrossLegTable(legs: readonly Leg[]): string {
+export function renderCrossLegTable(
+  legs: readonly Leg[],
+  expected?: ExpectedLegs
+): string {
   const lines = [
     '## setup-goproxy across the matrix',
     '',
-    `${legs.length} leg report${legs.length === 1 ? '' : 's'}.`,
+    legCountText(legs, expected),
     '',
     '| Leg | Runner | First mirror | Probe | Fetched (from where) | Download time | Cache | Problems |',
     '|---|---|---|---:|---|---:|---|---|'
@@ -98,7 +126,8 @@ export function renderCrossLegTable(legs: readonly Leg[]): string {
  */
 export async function runMergeReports(
   workspace: string,
-  patterns: string[]
+  patterns: string[],
+  expected?: ExpectedLegs
 ): Promise<Leg[]> {
   const search = await searchFiles(workspace, patterns)
   const limit = searchLimitWarning(search, workspace, 'merge-reports')
@@ -114,7 +143,12 @@ export async function runMergeReports(
       name: legName(f),
       report: parseLegReport(f, await readFile(f, 'utf8'))
     })
-  const table = renderCrossLegTable(legs)
+  const missing = missingLegs(legs, expected)
+  if (missing.count > 0)
+    core.warning(
+      `merge-reports: ${missing.count} expected leg report(s) missing${missing.names.length ? `: ${missing.names.join(', ')}` : ''}`
+    )
+  const table = renderCrossLegTable(legs, expected)
   await writeJobSummary(table, `the cross-leg table follows.\n${table}`)
   core.info(`Merged ${legs.length} report(s): ${files.join(', ')}`)
   return legs

@@ -37,6 +37,8 @@ export interface RunReport {
   downloadsSkipped?: string
   privacy?: PrivacyReport
   toolchain?: ToolchainReport
+  /** Why the main step failed, when it did: the leg's verdict in a merge. */
+  failure?: string
 }
 
 /** A report with only what is known before any phase ran. */

@@ -56,6 +56,7 @@ export function renderHeadlineText(r: RunReport): string {
       `${fetched} module version(s) fetched, ${r.downloads.failures.length} failure(s)`
     )
   }
+  if (r.failure) parts.push(`failed: ${r.failure}`)
   return parts.filter(Boolean).join('; ')
 }
 
@@ -77,6 +78,7 @@ function renderHeadline(r: RunReport): string {
     const go = toolchainHeadline(r.toolchain)
     if (go) lines.push(go)
   }
+  if (r.failure) lines.push(`❌ **The step failed:** ${cell(r.failure)}`)
   return lines.join('\n\n')
 }
 

@@ -1,10 +1,10 @@
 // Gathers what the toolchain switch depends on from the machine: the go on
 // PATH (asked with GOTOOLCHAIN=local, which never switches), the files that
 // hold GOTOOLCHAIN, and the go.work or go.mod go reads in the directory.
-import { getExecOutput } from '@actions/exec'
 import { readFile } from 'node:fs/promises'
 import { devNull } from 'node:os'
 import * as path from 'node:path'
+import { goEnvJson } from '../env/go-env-json.js'
 import { goConfigValue } from './go-config.js'
 import { goModLookup } from './gomod-lines.js'
 import type { SelectInput } from './select.js'
@@ -25,35 +25,21 @@ export async function inspectLocalGo(
   env: Env,
   dir: string
 ): Promise<LocalGo | { error: string }> {
-  let out
-  try {
-    out = await getExecOutput(
-      'go',
-      [
-        'env',
-        '-json',
-        'GOVERSION',
-        'GOROOT',
-        'GOENV',
-        'GOMOD',
-        'GOWORK',
-        'GO111MODULE',
-        'GOHOSTOS',
-        'GOHOSTARCH'
-      ],
-      {
-        cwd: dir,
-        env: { ...definedOnly(env), GOTOOLCHAIN: 'local' },
-        silent: true,
-        ignoreReturnCode: true
-      }
-    )
-  } catch (e) {
-    return { error: (e as Error).message }
-  }
-  if (out.exitCode !== 0)
-    return { error: out.stderr.trim() || `go env: exit ${out.exitCode}` }
-  const v = JSON.parse(out.stdout) as Record<string, string>
+  const res = await goEnvJson(
+    [
+      'GOVERSION',
+      'GOROOT',
+      'GOENV',
+      'GOMOD',
+      'GOWORK',
+      'GO111MODULE',
+      'GOHOSTOS',
+      'GOHOSTARCH'
+    ],
+    { env, cwd: dir }
+  )
+  if ('error' in res) return res
+  const v = res.values
   const gotoolchain = goConfigValue('GOTOOLCHAIN', {
     env,
     userFile: v.GOENV ? await readText(v.GOENV) : undefined,
@@ -89,11 +75,4 @@ export async function inspectLocalGo(
       file
     }
   }
-}
-
-function definedOnly(env: Env): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, val] of Object.entries(env))
-    if (val !== undefined) out[k] = val
-  return out
 }

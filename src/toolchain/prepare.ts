@@ -3,9 +3,8 @@
 // through the chosen mirrors so that it is in the module cache (and saved
 // with it) before any later step needs it.
 import * as core from '@actions/core'
-import { constants } from 'node:fs'
-import { access } from 'node:fs/promises'
 import * as path from 'node:path'
+import { findOnPath } from '../env/look-path.js'
 import { fetchToolchain } from './fetch.js'
 import { inspectLocalGo } from './local-go.js'
 import type { ToolchainReport } from './report.js'
@@ -34,8 +33,12 @@ export async function planToolchain(
     env,
     path.resolve(workspace, workingDirectory)
   )
-  if ('error' in local)
-    return { report: { note: `go env failed: ${local.error}` } }
+  if ('error' in local) {
+    const note = `go env failed: ${local.error}`
+    // No toolchain check, and go commands of later steps fail the same way.
+    core.warning(note)
+    return { report: { note } }
+  }
   const decision = selectToolchain(local.select)
   const report: ToolchainReport = { local: local.select.localToolchain }
   // Workspace-relative: for annotations, and no machine paths in the summary.
@@ -69,26 +72,6 @@ export async function planToolchain(
       local.goarch
     )
   }
-}
-
-// exec.LookPath: the name as an executable file in a directory of PATH.
-async function findOnPath(
-  name: string,
-  pathList: string
-): Promise<string | undefined> {
-  const names = process.platform === 'win32' ? [`${name}.exe`] : [name]
-  for (const dir of pathList.split(path.delimiter)) {
-    if (dir === '') continue
-    for (const n of names) {
-      const file = path.join(dir, n)
-      const ok = await access(file, constants.X_OK).then(
-        () => true,
-        () => false
-      )
-      if (ok) return file
-    }
-  }
-  return undefined
 }
 
 /**

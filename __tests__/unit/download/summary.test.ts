@@ -3,6 +3,7 @@ import {
   renderDownloadHeadline,
   renderDownloadSection
 } from '../../../src/download/summary.js'
+import { renderSummary } from '../../../src/report/summary.js'
 import {
   latestFixtureReport,
   reportWithDownloads
@@ -105,5 +106,33 @@ describe('summary', () => {
     delete r.downloads
     expect(renderDownloadHeadline(r)).toBe('')
     expect(renderDownloadSection(r)).toBe('')
+  })
+
+  test('10,000 module versions, half of them failed: the summary stays under GitHub 1 MiB and says what it left out', () => {
+    const d = latestFixtureReport('tampered-zip')
+    const [module] = d.modules
+    const [failure] = d.failures
+    const n = 10_000
+    d.modules = Array.from({ length: n }, (_, i) => ({
+      ...module,
+      path: `github.com/some-organisation/a-fairly-long-repository-name/module-${i}`,
+      status: i % 2 === 0 ? ('failed' as const) : ('downloaded' as const)
+    }))
+    d.failures = Array.from({ length: n / 2 }, (_, i) => ({
+      ...failure,
+      module: `github.com/some-organisation/a-fairly-long-repository-name/module-${2 * i}`
+    }))
+    const md = renderSummary(reportWithDownloads(d))
+    expect(Buffer.byteLength(md)).toBeLessThan(1024 * 1024)
+    expect(md).toContain('All 10000 module versions (1000 shown)')
+    expect(md).toContain(
+      '_9000 more module versions are left out here; the JSON report (the `report` output) lists them all._'
+    )
+    expect(md).toContain('go output for the first 100 failures')
+    expect(md).toContain('_4900 more failures are left out here')
+    // The failures are what is kept past the cap.
+    const rows = md.split('\n').filter((l) => l.includes('/module-'))
+    expect(rows.some((l) => l.includes('| downloaded |'))).toBe(false)
+    expect(d.modules).toHaveLength(n)
   })
 })

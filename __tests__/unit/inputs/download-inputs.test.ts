@@ -61,4 +61,23 @@ describe('download inputs', () => {
         readDownloadInputs(get({ 'keep-proxy-idle-timeout': bad }))
       ).toThrow(new RegExp(`keep-proxy-idle-timeout.*"${bad}"`))
   })
+
+  test('expected-legs: a count or leg names, only with merge-reports', () => {
+    const get = (v: Record<string, string>) => (n: string) => v[n] ?? ''
+    const merge = { 'merge-reports': 'legs/*/r.json' }
+    expect(
+      readDownloadInputs(get({ ...merge, 'expected-legs': '3' })).expectedLegs
+    ).toEqual({ count: 3, names: [] })
+    expect(
+      readDownloadInputs(
+        get({ ...merge, 'expected-legs': 'linux\nmacos\nlinux' })
+      ).expectedLegs
+    ).toEqual({ count: 2, names: ['linux', 'macos'] })
+    expect(() =>
+      readDownloadInputs(get({ ...merge, 'expected-legs': '0' }))
+    ).toThrow(/expected-legs.*at least 1/)
+    expect(() => readDownloadInputs(get({ 'expected-legs': '2' }))).toThrow(
+      /expected-legs.*merge-reports/
+    )
+  })
 })

@@ -75,4 +75,31 @@ describe('cross-leg merge', () => {
       ).schema
     ).toBe(REPORT_SCHEMA)
   })
+
+  test('says how many reports it found, names the expected legs without one, and shows a failed leg', () => {
+    const ok = reportWithDownloads(latestFixtureReport('ok'))
+    const failed = { ...ok, failure: 'No candidate mirror passed its probe' }
+    delete failed.downloads
+    const legs = [
+      { name: 'report-linux', report: ok },
+      { name: 'report-windows', report: failed }
+    ]
+    const named = renderCrossLegTable(legs, {
+      count: 3,
+      names: ['report-linux', 'report-windows', 'report-macos']
+    })
+    expect(named).toContain(
+      '❌ 2 leg reports found, 3 expected: **1 missing** (`report-macos`).'
+    )
+    expect(
+      named.split('\n').find((l) => l.startsWith('| report-windows'))
+    ).toMatch(/\| ❌ step failed: No candidate mirror passed its probe \|$/)
+    expect(renderCrossLegTable(legs, { count: 4, names: [] })).toContain(
+      '❌ 2 leg reports found, 4 expected: **2 missing**.'
+    )
+    expect(renderCrossLegTable(legs, { count: 2, names: [] })).toContain(
+      '2 leg reports found, 2 expected.'
+    )
+    expect(renderCrossLegTable(legs)).toContain('2 leg reports found.')
+  })
 })
