@@ -4,7 +4,8 @@
 // TCP and TLS phases; the deadline itself settles the call and destroys the
 // agent, which tears down the socket, so nothing is left holding the event
 // loop.
-import { Agent, request } from 'undici'
+import { request } from 'undici'
+import { goNetwork } from './dispatcher.js'
 
 export interface BoundedResponse {
   status: number
@@ -30,11 +31,7 @@ export async function boundedGet(
   opts: BoundedGetOptions
 ): Promise<BoundedResponse> {
   const ms = Math.max(1, Math.round(opts.deadlineMs))
-  const agent = new Agent({
-    connect: { timeout: ms },
-    headersTimeout: ms,
-    bodyTimeout: ms
-  })
+  const agent = goNetwork({ connectTimeoutMs: ms, timeoutMs: ms })
   const abort = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {

@@ -46,6 +46,8 @@ export interface NetworkOptions {
   /** Connections per origin. */
   connections?: number
   connectTimeoutMs?: number
+  /** Headers and body each within this (undici's own default otherwise). */
+  timeoutMs?: number
 }
 
 /** Routes each request to a direct agent or the egress proxy go would use. */
@@ -58,7 +60,9 @@ class GoNetwork extends Dispatcher {
     this.direct = new Agent({
       connections: o.connections,
       connect: this.connectOptions(),
-      keepAliveTimeout: 30_000
+      keepAliveTimeout: 30_000,
+      headersTimeout: o.timeoutMs,
+      bodyTimeout: o.timeoutMs
     })
   }
 
@@ -110,7 +114,9 @@ class GoNetwork extends Dispatcher {
         connect: this.connectOptions(),
         requestTls: { ca: goTrust() },
         proxyTls: { ca: goTrust() },
-        keepAliveTimeout: 30_000
+        keepAliveTimeout: 30_000,
+        headersTimeout: this.o.timeoutMs,
+        bodyTimeout: this.o.timeoutMs
       })
       this.proxies.set(key, agent)
     }

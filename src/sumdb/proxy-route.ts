@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from 'undici'
+import { goNetwork } from '../net/dispatcher.js'
 
 // go's walk over GOPROXY for /sumdb/<name>/supported (modfetch/sumdb.go):
 // which entry, if any, will carry every checksum lookup of the run.
@@ -149,15 +150,11 @@ export async function askSupported(
 }
 
 /**
- * The sumdb check's HTTP agent: connect (TCP and TLS) bounded by the same
- * deadline as the whole request.
+ * The sumdb check's HTTP agent: the network as go reaches it, connect (TCP
+ * and TLS) bounded by the same deadline as the whole request.
  */
-export function sumdbAgent(timeoutMs: number): Agent {
-  return new Agent({
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs
-  })
+export function sumdbAgent(timeoutMs: number): Dispatcher {
+  return goNetwork({ connectTimeoutMs: timeoutMs, timeoutMs })
 }
 
 /** Asks the GOPROXY entries about database `name` in go's order. */
