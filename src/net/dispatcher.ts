@@ -38,8 +38,9 @@ export function goProxyEnv(): ProxyEnv {
 
 export class RedirectRefused extends Error {}
 
-// go (net/http's default CheckRedirect) stops after 10 redirects, and
-// cmd/go's web package refuses a redirect from https to http.
+// cmd/go's client, like net/http's default, fails when a tenth redirect
+// would be followed (ten requests at most); undici with this bound and
+// throwOnMaxRedirect fails on the eleventh response: the same chains pass.
 const MAX_REDIRECTS = 10
 
 export interface NetworkOptions {
@@ -144,18 +145,33 @@ export function goNetwork(o: NetworkOptions = {}): Dispatcher {
 export function goDispatcher(o: NetworkOptions = {}): Dispatcher {
   return new GoNetwork(o).compose(
     refuseDowngrade,
-    interceptors.redirect({ maxRedirections: MAX_REDIRECTS })
+    interceptors.redirect({ maxRedirections: MAX_REDIRECTS }),
+    // Outermost: what every hop must know of the first request.
+    (dispatch) => (opts, handler) =>
+      dispatch(
+        {
+          ...opts,
+          // Past the last redirect go fails; undici would hand back the 3xx.
+          throwOnMaxRedirect: true,
+          [FIRST_SCHEME]: new URL(String(opts.origin)).protocol
+        } as typeof opts,
+        handler
+      )
   )
 }
 
+const FIRST_SCHEME = 'setupGoproxyFirstScheme'
+
 /**
- * Below the redirect interceptor, every hop passes here with its own origin:
- * a redirect from an https origin to an http URL ends the request.
+ * Below the redirect interceptor, every hop passes here: once the first
+ * request was https, a redirect to anything but https ends the request
+ * (cmd/go's securityPreservingHTTPClient).
  */
 const refuseDowngrade: DispatcherTypes.DispatcherComposeInterceptor =
   (dispatch) => (opts, handler) => {
+    const first = (opts as unknown as Record<string, unknown>)[FIRST_SCHEME]
+    if (first !== 'https:') return dispatch(opts, handler)
     const origin = String(opts.origin)
-    if (!origin.startsWith('https:')) return dispatch(opts, handler)
     const guarded: DispatcherTypes.DispatchHandler = {
       onRequestStart: (c, ctx) => handler.onRequestStart?.(c, ctx),
       onRequestUpgrade: (c, s, h, socket) =>
@@ -164,7 +180,7 @@ const refuseDowngrade: DispatcherTypes.DispatcherComposeInterceptor =
         const location = headers.location
         if (statusCode >= 300 && statusCode < 400 && location) {
           const to = new URL(String(location), `${origin}${opts.path}`)
-          if (to.protocol === 'http:') {
+          if (to.protocol !== 'https:') {
             c.abort(
               new RedirectRefused(
                 `redirect from ${origin} to ${to.origin} refused: go refuses a redirect from https to http too`
