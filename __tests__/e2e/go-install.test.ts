@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { cacheJob, type CacheFixture } from '../support/cache-job.js'
+import { startEgressProxy } from '../support/egress-proxy.js'
 import { startSumDb, type SumDb } from '../support/gosumdb.js'
 import {
   startMirror,
@@ -170,6 +171,50 @@ describe('go-version', () => {
     },
     120_000
   )
+
+  it("installs through an egress proxy that alone resolves the mirror's name", async () => {
+    const fixture = await fixtureFor(treeWith())
+    const db = await sumdbWith()
+    const egress = await startEgressProxy(['go-mirror.corp.test'])
+    opened.push(egress)
+    const named = `http://go-mirror.corp.test:${fixture.mirror.port}`
+    const toolCache = tempDir('toolcache-')
+    const j = await cacheJob({
+      fixture,
+      service: {},
+      toolCache,
+      inputs: { 'go-version': '1.99.0', mirrors: named },
+      env: {
+        PATH: NO_GO_PATH,
+        GOSUMDB: db.gosumdb,
+        HTTP_PROXY: egress.url,
+        HTTPS_PROXY: egress.url
+      },
+      steps: 'none'
+    })
+    expect(j.main.code).toBe(0)
+    expect(j.main.outputs['go-version']).toBe('1.99.0')
+    expect(egress.requests.some((r) => r.includes('go-mirror.corp.test'))).toBe(
+      true
+    )
+  }, 120_000)
+
+  it('installs a zip the mirror redirects to another host, as go follows it', async () => {
+    const tree = treeWith()
+    const cdn = await startMirror(tree)
+    opened.push(cdn)
+    const fixture = await fixtureFor(tree, {
+      redirect: { to: cdn.url, target: /golang\.org\/toolchain\/@v\/.*\.zip$/ }
+    })
+    const db = await sumdbWith()
+    const toolCache = tempDir('toolcache-')
+    const j = await installJob(fixture, db, '1.99.0', toolCache)
+    expect(j.main.code).toBe(0)
+    expect(j.main.outputs['go-version']).toBe('1.99.0')
+    expect(
+      cdn.requests.some((r) => /toolchain\/@v\/.*\.zip$/.test(r.path))
+    ).toBe(true)
+  }, 120_000)
 
   it('gives up after download-timeout when the mirror trickles the zip, with nothing on PATH', async () => {
     const tree = treeWith()
