@@ -233,7 +233,7 @@ export function renderDownloadSection(r: RunReport): string {
     `\`go mod download -x -json\` in ${d.roots.map((x) => `\`${x.dir}\``).join(', ')} with GOPROXY \`${d.goproxy}\`: ${formatMs(d.durationMs)}.`,
     ''
   )
-  if (d.prefetch) lines.push(`Prefetch: ${cell(d.prefetch)}.`, '')
+  if (d.prefetch) lines.push(`Chose ${cell(d.prefetch)}.`, '')
   lines.push(...renderSourceTable(r, d), '')
   lines.push(...renderProxySection(d))
   const chart = renderChart(d)

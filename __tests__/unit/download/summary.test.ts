@@ -56,6 +56,22 @@ describe('summary', () => {
     expect(md).not.toContain('#### Failed downloads')
   })
 
+  test('section: says whether the prefetch ran or go went alone, and why', () => {
+    const d = latestFixtureReport('fallthrough-502')
+    const md = renderDownloadSection(
+      reportWithDownloads({
+        ...d,
+        prefetch: 'go alone: everything go needs is already in the module cache'
+      })
+    )
+    expect(md).toContain(
+      'Chose go alone: everything go needs is already in the module cache.'
+    )
+    expect(renderDownloadSection(reportWithDownloads(d))).not.toContain(
+      'Chose '
+    )
+  })
+
   test('failures: what each source answered and a hint, go output folded', () => {
     const md = renderDownloadSection(
       reportWithDownloads(latestFixtureReport('tampered-zip'))

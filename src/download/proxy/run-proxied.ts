@@ -78,7 +78,7 @@ export async function runPrefetch(
     return { runs: await goAlone() }
   const work = await readPrefetchWork(p.roots)
   const payoff = await decide(p, work, mirrors)
-  p.log?.(`Prefetch: ${payoff.why}.`)
+  p.log?.(`Chose ${payoff.why}.`)
   if (!payoff.pays) return { runs: await goAlone(), decision: payoff.why }
 
   const engine = await PrefetchEngine.start(
