@@ -228,6 +228,8 @@ function directTransport(
  */
 function proxyTransport(base: URL, signal: AbortSignal): Transport {
   const agent = goNetwork()
+  const choice = proxyFor(base, goProxyEnv())
+  const via = choice.via === 'proxy' ? redacted(choice.proxy) : undefined
   const transportSignal = AbortSignal.any([signal])
   const destroy = (): void => {
     void agent.destroy(abortReason(transportSignal)).catch(() => undefined)
@@ -236,10 +238,25 @@ function proxyTransport(base: URL, signal: AbortSignal): Transport {
   return {
     timings: {},
     connecting: undefined,
-    request: (path) => getLikeGo(base, path, transportSignal, () => agent),
+    request: (path) =>
+      getLikeGo(base, path, transportSignal, () => agent).catch(
+        (err: unknown) => {
+          // Say which way it failed: the code stays, for classification.
+          // (Not instanceof: errors of another realm fail it.)
+          const e = err as { message?: unknown } | null
+          if (via && e && typeof e.message === 'string')
+            e.message = `through the egress proxy ${via}: ${e.message}`
+          throw err
+        }
+      ),
     close: async () => {
       transportSignal.removeEventListener('abort', destroy)
       await agent.destroy()
     }
   }
+}
+
+// A proxy URL without its credentials, for messages.
+function redacted(u: URL): string {
+  return `${u.protocol}//${u.host}`
 }

@@ -50,7 +50,7 @@ export const FAILURE_HINT: Record<FailureKind, string> = {
   dns: "The mirror's host name did not resolve: check the URL, or the runner's DNS.",
   refused:
     'Nothing listens at the mirror URL: check its host and port, or drop it from `mirrors`.',
-  tls: 'The TLS handshake failed (certificate, protocol): go would refuse it too. Check the URL and the certificate chain the runner trusts.',
+  tls: 'The TLS handshake failed (certificate, protocol): go would refuse it too. The action trusts what go trusts (the system store, SSL_CERT_FILE, SSL_CERT_DIR) and NODE_EXTRA_CA_CERTS; behind a TLS-inspecting proxy, its CA belongs in the system store or SSL_CERT_FILE.',
   timeout:
     'No answer before `download-timeout`: a mirror accepts connections and stalls, and go has no request timeout of its own. Drop the mirror from `mirrors` or raise the timeout.',
   network:

@@ -236,3 +236,29 @@ it('behind a proxy that never answers, an abort rejects the pending request at o
     else process.env.HTTP_PROXY = saved
   }
 })
+
+it('names the egress proxy a request failed through, and keeps its kind', async () => {
+  const closed = await listener(silentListener)
+  const url = closed.url('http')
+  await closed.close()
+  const saved = process.env.HTTP_PROXY
+  process.env.HTTP_PROXY = url
+  try {
+    const t = openTransport(
+      new URL('http://mirror.example.test'),
+      new AbortController().signal
+    )
+    cleanups.push(() => t.close())
+    const err = await t.request('/x').then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(String((err as Error).message)).toContain(
+      `through the egress proxy ${url.replace(/\/$/, '')}`
+    )
+    expect(classifyError(err)).toBe('refused')
+  } finally {
+    if (saved === undefined) delete process.env.HTTP_PROXY
+    else process.env.HTTP_PROXY = saved
+  }
+})
