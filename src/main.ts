@@ -17,7 +17,7 @@ import { checkEffectiveConfig } from './env/effective-config.js'
 import { EnvPlan } from './env/env-plan.js'
 import { keptOffChain } from './selection/goproxy-off.js'
 import { readInputs, type Inputs } from './inputs/read-inputs.js'
-import { isPrivateModule } from './privacy/patterns.js'
+import { isOffMirrors, isPrivateModule } from './privacy/patterns.js'
 import { planPrivacyEnv, type PrivacyPlanResult } from './privacy/plan-env.js'
 import {
   applyPrivacy,
@@ -214,7 +214,7 @@ async function applyPlan(
       skip: keptOff ? 'GOPROXY=off in the job env' : undefined,
       proxied: {
         report,
-        isPrivate: (path) => isPrivateModule(inputs.privacy, path)
+        isPrivate: (path) => isOffMirrors(inputs.privacy, path)
       }
     })
   )

@@ -338,6 +338,26 @@ describe('prefetch into the module cache', () => {
     expect(priv.requests.some((q) => q.path.includes('secret-corp'))).toBe(true)
   })
 
+  it('fetches a public module named in no-sumdb through the local proxy as go would', async () => {
+    const ctx = await project()
+    const pub = await mirror()
+    const res = await runStep(
+      ctx,
+      { mirrors: pub.url, 'no-sumdb': 'example.test/delta' },
+      { GONOSUMDB: 'example.test/epsilon' }
+    )
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(r.downloads.proxy!.files).toContainEqual(
+      expect.objectContaining({
+        module: 'example.test/delta',
+        kind: 'zip',
+        status: 'served'
+      })
+    )
+  })
+
   it('plans the work of every module root of a go.work', async () => {
     const ctx = createRunnerContext()
     const one = join(ctx.workspace, 'svc-one')
