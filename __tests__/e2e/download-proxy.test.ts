@@ -44,6 +44,8 @@ function cacheFiles(root: string): string[] {
 }
 
 const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
+// go accepts dots inside a path element.
+const DOTS_MODULE = 'example.test/a..b'
 
 const tree: ProxyTree = buildProxyTree([
   { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
@@ -55,7 +57,8 @@ const tree: ProxyTree = buildProxyTree([
   { path: 'example.test/Gamma_x', versions: ['v1.0.0'], zipSize: 90_000 },
   { path: 'example.test/delta', versions: ['v0.3.0'] },
   { path: 'example.test/epsilon', versions: ['v1.4.0'], zipSize: 60_000 },
-  { path: SECRET_MODULE, versions: ['v1.0.0'] }
+  { path: SECRET_MODULE, versions: ['v1.0.0'] },
+  { path: DOTS_MODULE, versions: ['v1.0.0'] }
 ])
 const closers = closedAfterEach()
 
@@ -352,6 +355,22 @@ describe('prefetch into the module cache', () => {
     expect(r.downloads.proxy!.files).toContainEqual(
       expect.objectContaining({
         module: 'example.test/delta',
+        kind: 'zip',
+        status: 'served'
+      })
+    )
+  })
+
+  it('serves a module whose path has dots inside an element', async () => {
+    const ctx = await project([...PUBLIC, DOTS_MODULE])
+    const pub = await mirror()
+    const res = await runStep(ctx, { mirrors: pub.url })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r, [...PUBLIC, DOTS_MODULE])
+    expect(r.downloads.proxy!.files).toContainEqual(
+      expect.objectContaining({
+        module: DOTS_MODULE,
         kind: 'zip',
         status: 'served'
       })

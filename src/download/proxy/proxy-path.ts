@@ -1,6 +1,9 @@
 // What a GOPROXY request path asks for. Paths are as go sends them: module
 // paths and versions case-encoded (`!a` for `A`), no leading slash.
-import { unescapeModulePath } from '../../gomod/module-path.js'
+import {
+  hasDotsOnlyElement,
+  unescapeModulePath
+} from '../../gomod/module-path.js'
 
 export type ProxyRequest =
   | {
@@ -21,7 +24,8 @@ const SAFE = /^[A-Za-z0-9._~!+\-/@]+$/
 
 /** Parses `<escaped path>/@v/<version>.<ext>` etc.; undefined for anything else. */
 export function parseProxyPath(p: string): ProxyRequest | undefined {
-  if (!SAFE.test(p) || p.includes('..') || p.includes('//')) return undefined
+  if (!SAFE.test(p) || hasDotsOnlyElement(p) || p.includes('//'))
+    return undefined
   if (p.startsWith('sumdb/')) {
     const m = /^sumdb\/[^/]+\/lookup\/(.+)@[^@/]+$/.exec(p)
     return { type: 'sumdb', module: m ? unescapeModulePath(m[1]) : undefined }
