@@ -377,6 +377,34 @@ describe('prefetch into the module cache', () => {
     )
   })
 
+  it("reports a mirror's 410 as that mirror's 410, not the local proxy's 404", async () => {
+    const ctx = await project()
+    const gone = await mirror({
+      onRequest: (q) => {
+        if (!/^example\.test\/delta\/@v\/v0\.3\.0\./.test(q.path)) return false
+        q.send(410, 'gone: removed upstream\n')
+        return true
+      }
+    })
+    const res = await runStep(ctx, {
+      mirrors: gone.url,
+      'probe-modules': 'example.test/alpha@v1.2.0'
+    })
+    expect(res.code).not.toBe(0)
+    const r = report(res)
+    expect(r.downloads.failures).toEqual([
+      expect.objectContaining({ module: 'example.test/delta', kind: 'missing' })
+    ])
+    const errors = res.commands
+      .filter((c) => c.command === 'error')
+      .map((c) => c.message)
+      .join('\n')
+    expect(errors).toContain(
+      `reading ${gone.url}/example.test/delta/@v/v0.3.0.mod: 410 Gone`
+    )
+    expect(errors).not.toContain('404')
+  })
+
   it('plans the work of every module root of a go.work', async () => {
     const ctx = createRunnerContext()
     const one = join(ctx.workspace, 'svc-one')

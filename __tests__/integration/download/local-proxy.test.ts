@@ -206,6 +206,24 @@ describe('local proxy', () => {
     ).toBeGreaterThan(0)
   })
 
+  it("relays a mirror's 410 as 410, naming the mirror, so go's message says what it answered", async () => {
+    const gone = await mirror({
+      onRequest: (q) => {
+        if (!q.path.startsWith('example.test/delta/')) return false
+        q.send(410, 'removed upstream\n')
+        return true
+      }
+    })
+    const { go } = await download([gone])
+    expect(go.code).not.toBe(0)
+    expect(go.stderr).toMatch(
+      /example\.test\/delta\/@v\/v0\.3\.0\.(mod|zip): 410 Gone/
+    )
+    expect(go.stderr).toContain(
+      `server response: ${gone.url} answered 410: removed upstream`
+    )
+  })
+
   it('answers private module paths 404 at once and never forwards them', async () => {
     const pub = await mirror()
     const { proxy } = await download([pub])

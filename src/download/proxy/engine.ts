@@ -44,7 +44,7 @@ export interface EngineOptions {
 
 export type Served =
   | { status: 200; file: string; bytes: number; contentType: string }
-  | { status: 404 | 502; detail: string }
+  | { status: 404 | 410 | 502; detail: string }
 
 interface Attempt {
   mirror: MirrorState
@@ -311,10 +311,18 @@ export class PrefetchEngine {
       return
     }
     const failures = t.record.failures
+    const last = failures.at(-1)
     this.finish(
       t,
       t.notFoundOnly
-        ? { status: 404, detail: failures.at(-1)?.detail ?? 'no mirror has it' }
+        ? {
+            // The mirror's own answer, 410 included: go treats both alike,
+            // and its message is what the job sees.
+            status: last?.status === 410 ? 410 : 404,
+            detail: last
+              ? `${last.mirror} answered ${last.detail}`
+              : 'no mirror has it'
+          }
         : {
             status: 502,
             detail:
@@ -533,7 +541,7 @@ export class PrefetchEngine {
     if (t.done) return
     t.done = true
     if (s.status !== 200) {
-      t.record.status = s.status === 404 ? 'not-found' : 'failed'
+      t.record.status = s.status === 502 ? 'failed' : 'not-found'
       t.record.ms = Math.round(this.now() - t.startedAt)
       t.record.doneAtMs = Math.round(this.now())
       // A later request may try again (another root, a mirror back from 429).
