@@ -248,6 +248,38 @@ describe('keep-proxy', () => {
     expect(res.post!.summary).toMatch(/[1-9]\d* hedged/)
   })
 
+  it('answers go at once when the only mirror rate-limits it, so go falls through to the chain', async () => {
+    const ctx = await project()
+    // 429 to the kept proxy only, for the later module; go itself is served.
+    const limited = await mirror({
+      onRequest: (q) => {
+        if (!fromPrefetchEngine(q.req) || !q.path.includes(LATER_ESCAPED))
+          return false
+        q.res.setHeader('Retry-After', '120')
+        q.send(429, 'slow down\n')
+        return true
+      }
+    })
+    let later: Awaited<ReturnType<typeof laterGo>> | undefined
+    let ms = 0
+    const res = await job(
+      ctx,
+      { mirrors: limited.url },
+      async (main, jobState) => {
+        keptState(main)
+        const t0 = performance.now()
+        later = await laterGo(ctx, jobState)
+        ms = performance.now() - t0
+      }
+    )
+    expect(later!.code).toBe(0)
+    expect(ms).toBeLessThan(10_000)
+    const asked = laterPaths(limited).filter((r) => r.status === 429)
+    expect(asked.length).toBeGreaterThan(0)
+    expect(asked.length).toBeLessThanOrEqual(3)
+    expect(res.post!.code).toBe(0)
+  })
+
   it('falls through to the chain when the proxy is gone between steps', async () => {
     const ctx = await project()
     const only = await mirror()

@@ -206,6 +206,30 @@ describe('local proxy', () => {
     ).toBeGreaterThan(0)
   })
 
+  it.each(['0', '-1', 'Wed, 01 Jan 2020 00:00:00 GMT'])(
+    'gives up on a file the only mirror rate-limits with Retry-After %p, without a tight loop',
+    async (retryAfter) => {
+      const limited = await mirror({
+        onRequest: (q) => {
+          if (!q.path.startsWith('example.test/delta/')) return false
+          q.res.setHeader('Retry-After', retryAfter)
+          q.send(429, 'slow down\n')
+          return true
+        }
+      })
+      const t0 = performance.now()
+      const { go, record } = await download([limited])
+      expect(go.code).not.toBe(0)
+      expect(performance.now() - t0).toBeLessThan(10_000)
+      expect(
+        limited.requests.filter((r) => r.status === 429).length
+      ).toBeLessThanOrEqual(4)
+      expect(
+        record.files.filter((f) => f.module === 'example.test/delta')
+      ).toContainEqual(expect.objectContaining({ status: 'failed' }))
+    }
+  )
+
   it("relays a mirror's 410 as 410, naming the mirror, so go's message says what it answered", async () => {
     const gone = await mirror({
       onRequest: (q) => {

@@ -24,7 +24,9 @@ export async function runKeptProxy(configFile: string): Promise<void> {
       concurrency: cfg.concurrency,
       spoolDir: cfg.spoolDir,
       deadlines: DEADLINES,
-      zipBytesHint: cfg.zipBytesHint
+      zipBytesHint: cfg.zipBytesHint,
+      // go falls through to the chain on any error: a fast one beats a wait.
+      waitOutPauses: false
     },
     []
   )

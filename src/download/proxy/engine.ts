@@ -39,6 +39,12 @@ export interface EngineOptions {
   deadlines: FetchDeadlines
   /** Expected size of a zip, for choosing a mirror before its size is known. */
   zipBytesHint: number
+  /**
+   * A file whose untried mirrors are all paused by a 429 waits for the
+   * soonest pause to end, unless false: then it is answered at once, for a
+   * go that has the chain to fall through to (the kept proxy).
+   */
+  waitOutPauses?: boolean
   scheduler?: Partial<SchedulerOptions>
 }
 
@@ -303,34 +309,14 @@ export class PrefetchEngine {
     if (m) return this.attempt(t, m, hedge)
     if (t.live.length > 0 || hedge) return
     const resume = this.scheduler.nextResume(now, exclude)
-    if (resume !== undefined) {
+    if (resume !== undefined && this.opts.waitOutPauses !== false) {
       t.resume = setTimeout(() => {
         t.resume = undefined
         this.launch(t, false)
       }, resume - now)
       return
     }
-    const failures = t.record.failures
-    const last = failures.at(-1)
-    this.finish(
-      t,
-      t.notFoundOnly
-        ? {
-            // The mirror's own answer, 410 included: go treats both alike,
-            // and its message is what the job sees.
-            status: last?.status === 410 ? 410 : 404,
-            detail: last
-              ? `${last.mirror} answered ${last.detail}`
-              : 'no mirror has it'
-          }
-        : {
-            status: 502,
-            detail:
-              failures
-                .map((f) => `${f.mirror}: ${f.kind}: ${f.detail}`)
-                .join('; ') || 'every mirror was dropped'
-          }
-    )
+    this.finish(t, unserved(t, resume === undefined ? undefined : resume - now))
   }
 
   private attempt(t: Task, m: MirrorState, hedge: boolean): void {
@@ -453,8 +439,9 @@ export class PrefetchEngine {
     await rm(a.file, { force: true })
     this.blame(t, a.mirror, failure)
     if (failure.kind !== 'not-found') t.notFoundOnly = false
-    // A 429 leaves the mirror usable for this file once its pause ends.
-    if (failure.kind !== 'rate-limited') t.tried.add(a.mirror.url)
+    // A 429 too: the file moves on, so that it never waits on one mirror
+    // for ever.
+    t.tried.add(a.mirror.url)
     if (t.live.length === 0) this.launch(t, false)
   }
 
@@ -552,4 +539,28 @@ export class PrefetchEngine {
     }
     t.resolve(s)
   }
+}
+
+/**
+ * The answer for a file no mirror served: the mirror's own 404 or 410 when
+ * that is all they said (go treats both alike, and its message is what the
+ * job sees), else 502 with every failure and, when the mirrors left are
+ * paused by a 429, for how long.
+ */
+function unserved(t: Task, pausedMs: number | undefined): Served {
+  const failures = t.record.failures
+  const last = failures.at(-1)
+  if (t.notFoundOnly && pausedMs === undefined)
+    return {
+      status: last?.status === 410 ? 410 : 404,
+      detail: last
+        ? `${last.mirror} answered ${last.detail}`
+        : 'no mirror has it'
+    }
+  const why = failures.map((f) => `${f.mirror}: ${f.kind}: ${f.detail}`)
+  if (pausedMs !== undefined)
+    why.push(
+      `the mirrors left asked to wait (429) ${Math.ceil(pausedMs / 1000)} s more`
+    )
+  return { status: 502, detail: why.join('; ') || 'every mirror was dropped' }
 }

@@ -4,6 +4,7 @@
 // outcome in the scheduler's terms. HTTP/1.1 only: over HTTP/2 the ranges of
 // a file would share one connection and its per-connection limit.
 import { cachingLookup } from '../../net/dns-cache.js'
+import { parseRetryAfter } from '../../net/retry-after.js'
 import { open, type FileHandle } from 'node:fs/promises'
 import { EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici'
 import type { AttemptFailure } from './scheduler.js'
@@ -357,18 +358,6 @@ function numberHeader(v: string | string[] | undefined): number | undefined {
   return v !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(
-  v: string | string[] | undefined,
-  now = Date.now()
-): number | undefined {
-  const s = Array.isArray(v) ? v[0] : v
-  if (!s) return undefined
-  if (/^\d+$/.test(s.trim())) return Number(s.trim()) * 1000
-  const at = Date.parse(s)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
-}
-
 function statusFailure(
   status: number,
   retryAfter: string | string[] | undefined,
@@ -376,12 +365,14 @@ function statusFailure(
 ): { failure: AttemptFailure; detail: string; retryAfterMs?: number } {
   const detail = `${status}${body ? `: ${body}` : ''}`
   if (status === 404 || status === 410) return { failure: 'not-found', detail }
-  if (status === 429)
+  if (status === 429) {
+    const after = parseRetryAfter(retryAfter)
     return {
       failure: 'rate-limited',
       detail,
-      retryAfterMs: retryAfterMs(retryAfter)
+      retryAfterMs: after === undefined ? undefined : after * 1000
     }
+  }
   return { failure: 'server-error', detail }
 }
 
