@@ -198,12 +198,42 @@ describe('prefetch into the module cache', () => {
     expect(res.code).toBe(0)
     const r = report(res)
     expectAllDownloaded(r)
-    expect(r.downloads.goproxy).toBe(res.env.GOPROXY)
+    // The chain go ran on; the job gets it without the dropped mirror.
+    expect(r.downloads.goproxy).toBe(`${hangs.url}|${other.url}`)
     expect(r.downloads.prefetch).toMatch(/^the prefetch: /)
     expect(mirrorOf(r, other.url).files).toBeGreaterThan(0)
     expect(r.downloads.proxy!.files.some((f) => f.hedges > 0)).toBe(true)
     expect(mirrorOf(r, hangs.url).dropped?.why).toMatch(/timeout/)
     expect(res.summary).toMatch(/was dropped for the rest of the run/)
+  })
+
+  it('exports the chain without a mirror the prefetch dropped, so later go commands never ask it', async () => {
+    const ctx = await project()
+    const hangs = await mirror({ faultsAfter: 3, hang: true })
+    const other = await mirror({ latencyMs: 60 })
+    const res = await runStep(ctx, {
+      mirrors: [hangs.url, other.url].join('\n')
+    })
+    expect(res.code).toBe(0)
+    expect(mirrorOf(report(res), hangs.url).dropped).toBeDefined()
+    expect(res.env.GOPROXY).toBe(other.url)
+    expect(res.outputs.goproxy).toBe(other.url)
+    expect(res.outputs.mirror).toBe(other.url)
+    expect(res.summary).toMatch(
+      new RegExp(`${hangs.url}[^\n]*left out of GOPROXY[^\n]*dropped`)
+    )
+    const asked = hangs.requests.length
+    const later = await runGo(['mod', 'download'], {
+      cwd: ctx.workspace,
+      env: {
+        GOPROXY: res.env.GOPROXY,
+        GOMODCACHE: join(ctx.root, 'later-modcache'),
+        GOFLAGS: '-modcacherw',
+        GOSUMDB: 'off'
+      }
+    })
+    expect(later.code).toBe(0)
+    expect(hangs.requests.slice(asked)).toEqual([])
   })
 
   it('stops at download-timeout when the only mirror hangs, naming it as unresponsive', async () => {
