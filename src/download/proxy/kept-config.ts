@@ -27,6 +27,10 @@ export interface KeptProxyState {
   pid: number
   url: string
   recordFile: string
+  /** The marker's value in the process's environment: it is ours only then. */
+  configFile: string
+  /** Left behind when the process was killed before it could remove it. */
+  spoolDir: string
 }
 
 /** The record file's content. */
