@@ -31,6 +31,15 @@ export function hasDotsOnlyElement(path: string): boolean {
   return /(^|\/)\.+(\/|$)/.test(path)
 }
 
+// Canonical semver as module.CanonicalVersion returns it: no build
+// metadata but +incompatible.
+const CANONICAL =
+  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+incompatible)?$/
+
+export function isCanonicalVersion(v: string): boolean {
+  return CANONICAL.test(v)
+}
+
 /** Parses `path@version`; returns undefined when the shape is wrong. */
 export function parseModuleVersion(s: string): ModuleVersion | undefined {
   const at = s.lastIndexOf('@')

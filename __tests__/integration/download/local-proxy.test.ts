@@ -366,6 +366,47 @@ describe('local proxy', () => {
     expect(got.status === 502 && got.detail).toMatch(/^local proxy: /)
   })
 
+  it('asks again for answers that change (list, @latest, a query .info); keeps the immutable ones', async () => {
+    let newest = 'v1.2.0'
+    const pub = await mirror({
+      onRequest: (q) => {
+        const info = JSON.stringify({
+          Version: newest,
+          Time: '2024-01-01T00:00:00Z'
+        })
+        const answers: Record<string, string> = {
+          'example.test/alpha/@v/list': `v1.0.0\n${newest}\n`,
+          'example.test/alpha/@latest': info,
+          'example.test/alpha/@v/master.info': info
+        }
+        if (answers[q.path] === undefined) return false
+        q.send(200, answers[q.path])
+        return true
+      }
+    })
+    const { proxy } = await download([pub])
+    const ask = async (p: string) => {
+      const res = await fetch(`${proxy.url}/${p}`)
+      expect(res.status).toBe(200)
+      return res.text()
+    }
+    const paths = [
+      'example.test/alpha/@v/list',
+      'example.test/alpha/@latest',
+      'example.test/alpha/@v/master.info'
+    ]
+    for (const p of paths) expect(await ask(p)).toContain('v1.2.0')
+    const infoAsked = () =>
+      pub.requests.filter((r) => r.path === 'example.test/alpha/@v/v1.2.0.info')
+        .length
+    await ask('example.test/alpha/@v/v1.2.0.info')
+    const before = infoAsked()
+    newest = 'v1.3.0'
+    for (const p of paths) expect(await ask(p)).toContain('v1.3.0')
+    await ask('example.test/alpha/@v/v1.2.0.info')
+    expect(infoAsked()).toBe(before)
+  })
+
   it('fetches unplanned paths on demand (list, @latest)', async () => {
     const pub = await mirror()
     const { proxy, record } = await download([pub])

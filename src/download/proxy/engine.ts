@@ -15,7 +15,7 @@ import {
   type FetchOutcome,
   type SplitOptions
 } from './fetch-file.js'
-import { parseProxyPath, type ProxyRequest } from './proxy-path.js'
+import { isImmutable, parseProxyPath, type ProxyRequest } from './proxy-path.js'
 import {
   Scheduler,
   type AttemptFailure,
@@ -122,7 +122,10 @@ export class PrefetchEngine {
   private readonly queues: Record<Lane, Task[]> = { bulk: [], small: [] }
   private readonly active: Record<Lane, number> = { bulk: 0, small: 0 }
   private readonly mirrorFiles = new Map<string, MirrorRecord>()
-  private readonly failedRecords: FileRecord[] = []
+  /** Records of answers no longer kept (failures, 404s, answers that change). */
+  private readonly closedRecords: FileRecord[] = []
+  /** Spool file of the last answer at each path whose answer changes. */
+  private readonly changing = new Map<string, string>()
   private spoolSeq = 0
   private stopped = false
   private readonly t0 = performance.now()
@@ -207,7 +210,7 @@ export class PrefetchEngine {
             ? t.record
             : { ...t.record, waitingOn: t.live.map((a) => a.mirror.url) }
         ),
-        ...this.failedRecords
+        ...this.closedRecords
       ],
       mirrors: this.scheduler.mirrors.map((m) => ({
         ...this.mirrorFiles.get(m.url)!,
@@ -531,11 +534,21 @@ export class PrefetchEngine {
       t.record.status = s.status === 502 ? 'failed' : 'not-found'
       t.record.ms = Math.round(this.now() - t.startedAt)
       t.record.doneAtMs = Math.round(this.now())
-      // A later request may try again (another root, a mirror back from 429).
-      if (s.status === 502) {
-        this.tasks.delete(t.urlPath)
-        this.failedRecords.push(t.record)
-      }
+    }
+    // Only an immutable file is answered from the spool again. Anything
+    // else (a failure, a 404, a list or @latest) the next request asks
+    // anew, as go alone would: a mirror may be back, or have more.
+    const kept = s.status === 200 && isImmutable(t.req, t.urlPath)
+    if (!kept) {
+      this.tasks.delete(t.urlPath)
+      this.closedRecords.push(t.record)
+    }
+    if (s.status === 200 && !kept) {
+      // The previous answer's reader opened it long ago: a newer answer
+      // took a round trip to a mirror.
+      const previous = this.changing.get(t.urlPath)
+      this.changing.set(t.urlPath, s.file)
+      if (previous) void rm(previous, { force: true })
     }
     t.resolve(s)
   }

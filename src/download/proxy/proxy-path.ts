@@ -2,6 +2,7 @@
 // paths and versions case-encoded (`!a` for `A`), no leading slash.
 import {
   hasDotsOnlyElement,
+  isCanonicalVersion,
   unescapeModulePath
 } from '../../gomod/module-path.js'
 
@@ -45,4 +46,20 @@ export function parseProxyPath(p: string): ProxyRequest | undefined {
       kind: m[3] as 'info' | 'mod' | 'zip'
     }
   return undefined
+}
+
+/**
+ * True for an answer that never changes once published: a version's .mod
+ * and .zip, the .info of a canonical version, and the checksum database's
+ * lookups and tiles. A list, @latest, a query's .info (`@v/master.info`)
+ * and the database's `latest` change as modules are published.
+ */
+export function isImmutable(req: ProxyRequest, urlPath: string): boolean {
+  if (req.type === 'sumdb') return !/\/(latest|supported)$/.test(urlPath)
+  if (req.kind === 'mod' || req.kind === 'zip') return true
+  return (
+    req.kind === 'info' &&
+    req.version !== undefined &&
+    isCanonicalVersion(req.version)
+  )
 }
