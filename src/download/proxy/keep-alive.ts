@@ -55,7 +55,7 @@ export type KeptProxy =
 /** Starts the kept proxy; `ok: false` (and nothing running) when it cannot. */
 export async function startKeptProxy(p: KeepProxyParams): Promise<KeptProxy> {
   const mirrors = mirrorPriors(p.report)
-  const chain = p.report.chain?.goproxy
+  const chain = p.report.chain
   if (!chain || mirrors.length === 0)
     return { ok: false, why: 'the chain has no public mirror' }
   const base = join(p.tempDir, `setup-goproxy-kept-proxy-${process.pid}`)
