@@ -1,6 +1,12 @@
 // The prefetch engine and its local proxy against loopback mirrors that
 // misbehave, with the real go command downloading through it.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import { PrefetchEngine } from '../../../src/download/proxy/engine.js'
 import { startLocalProxy } from '../../../src/download/proxy/server.js'
@@ -363,7 +369,39 @@ describe('local proxy', () => {
     writeFileSync(spool, 'not a directory')
     const got = await engine.get('example.test/alpha/@v/list')
     expect(got).toMatchObject({ status: 502 })
-    expect(got.status === 502 && got.detail).toMatch(/^local proxy: /)
+    expect(got.status === 502 && got.detail).toMatch(/^local fault/)
+  })
+
+  it('calls a full disk a local fault: no mirror is blamed, and go is told', async () => {
+    const a = await mirror()
+    const b = await mirror()
+    const spool = join(goTempDir('spool-'), 'spool')
+    mkdirSync(spool)
+    // Every spool file the engine will open writes to a full device.
+    for (let i = 1; i <= 200; i++)
+      symlinkSync('/dev/full', join(spool, `${i}.part`))
+    const engine = await PrefetchEngine.start(
+      {
+        mirrors: [{ url: a.url }, { url: b.url }],
+        concurrency: 2,
+        spoolDir: spool,
+        deadlines: { connectMs: 2000, firstByteMs: 2000, idleMs: 2000 },
+        zipBytesHint: 1000
+      },
+      []
+    )
+    cleanups.push(() => engine.stop())
+    const proxy = await startLocalProxy(engine, isPrivate)
+    cleanups.push(() => proxy.close())
+    const res = await fetch(`${proxy.url}/example.test/alpha/@v/v1.2.0.mod`)
+    expect(res.status).toBe(502)
+    expect(await res.text()).toMatch(/local fault.*ENOSPC/)
+    const record = engine.record()
+    expect(record.localFault).toMatch(/ENOSPC/)
+    for (const m of record.mirrors) {
+      expect(m.failures).toEqual({})
+      expect(m.dropped).toBeUndefined()
+    }
   })
 
   it('asks again for answers that change (list, @latest, a query .info); keeps the immutable ones', async () => {

@@ -15,6 +15,7 @@ import {
   type FetchOutcome,
   type SplitOptions
 } from './fetch-file.js'
+import { spoolFault } from './local-fault.js'
 import { isImmutable, parseProxyPath, type ProxyRequest } from './proxy-path.js'
 import {
   Scheduler,
@@ -124,6 +125,8 @@ export class PrefetchEngine {
   private readonly mirrorFiles = new Map<string, MirrorRecord>()
   /** Records of answers no longer kept (failures, 404s, answers that change). */
   private readonly closedRecords: FileRecord[] = []
+  /** The first fault of this machine (the spool, descriptors), if any. */
+  private localFault?: string
   /** Spool file of the last answer at each path whose answer changes. */
   private readonly changing = new Map<string, string>()
   private spoolSeq = 0
@@ -215,7 +218,8 @@ export class PrefetchEngine {
       mirrors: this.scheduler.mirrors.map((m) => ({
         ...this.mirrorFiles.get(m.url)!,
         dropped: m.dropped
-      }))
+      })),
+      localFault: this.localFault
     }
   }
 
@@ -306,6 +310,11 @@ export class PrefetchEngine {
   /** Sends the task to the best mirror it has not tried; `hedge` when another attempt is still live. */
   private launch(t: Task, hedge: boolean): void {
     if (t.done || this.stopped) return
+    if (this.localFault)
+      return this.finish(t, {
+        status: 502,
+        detail: `local fault, no mirror's: ${this.localFault}`
+      })
     const now = this.now()
     const exclude = new Set([...t.tried, ...t.live.map((a) => a.mirror.url)])
     const m = this.scheduler.choose(this.sizeHint(t), now, exclude)
@@ -354,13 +363,20 @@ export class PrefetchEngine {
       }
     })
       .then((o) => this.settle(t, a, o))
-      // A local fault (the spool unwritable): go gets a 502 and moves on.
-      .catch((err: unknown) =>
-        this.finish(t, {
-          status: 502,
-          detail: `local proxy: ${err instanceof Error ? err.message : String(err)}`
-        })
-      )
+      .catch((err: unknown) => this.faulted(t, a, err))
+  }
+
+  // The machine's fault, not the mirror's (the spool unwritable, no
+  // descriptors left): nobody is blamed, and nothing more is asked of the
+  // mirrors, since every answer would meet it too.
+  private faulted(t: Task, a: Attempt, err: unknown): void {
+    clearTimeout(a.timer)
+    if (t.live.includes(a)) {
+      t.live = t.live.filter((x) => x !== a)
+      this.scheduler.ended(a.mirror, a.stalled)
+    }
+    this.localFault ??= spoolFault(err).message
+    this.launch(t, false)
   }
 
   // One timer per attempt: at the hedge bound without a first byte, ask the

@@ -7,6 +7,7 @@ import { cachingLookup } from '../../net/dns-cache.js'
 import { parseRetryAfter } from '../../net/retry-after.js'
 import { open, type FileHandle } from 'node:fs/promises'
 import { EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici'
+import { connectionFault, LocalFault, spoolFault } from './local-fault.js'
 import type { AttemptFailure } from './scheduler.js'
 
 export interface FetchDeadlines {
@@ -100,7 +101,10 @@ export async function fetchToFile(
   const inner = new AbortController()
   const onAbort = () => inner.abort()
   opts.signal.addEventListener('abort', onAbort)
-  const fh = await open(file, 'w')
+  const fh = await open(file, 'w').catch((err: unknown) => {
+    opts.signal.removeEventListener('abort', onAbort)
+    throw spoolFault(err)
+  })
   try {
     const first = opts.split
       ? `bytes=0-${opts.split.chunkBytes - 1}`
@@ -168,6 +172,7 @@ export async function fetchToFile(
       transferMs: performance.now() - firstByteAt
     }
   } catch (err) {
+    if (err instanceof LocalFault) throw err
     if (opts.signal.aborted) return fail('cancelled', 'cancelled')
     if (err instanceof TooLarge) return tooLarge(opts.maxBytes)
     if (err instanceof RangeFailure) return err.outcome
@@ -211,7 +216,9 @@ async function writeAt(
   let pos = start
   for await (const chunk of body) {
     progress(chunk.length)
-    await fh.write(chunk, 0, chunk.length, pos)
+    await fh.write(chunk, 0, chunk.length, pos).catch((err: unknown) => {
+      throw spoolFault(err)
+    })
     pos += chunk.length
   }
 }
@@ -263,7 +270,8 @@ class Ranges {
           await this.fetch(ctx, url, r, firstByteMs)
           if (!primary) helpedBy.add(url)
         } catch (err) {
-          if (primary || ctx.signal.aborted) throw err
+          if (primary || ctx.signal.aborted || err instanceof LocalFault)
+            throw err
           this.todo.unshift(r)
           failed = true
         }
@@ -390,6 +398,8 @@ async function readSmall(body: AsyncIterable<Buffer>): Promise<string> {
 }
 
 function transportFailure(err: unknown, hadFirstByte: boolean): FetchOutcome {
+  const local = connectionFault(err)
+  if (local) throw local
   const e = err as {
     code?: string
     message?: string
