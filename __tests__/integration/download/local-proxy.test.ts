@@ -351,6 +351,41 @@ describe('local proxy', () => {
     expect(whole).toBeLessThanOrEqual(4)
   })
 
+  it('without a go.sum hash takes a zip from one mirror only, and asks again for it next time', async () => {
+    const big = buildProxyTree([
+      { path: 'example.test/Big-zip', versions: ['v1.0.0'], zipSize: 40 << 20 }
+    ])
+    const zip = big.find('example.test/Big-zip', 'v1.0.0')!
+    const urlPath = 'example.test/!big-zip/@v/v1.0.0.zip'
+    const first = await startMirror(big, { bandwidth: 4 << 20 })
+    const helper = await startMirror(big, { bandwidth: 4 << 20 })
+    mirrors.push(first, helper)
+    const engine = await PrefetchEngine.start(
+      {
+        mirrors: [first, helper].map((m, i) => ({
+          url: m.url,
+          latencyMs: 5 + i
+        })),
+        concurrency: 4,
+        spoolDir: join(goTempDir('spool-'), 'spool'),
+        deadlines: { connectMs: 2000, firstByteMs: 5000, idleMs: 5000 },
+        zipBytesHint: 100_000,
+        scheduler: { hedgeFloorMs: 60_000 }
+      },
+      []
+    )
+    cleanups.push(() => engine.stop())
+    const got = await engine.get(urlPath)
+    expect(got).toMatchObject({ status: 200, bytes: zip.zip.length })
+    expect(helper.requests.filter((r) => r.path.includes('big-zip'))).toEqual(
+      []
+    )
+    // Not held to a hash, so not kept: go may have rejected it.
+    const asked = first.requests.length
+    expect(await engine.get(urlPath)).toMatchObject({ status: 200 })
+    expect(first.requests.length).toBeGreaterThan(asked)
+  })
+
   it('answers 502 when its own spool cannot be written, instead of crashing', async () => {
     const pub = await mirror()
     const spool = join(goTempDir('spool-'), 'spool')

@@ -524,7 +524,9 @@ export class PrefetchEngine {
   }
 
   private split(t: Task, m: MirrorState): SplitOptions {
-    if (t.singleSource) return ZIP_RANGE
+    // Without a go.sum hash nothing would tell a bad range from another
+    // mirror: the whole zip comes from one.
+    if (t.singleSource || !t.hash) return ZIP_RANGE
     const exclude = new Set([...t.tried, m.url])
     const helpers = this.scheduler
       .candidates(ZIP_RANGE.chunkBytes, this.now(), exclude)
@@ -551,10 +553,15 @@ export class PrefetchEngine {
       t.record.ms = Math.round(this.now() - t.startedAt)
       t.record.doneAtMs = Math.round(this.now())
     }
-    // Only an immutable file is answered from the spool again. Anything
-    // else (a failure, a 404, a list or @latest) the next request asks
-    // anew, as go alone would: a mirror may be back, or have more.
-    const kept = s.status === 200 && isImmutable(t.req, t.urlPath)
+    // Only an immutable file is answered from the spool again, and a .mod
+    // or .zip only once held to go.sum's hash (go may have rejected an
+    // unverified one). Anything else (a failure, a 404, a list or @latest)
+    // the next request asks anew, as go alone would: a mirror may be back,
+    // or have more.
+    const kept =
+      s.status === 200 &&
+      isImmutable(t.req, t.urlPath) &&
+      (t.record.verified || !isModuleContent(t.req))
     if (!kept) {
       this.tasks.delete(t.urlPath)
       this.closedRecords.push(t.record)
@@ -592,4 +599,8 @@ function unserved(t: Task, pausedMs: number | undefined): Served {
       `the mirrors left asked to wait (429) ${Math.ceil(pausedMs / 1000)} s more`
     )
   return { status: 502, detail: why.join('; ') || 'every mirror was dropped' }
+}
+
+function isModuleContent(req: ProxyRequest): boolean {
+  return req.type === 'module' && (req.kind === 'mod' || req.kind === 'zip')
 }
