@@ -20,8 +20,9 @@ import { checkEffectiveConfig } from './env/effective-config.js'
 import { EnvPlan } from './env/env-plan.js'
 import { goDispatcher } from './net/dispatcher.js'
 import { keptOffChain } from './selection/goproxy-off.js'
+import { chainAfterPrefetch } from './selection/after-prefetch.js'
 import { readInputs, type Inputs } from './inputs/read-inputs.js'
-import { isPrivateModule } from './privacy/patterns.js'
+import { isOffMirrors, isPrivateModule } from './privacy/patterns.js'
 import { planPrivacyEnv, type PrivacyPlanResult } from './privacy/plan-env.js'
 import {
   applyPrivacy,
@@ -243,13 +244,36 @@ async function applyPlan(
       skip: keptOff ? 'GOPROXY=off in the job env' : undefined,
       proxied: {
         report,
-        isPrivate: (path) => isPrivateModule(inputs.privacy, path)
+        isPrivate: (path) => isOffMirrors(inputs.privacy, path)
       }
     })
   )
+  reexportAfterPrefetch(inputs.selection, report)
   // Last, once nothing before it can fail; post stops it.
   if (inputs.download.keepProxy && !keptOff)
     await keepProxy(inputs, ctx, report)
+}
+
+/** GOPROXY and its outputs again, without the mirrors the prefetch dropped. */
+function reexportAfterPrefetch(
+  selection: Inputs['selection'],
+  report: RunReport
+): void {
+  const after = chainAfterPrefetch(selection, report)
+  if (!after) return
+  const { chain, left } = after
+  report.chain = chain
+  core.exportVariable('GOPROXY', chain.goproxy)
+  core.setOutput('goproxy', chain.goproxy)
+  core.setOutput('mirror', chain.firstMirror)
+  const entry = report.env.find((e) => e.name === 'GOPROXY')
+  if (entry) {
+    entry.value = chain.goproxy
+    entry.reason = `ranked mirror chain, without ${left.join(', ')}: dropped during the prefetch`
+  }
+  core.warning(
+    `GOPROXY re-exported without ${left.join(', ')}, which the prefetch dropped: GOPROXY=${chain.goproxy}`
+  )
 }
 
 // Bounds a kept proxy that post never stops: the longest job on a

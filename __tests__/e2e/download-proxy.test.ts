@@ -44,6 +44,8 @@ function cacheFiles(root: string): string[] {
 }
 
 const SECRET_MODULE = 'example.test/secret-corp/Lib_x'
+// go accepts dots inside a path element.
+const DOTS_MODULE = 'example.test/a..b'
 
 const tree: ProxyTree = buildProxyTree([
   { path: 'example.test/alpha', versions: ['v1.0.0', 'v1.2.0'] },
@@ -55,7 +57,8 @@ const tree: ProxyTree = buildProxyTree([
   { path: 'example.test/Gamma_x', versions: ['v1.0.0'], zipSize: 90_000 },
   { path: 'example.test/delta', versions: ['v0.3.0'] },
   { path: 'example.test/epsilon', versions: ['v1.4.0'], zipSize: 60_000 },
-  { path: SECRET_MODULE, versions: ['v1.0.0'] }
+  { path: SECRET_MODULE, versions: ['v1.0.0'] },
+  { path: DOTS_MODULE, versions: ['v1.0.0'] }
 ])
 const closers = closedAfterEach()
 
@@ -195,12 +198,42 @@ describe('prefetch into the module cache', () => {
     expect(res.code).toBe(0)
     const r = report(res)
     expectAllDownloaded(r)
-    expect(r.downloads.goproxy).toBe(res.env.GOPROXY)
+    // The chain go ran on; the job gets it without the dropped mirror.
+    expect(r.downloads.goproxy).toBe(`${hangs.url}|${other.url}`)
     expect(r.downloads.prefetch).toMatch(/^the prefetch: /)
     expect(mirrorOf(r, other.url).files).toBeGreaterThan(0)
     expect(r.downloads.proxy!.files.some((f) => f.hedges > 0)).toBe(true)
     expect(mirrorOf(r, hangs.url).dropped?.why).toMatch(/timeout/)
     expect(res.summary).toMatch(/was dropped for the rest of the run/)
+  })
+
+  it('exports the chain without a mirror the prefetch dropped, so later go commands never ask it', async () => {
+    const ctx = await project()
+    const hangs = await mirror({ faultsAfter: 3, hang: true })
+    const other = await mirror({ latencyMs: 60 })
+    const res = await runStep(ctx, {
+      mirrors: [hangs.url, other.url].join('\n')
+    })
+    expect(res.code).toBe(0)
+    expect(mirrorOf(report(res), hangs.url).dropped).toBeDefined()
+    expect(res.env.GOPROXY).toBe(other.url)
+    expect(res.outputs.goproxy).toBe(other.url)
+    expect(res.outputs.mirror).toBe(other.url)
+    expect(res.summary).toMatch(
+      new RegExp(`${hangs.url}[^\n]*left out of GOPROXY[^\n]*dropped`)
+    )
+    const asked = hangs.requests.length
+    const later = await runGo(['mod', 'download'], {
+      cwd: ctx.workspace,
+      env: {
+        GOPROXY: res.env.GOPROXY,
+        GOMODCACHE: join(ctx.root, 'later-modcache'),
+        GOFLAGS: '-modcacherw',
+        GOSUMDB: 'off'
+      }
+    })
+    expect(later.code).toBe(0)
+    expect(hangs.requests.slice(asked)).toEqual([])
   })
 
   it('stops at download-timeout when the only mirror hangs, naming it as unresponsive', async () => {
@@ -260,7 +293,8 @@ describe('prefetch into the module cache', () => {
     // Only requests already under way when the first 429 came back hit it.
     const prefetch429 = limited.requests.filter((q) => q.status === 429)
     expect(prefetch429.length).toBeLessThanOrEqual(32)
-    expect(mirrorOf(r, limited.url).dropped).toBeUndefined()
+    // 429s in a row count like any failure: it is of no use to this run.
+    expect(mirrorOf(r, limited.url).dropped?.why).toMatch(/rate-limited/)
   })
 
   it('serves the right bits when the first mirror tampers with a zip and a .mod; the summary names mirror and module', async () => {
@@ -336,6 +370,70 @@ describe('prefetch into the module cache', () => {
       r.downloads.proxy!.files.some((f) => f.module === SECRET_MODULE)
     ).toBe(false)
     expect(priv.requests.some((q) => q.path.includes('secret-corp'))).toBe(true)
+  })
+
+  it('fetches a public module named in no-sumdb through the local proxy as go would', async () => {
+    const ctx = await project()
+    const pub = await mirror()
+    const res = await runStep(
+      ctx,
+      { mirrors: pub.url, 'no-sumdb': 'example.test/delta' },
+      { GONOSUMDB: 'example.test/epsilon' }
+    )
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r)
+    expect(r.downloads.proxy!.files).toContainEqual(
+      expect.objectContaining({
+        module: 'example.test/delta',
+        kind: 'zip',
+        status: 'served'
+      })
+    )
+  })
+
+  it('serves a module whose path has dots inside an element', async () => {
+    const ctx = await project([...PUBLIC, DOTS_MODULE])
+    const pub = await mirror()
+    const res = await runStep(ctx, { mirrors: pub.url })
+    expect(res.code).toBe(0)
+    const r = report(res)
+    expectAllDownloaded(r, [...PUBLIC, DOTS_MODULE])
+    expect(r.downloads.proxy!.files).toContainEqual(
+      expect.objectContaining({
+        module: DOTS_MODULE,
+        kind: 'zip',
+        status: 'served'
+      })
+    )
+  })
+
+  it("reports a mirror's 410 as that mirror's 410, not the local proxy's 404", async () => {
+    const ctx = await project()
+    const gone = await mirror({
+      onRequest: (q) => {
+        if (!/^example\.test\/delta\/@v\/v0\.3\.0\./.test(q.path)) return false
+        q.send(410, 'gone: removed upstream\n')
+        return true
+      }
+    })
+    const res = await runStep(ctx, {
+      mirrors: gone.url,
+      'probe-modules': 'example.test/alpha@v1.2.0'
+    })
+    expect(res.code).not.toBe(0)
+    const r = report(res)
+    expect(r.downloads.failures).toEqual([
+      expect.objectContaining({ module: 'example.test/delta', kind: 'missing' })
+    ])
+    const errors = res.commands
+      .filter((c) => c.command === 'error')
+      .map((c) => c.message)
+      .join('\n')
+    expect(errors).toContain(
+      `reading ${gone.url}/example.test/delta/@v/v0.3.0.mod: 410 Gone`
+    )
+    expect(errors).not.toContain('404')
   })
 
   it('plans the work of every module root of a go.work', async () => {

@@ -5,6 +5,7 @@
 // the faulty mirror first and later go commands meet the fault.
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { runGo, goTempDir } from '../support/go.js'
@@ -16,9 +17,10 @@ import {
 import {
   type Mirror,
   fromPrefetchEngine,
-  mirrorStarter
+  mirrorStarter,
+  startMirror
 } from '../support/mirror-server.js'
-import { closedAfterEach } from '../support/closers.js'
+import { closedAfterEach, closeServer } from '../support/closers.js'
 import {
   channelsContaining,
   createRunnerContext,
@@ -115,6 +117,26 @@ function portOpen(url: string): Promise<boolean> {
     })
     s.once('error', () => resolve(false))
   })
+}
+
+// The port a killed process held can stay taken for a moment (a socket
+// of the dying process still being torn down).
+async function listenOn(server: Server, port: number): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject)
+          resolve()
+        })
+      })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || tries >= 50)
+        throw err
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
 }
 
 function job(
@@ -246,6 +268,88 @@ describe('keep-proxy', () => {
       .find((l) => l.startsWith(`| ${other.url} |`))
     expect(row).toMatch(/^\| \S+ \| [1-9]\d* \| /)
     expect(res.post!.summary).toMatch(/[1-9]\d* hedged/)
+  })
+
+  it('answers go at once when the only mirror rate-limits it, so go falls through to the chain', async () => {
+    const ctx = await project()
+    // 429 to the kept proxy only, for the later module; go itself is served.
+    const limited = await mirror({
+      onRequest: (q) => {
+        if (!fromPrefetchEngine(q.req) || !q.path.includes(LATER_ESCAPED))
+          return false
+        q.res.setHeader('Retry-After', '120')
+        q.send(429, 'slow down\n')
+        return true
+      }
+    })
+    let later: Awaited<ReturnType<typeof laterGo>> | undefined
+    let ms = 0
+    const res = await job(
+      ctx,
+      { mirrors: limited.url },
+      async (main, jobState) => {
+        keptState(main)
+        const t0 = performance.now()
+        later = await laterGo(ctx, jobState)
+        ms = performance.now() - t0
+      }
+    )
+    expect(later!.code).toBe(0)
+    expect(ms).toBeLessThan(10_000)
+    const asked = laterPaths(limited).filter((r) => r.status === 429)
+    expect(asked.length).toBeGreaterThan(0)
+    expect(asked.length).toBeLessThanOrEqual(3)
+    expect(res.post!.code).toBe(0)
+  })
+
+  it('keeps the private proxy first: once the proxy is gone, whatever binds its port never sees a private path', async () => {
+    const ctx = await project()
+    const pub = await mirror()
+    const priv = await startMirror(
+      buildProxyTree([{ path: SECRET_MODULE, versions: ['v1.0.0'] }])
+    )
+    closers.add(priv)
+    const squatted: string[] = []
+    let later: Awaited<ReturnType<typeof runGo>> | undefined
+    const res = await job(
+      ctx,
+      {
+        mirrors: pub.url,
+        'private-proxy': priv.url,
+        private: 'example.test/secret-corp'
+      },
+      async (main, jobState) => {
+        const state = keptState(main)
+        expect(jobState.env.GOPROXY).toBe(`${priv.url},${state.url}|${pub.url}`)
+        process.kill(state.pid, 'SIGKILL')
+        await waitFor('the killed proxy to be gone', () => !alive(state.pid))
+        const squatter = createServer((req, res) => {
+          squatted.push(req.url ?? '')
+          res.writeHead(404).end()
+        })
+        await listenOn(squatter, Number(new URL(state.url).port))
+        closers.add({ close: () => closeServer(squatter) })
+        const goenv = loopbackGoEnv(ctx)
+        later = await runGo(
+          ['mod', 'download', '-json', `${SECRET_MODULE}@v1.0.0`],
+          {
+            cwd: goTempDir(),
+            env: {
+              ...goenv,
+              GOPROXY: jobState.env.GOPROXY,
+              GOMODCACHE: goenv.GOMODCACHE,
+              GOFLAGS: goenv.GOFLAGS,
+              GOSUMDB: 'off'
+            },
+            timeoutMs: 60_000
+          }
+        )
+      }
+    )
+    expect(later!.code).toBe(0)
+    expect(squatted).toEqual([])
+    expect(priv.requests.some((q) => q.path.includes('secret-corp'))).toBe(true)
+    expect(res.post!.code).toBe(0)
   })
 
   it('falls through to the chain when the proxy is gone between steps', async () => {

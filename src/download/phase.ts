@@ -62,7 +62,7 @@ export async function runDownloadPhase(
     )
     return { downloadsSkipped }
   }
-  const { runs, proxy, decision, installFailures } = await core.group(
+  const { runs, proxy, decision, installFailures, fellBack } = await core.group(
     `Downloading modules in ${roots.length} module root(s) (go mod download -x -json)`,
     () =>
       runPrefetch({
@@ -84,7 +84,14 @@ export async function runDownloadPhase(
     fileSize: cacheFileSize
   })
   if (proxy) report.proxy = proxy
-  if (decision) report.prefetch = decision
+  if (decision)
+    report.prefetch = fellBack
+      ? `${decision}; then go alone on the chain, after a fault of this machine: ${fellBack}`
+      : decision
+  if (fellBack)
+    core.warning(
+      `The prefetch stopped on a fault of this machine, not of a mirror (${fellBack}); go downloaded alone on the exported chain.`
+    )
   if (installFailures?.length)
     core.warning(
       `${installFailures.length} verified file(s) could not be put into the module cache, so go fetched them itself; the first: ${installFailures[0]}`

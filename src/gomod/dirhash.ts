@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
-import { createInflateRaw, inflateRaw, inflateRawSync } from 'node:zlib'
+import { crc32, createInflateRaw, inflateRaw, inflateRawSync } from 'node:zlib'
 import yauzl from 'yauzl'
 
 const inflate = promisify(inflateRaw)
@@ -187,6 +187,9 @@ async function sha256Entry(
       `zip entry ${nameKey(e)}: compression method ${e.compressionMethod}`
     )
   const h = createHash('sha256')
+  // go's archive/zip checks it on every read ("zip: checksum error"): a zip
+  // that fails it would fail go however it hashes.
+  let crc = 0
   let size = 0
   if (Math.max(e.compressedSize, e.uncompressedSize) > STREAM_ENTRY_BYTES) {
     // Large entries pass through in pieces, and never past the size the
@@ -201,6 +204,7 @@ async function sha256Entry(
         break
       }
       h.update(chunk)
+      crc = crc32(chunk, crc)
     }
   } else {
     const raw = await read(start, e.compressedSize)
@@ -214,6 +218,7 @@ async function sha256Entry(
             : await inflate(raw, limit)
       size = data.length
       h.update(data)
+      crc = crc32(data)
     } catch (err) {
       // maxOutputLength stopped it: more than the directory declares.
       if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE')
@@ -225,6 +230,8 @@ async function sha256Entry(
     throw new Error(
       `zip entry ${nameKey(e)}: ${size > e.uncompressedSize ? 'more' : size} bytes, the directory says ${e.uncompressedSize}`
     )
+  if (crc !== e.crc32)
+    throw new Error(`zip entry ${nameKey(e)}: CRC-32 does not match its data`)
   return h.digest('hex')
 }
 

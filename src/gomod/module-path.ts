@@ -21,6 +21,25 @@ export function formatModuleVersion(m: ModuleVersion): string {
   return `${m.path}@${m.version}`
 }
 
+/**
+ * True when an element of the slash-separated path is dots only (`.`,
+ * `..`): go refuses those (module.CheckPath), and joined to a URL they
+ * would leave the path they are under. Dots inside an element (`a..b`)
+ * are go's to accept.
+ */
+export function hasDotsOnlyElement(path: string): boolean {
+  return /(^|\/)\.+(\/|$)/.test(path)
+}
+
+// Canonical semver as module.CanonicalVersion returns it: no build
+// metadata but +incompatible.
+const CANONICAL =
+  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+incompatible)?$/
+
+export function isCanonicalVersion(v: string): boolean {
+  return CANONICAL.test(v)
+}
+
 /** Parses `path@version`; returns undefined when the shape is wrong. */
 export function parseModuleVersion(s: string): ModuleVersion | undefined {
   const at = s.lastIndexOf('@')
@@ -28,7 +47,7 @@ export function parseModuleVersion(s: string): ModuleVersion | undefined {
   const path = s.slice(0, at)
   const version = s.slice(at + 1)
   if (!/^v\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/.test(version)) return undefined
-  if (/[\s@!]/.test(path) || path.startsWith('/') || path.includes('..'))
+  if (/[\s@!]/.test(path) || path.startsWith('/') || hasDotsOnlyElement(path))
     return undefined
   return { path, version }
 }

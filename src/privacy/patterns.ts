@@ -82,3 +82,15 @@ export function isPrivateModule(
     matchesAnyPattern(privacy.noSumdb, path)
   )
 }
+
+/**
+ * True when go never asks a proxy for the path: it matches GOPRIVATE or
+ * GONOPROXY. GONOSUMDB only turns off the checksum database; go still
+ * fetches such a path from the mirrors, so the local proxy must serve it.
+ */
+export function isOffMirrors(privacy: PrivatePatterns, path: string): boolean {
+  return (
+    matchesAnyPattern(privacy.private, path) ||
+    matchesAnyPattern(privacy.noProxy, path)
+  )
+}

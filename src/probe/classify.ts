@@ -72,16 +72,3 @@ export function errorCodes(err: unknown): string[] {
   }
   return codes
 }
-
-/** Parses Retry-After (seconds or an HTTP date) into seconds. */
-export function parseRetryAfter(
-  value: string | undefined,
-  now = Date.now()
-): number | undefined {
-  if (!value) return undefined
-  const v = value.trim()
-  if (/^\d+$/.test(v)) return Number(v)
-  const t = Date.parse(v)
-  if (Number.isNaN(t)) return undefined
-  return Math.max(0, Math.round((t - now) / 1000))
-}

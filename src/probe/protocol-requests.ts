@@ -1,7 +1,8 @@
 // Single requests of a mirror's probe: each records its timing and failures
 // on the mirror's probe state.
 import { checkBody } from './body-checks.js'
-import { classifyError, classifyStatus, parseRetryAfter } from './classify.js'
+import { parseRetryAfter } from '../net/retry-after.js'
+import { classifyError, classifyStatus } from './classify.js'
 import { describeError } from '../errors.js'
 import { escapeModulePath, type ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
@@ -101,9 +102,7 @@ export async function fetchProtocolFile(
     return undefined
   }
   if (kind) {
-    const retryAfterSec = parseRetryAfter(
-      headerValue(res.headers['retry-after'])
-    )
+    const retryAfterSec = parseRetryAfter(res.headers['retry-after'])
     const firstLine = text.trim().split('\n')[0].slice(0, 120)
     recordFailure(
       mirror,

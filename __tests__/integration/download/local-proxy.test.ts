@@ -1,6 +1,12 @@
 // The prefetch engine and its local proxy against loopback mirrors that
 // misbehave, with the real go command downloading through it.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import { PrefetchEngine } from '../../../src/download/proxy/engine.js'
 import { startLocalProxy } from '../../../src/download/proxy/server.js'
@@ -206,6 +212,48 @@ describe('local proxy', () => {
     ).toBeGreaterThan(0)
   })
 
+  it.each(['0', '-1', 'Wed, 01 Jan 2020 00:00:00 GMT'])(
+    'gives up on a file the only mirror rate-limits with Retry-After %p, without a tight loop',
+    async (retryAfter) => {
+      const limited = await mirror({
+        onRequest: (q) => {
+          if (!q.path.startsWith('example.test/delta/')) return false
+          q.res.setHeader('Retry-After', retryAfter)
+          q.send(429, 'slow down\n')
+          return true
+        }
+      })
+      const t0 = performance.now()
+      const { go, record } = await download([limited])
+      expect(go.code).not.toBe(0)
+      expect(performance.now() - t0).toBeLessThan(10_000)
+      expect(
+        limited.requests.filter((r) => r.status === 429).length
+      ).toBeLessThanOrEqual(4)
+      expect(
+        record.files.filter((f) => f.module === 'example.test/delta')
+      ).toContainEqual(expect.objectContaining({ status: 'failed' }))
+    }
+  )
+
+  it("relays a mirror's 410 as 410, naming the mirror, so go's message says what it answered", async () => {
+    const gone = await mirror({
+      onRequest: (q) => {
+        if (!q.path.startsWith('example.test/delta/')) return false
+        q.send(410, 'removed upstream\n')
+        return true
+      }
+    })
+    const { go } = await download([gone])
+    expect(go.code).not.toBe(0)
+    expect(go.stderr).toMatch(
+      /example\.test\/delta\/@v\/v0\.3\.0\.(mod|zip): 410 Gone/
+    )
+    expect(go.stderr).toContain(
+      `server response: ${gone.url} answered 410: removed upstream`
+    )
+  })
+
   it('answers private module paths 404 at once and never forwards them', async () => {
     const pub = await mirror()
     const { proxy } = await download([pub])
@@ -303,6 +351,41 @@ describe('local proxy', () => {
     expect(whole).toBeLessThanOrEqual(4)
   })
 
+  it('without a go.sum hash takes a zip from one mirror only, and asks again for it next time', async () => {
+    const big = buildProxyTree([
+      { path: 'example.test/Big-zip', versions: ['v1.0.0'], zipSize: 40 << 20 }
+    ])
+    const zip = big.find('example.test/Big-zip', 'v1.0.0')!
+    const urlPath = 'example.test/!big-zip/@v/v1.0.0.zip'
+    const first = await startMirror(big, { bandwidth: 4 << 20 })
+    const helper = await startMirror(big, { bandwidth: 4 << 20 })
+    mirrors.push(first, helper)
+    const engine = await PrefetchEngine.start(
+      {
+        mirrors: [first, helper].map((m, i) => ({
+          url: m.url,
+          latencyMs: 5 + i
+        })),
+        concurrency: 4,
+        spoolDir: join(goTempDir('spool-'), 'spool'),
+        deadlines: { connectMs: 2000, firstByteMs: 5000, idleMs: 5000 },
+        zipBytesHint: 100_000,
+        scheduler: { hedgeFloorMs: 60_000 }
+      },
+      []
+    )
+    cleanups.push(() => engine.stop())
+    const got = await engine.get(urlPath)
+    expect(got).toMatchObject({ status: 200, bytes: zip.zip.length })
+    expect(helper.requests.filter((r) => r.path.includes('big-zip'))).toEqual(
+      []
+    )
+    // Not held to a hash, so not kept: go may have rejected it.
+    const asked = first.requests.length
+    expect(await engine.get(urlPath)).toMatchObject({ status: 200 })
+    expect(first.requests.length).toBeGreaterThan(asked)
+  })
+
   it('answers 502 when its own spool cannot be written, instead of crashing', async () => {
     const pub = await mirror()
     const spool = join(goTempDir('spool-'), 'spool')
@@ -321,7 +404,80 @@ describe('local proxy', () => {
     writeFileSync(spool, 'not a directory')
     const got = await engine.get('example.test/alpha/@v/list')
     expect(got).toMatchObject({ status: 502 })
-    expect(got.status === 502 && got.detail).toMatch(/^local proxy: /)
+    expect(got.status === 502 && got.detail).toMatch(/^local fault/)
+  })
+
+  it('calls a full disk a local fault: no mirror is blamed, and go is told', async () => {
+    const a = await mirror()
+    const b = await mirror()
+    const spool = join(goTempDir('spool-'), 'spool')
+    mkdirSync(spool)
+    // Every spool file the engine will open writes to a full device.
+    for (let i = 1; i <= 200; i++)
+      symlinkSync('/dev/full', join(spool, `${i}.part`))
+    const engine = await PrefetchEngine.start(
+      {
+        mirrors: [{ url: a.url }, { url: b.url }],
+        concurrency: 2,
+        spoolDir: spool,
+        deadlines: { connectMs: 2000, firstByteMs: 2000, idleMs: 2000 },
+        zipBytesHint: 1000
+      },
+      []
+    )
+    cleanups.push(() => engine.stop())
+    const proxy = await startLocalProxy(engine, isPrivate)
+    cleanups.push(() => proxy.close())
+    const res = await fetch(`${proxy.url}/example.test/alpha/@v/v1.2.0.mod`)
+    expect(res.status).toBe(502)
+    expect(await res.text()).toMatch(/local fault.*ENOSPC/)
+    const record = engine.record()
+    expect(record.localFault).toMatch(/ENOSPC/)
+    for (const m of record.mirrors) {
+      expect(m.failures).toEqual({})
+      expect(m.dropped).toBeUndefined()
+    }
+  })
+
+  it('asks again for answers that change (list, @latest, a query .info); keeps the immutable ones', async () => {
+    let newest = 'v1.2.0'
+    const pub = await mirror({
+      onRequest: (q) => {
+        const info = JSON.stringify({
+          Version: newest,
+          Time: '2024-01-01T00:00:00Z'
+        })
+        const answers: Record<string, string> = {
+          'example.test/alpha/@v/list': `v1.0.0\n${newest}\n`,
+          'example.test/alpha/@latest': info,
+          'example.test/alpha/@v/master.info': info
+        }
+        if (answers[q.path] === undefined) return false
+        q.send(200, answers[q.path])
+        return true
+      }
+    })
+    const { proxy } = await download([pub])
+    const ask = async (p: string) => {
+      const res = await fetch(`${proxy.url}/${p}`)
+      expect(res.status).toBe(200)
+      return res.text()
+    }
+    const paths = [
+      'example.test/alpha/@v/list',
+      'example.test/alpha/@latest',
+      'example.test/alpha/@v/master.info'
+    ]
+    for (const p of paths) expect(await ask(p)).toContain('v1.2.0')
+    const infoAsked = () =>
+      pub.requests.filter((r) => r.path === 'example.test/alpha/@v/v1.2.0.info')
+        .length
+    await ask('example.test/alpha/@v/v1.2.0.info')
+    const before = infoAsked()
+    newest = 'v1.3.0'
+    for (const p of paths) expect(await ask(p)).toContain('v1.3.0')
+    await ask('example.test/alpha/@v/v1.2.0.info')
+    expect(infoAsked()).toBe(before)
   })
 
   it('fetches unplanned paths on demand (list, @latest)', async () => {

@@ -66,6 +66,12 @@ describe('parseModuleVersion', () => {
     })
   })
 
+  it('accepts dots inside a path element, as go does', () => {
+    expect(parseModuleVersion('example.test/a..b@v1.0.0')?.path).toBe(
+      'example.test/a..b'
+    )
+  })
+
   it('round-trips with formatModuleVersion', () => {
     const m = { path: 'github.com/Azure/go-autorest', version: 'v14.2.0' }
     expect(parseModuleVersion(formatModuleVersion(m))).toEqual(m)
@@ -83,6 +89,7 @@ describe('parseModuleVersion', () => {
     'golang.org/x text@v1.0.0',
     '/abs/path@v1.0.0',
     'example.com/../etc@v1.0.0',
+    'example.com/./etc@v1.0.0',
     'example.com/!escaped@v1.0.0',
     'a@b@v1.0.0'
   ])('rejects %p', (s) => {

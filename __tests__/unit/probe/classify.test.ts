@@ -3,8 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   classifyError,
   classifyStatus,
-  errorCodes,
-  parseRetryAfter
+  errorCodes
 } from '../../../src/probe/classify.js'
 
 describe('classifyStatus', () => {
@@ -167,25 +166,5 @@ describe('errorCodes / describeError', () => {
       'same'
     )
     expect(describeError(undefined)).toBe('unknown error')
-  })
-})
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2025-01-01T00:00:00Z')
-
-  it('reads delta seconds', () => {
-    expect(parseRetryAfter('120', now)).toBe(120)
-    expect(parseRetryAfter(' 0 ', now)).toBe(0)
-  })
-
-  it('reads an HTTP date relative to now', () => {
-    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30)
-    expect(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now)).toBe(0)
-  })
-
-  it('returns undefined for nothing or garbage', () => {
-    expect(parseRetryAfter(undefined, now)).toBeUndefined()
-    expect(parseRetryAfter('', now)).toBeUndefined()
-    expect(parseRetryAfter('soon', now)).toBeUndefined()
   })
 })

@@ -4,6 +4,7 @@
 // ahead of go become requests go no longer had to make, and every answer a
 // mirror gave that the engine rejected or moved away from (5xx, timeout,
 // wrong bits, …) comes before the one it kept, as a fall-through. Pure.
+import { STATUS_CODES } from 'node:http'
 import type { RequestRecord, RootRun } from '../run-collector.js'
 import type { FileRecord, ProxyRecord } from './record.js'
 import type { AttemptFailure } from './scheduler.js'
@@ -67,6 +68,10 @@ export function attributeProxied(
   const credited = new Set<string>()
   return runs.map((run) => ({
     ...run,
+    errors: run.errors.map((e) => ({
+      ...e,
+      message: nameTheMirror(e.message, localUrl, byPath)
+    })),
     requests: run.requests.flatMap((r) => {
       if (r.source !== localUrl) return [r]
       const path = decodePath(r.url.slice(localUrl.length))
@@ -98,6 +103,28 @@ export function attributeProxied(
       return own.length > 0 ? own : [r]
     })
   }))
+}
+
+/**
+ * go's message names the local proxy and the status it relayed; the job
+ * needs the mirror that gave the answer (the proxy's port is gone after
+ * the step).
+ */
+function nameTheMirror(
+  message: string,
+  localUrl: string,
+  byPath: ReadonlyMap<string, FileRecord>
+): string {
+  const reading = new RegExp(
+    `reading ${localUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\S+): [^\n]*`,
+    'g'
+  )
+  return message.replace(reading, (whole, path: string) => {
+    const f = byPath.get(decodePath(path))
+    const last = f?.status === 'not-found' ? f.failures.at(-1) : undefined
+    if (!last?.status) return whole
+    return `reading ${last.mirror}/${path}: ${last.status} ${STATUS_CODES[last.status] ?? ''}`.trimEnd()
+  })
 }
 
 function decodePath(p: string): string {

@@ -20,17 +20,12 @@ import {
 } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { goInfoFile } from '../../gomod/info-file.js'
-import { compareVersions } from '../../gomod/module-path.js'
+import { compareVersions, isCanonicalVersion } from '../../gomod/module-path.js'
 import type { PlannedFile } from './work-plan.js'
 
 export function downloadCachePath(gomodcache: string, urlPath: string): string {
   return join(gomodcache, 'cache', 'download', urlPath)
 }
-
-// Canonical semver as module.CanonicalVersion returns it: no build
-// metadata but +incompatible.
-const CANONICAL =
-  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+incompatible)?$/
 
 /** One writer per `@v` directory for `list`; go is not running meanwhile. */
 const listWrites = new Map<string, Promise<void>>()
@@ -59,7 +54,7 @@ export class ModuleCacheWriter {
       const versions = (await readdir(dir))
         .filter((n) => n.endsWith('.mod'))
         .map((n) => n.slice(0, -'.mod'.length))
-        .filter((v) => CANONICAL.test(v))
+        .filter(isCanonicalVersion)
         .sort(compareVersions)
       await writeAtomically(
         join(dir, 'list'),

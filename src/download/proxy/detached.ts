@@ -6,7 +6,7 @@
 // idle limit, or at a hard limit, so a job that never runs post does not keep
 // it for ever. Its spool goes with it.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { isPrivateModule } from '../../privacy/patterns.js'
+import { isOffMirrors } from '../../privacy/patterns.js'
 import { PrefetchEngine } from './engine.js'
 import type { KeptProxyConfig, KeptProxyFile } from './kept-config.js'
 import { DEADLINES } from './run-proxied.js'
@@ -24,7 +24,9 @@ export async function runKeptProxy(configFile: string): Promise<void> {
       concurrency: cfg.concurrency,
       spoolDir: cfg.spoolDir,
       deadlines: DEADLINES,
-      zipBytesHint: cfg.zipBytesHint
+      zipBytesHint: cfg.zipBytesHint,
+      // go falls through to the chain on any error: a fast one beats a wait.
+      waitOutPauses: false
     },
     []
   )
@@ -42,7 +44,7 @@ export async function runKeptProxy(configFile: string): Promise<void> {
         })
       }
     },
-    (path) => isPrivateModule(cfg.privatePatterns, path)
+    (path) => isOffMirrors(cfg.privatePatterns, path)
   )
 
   // One write at a time, so the last record written is the last taken.

@@ -15,7 +15,8 @@ import {
   type FetchOutcome,
   type SplitOptions
 } from './fetch-file.js'
-import { parseProxyPath, type ProxyRequest } from './proxy-path.js'
+import { spoolFault } from './local-fault.js'
+import { isImmutable, parseProxyPath, type ProxyRequest } from './proxy-path.js'
 import {
   Scheduler,
   type AttemptFailure,
@@ -39,12 +40,18 @@ export interface EngineOptions {
   deadlines: FetchDeadlines
   /** Expected size of a zip, for choosing a mirror before its size is known. */
   zipBytesHint: number
+  /**
+   * A file whose untried mirrors are all paused by a 429 waits for the
+   * soonest pause to end, unless false: then it is answered at once, for a
+   * go that has the chain to fall through to (the kept proxy).
+   */
+  waitOutPauses?: boolean
   scheduler?: Partial<SchedulerOptions>
 }
 
 export type Served =
   | { status: 200; file: string; bytes: number; contentType: string }
-  | { status: 404 | 502; detail: string }
+  | { status: 404 | 410 | 502; detail: string }
 
 interface Attempt {
   mirror: MirrorState
@@ -116,7 +123,12 @@ export class PrefetchEngine {
   private readonly queues: Record<Lane, Task[]> = { bulk: [], small: [] }
   private readonly active: Record<Lane, number> = { bulk: 0, small: 0 }
   private readonly mirrorFiles = new Map<string, MirrorRecord>()
-  private readonly failedRecords: FileRecord[] = []
+  /** Records of answers no longer kept (failures, 404s, answers that change). */
+  private readonly closedRecords: FileRecord[] = []
+  /** The first fault of this machine (the spool, descriptors), if any. */
+  private localFault?: string
+  /** Spool file of the last answer at each path whose answer changes. */
+  private readonly changing = new Map<string, string>()
   private spoolSeq = 0
   private stopped = false
   private readonly t0 = performance.now()
@@ -201,12 +213,13 @@ export class PrefetchEngine {
             ? t.record
             : { ...t.record, waitingOn: t.live.map((a) => a.mirror.url) }
         ),
-        ...this.failedRecords
+        ...this.closedRecords
       ],
       mirrors: this.scheduler.mirrors.map((m) => ({
         ...this.mirrorFiles.get(m.url)!,
         dropped: m.dropped
-      }))
+      })),
+      localFault: this.localFault
     }
   }
 
@@ -297,32 +310,25 @@ export class PrefetchEngine {
   /** Sends the task to the best mirror it has not tried; `hedge` when another attempt is still live. */
   private launch(t: Task, hedge: boolean): void {
     if (t.done || this.stopped) return
+    if (this.localFault)
+      return this.finish(t, {
+        status: 502,
+        detail: `local fault, no mirror's: ${this.localFault}`
+      })
     const now = this.now()
     const exclude = new Set([...t.tried, ...t.live.map((a) => a.mirror.url)])
     const m = this.scheduler.choose(this.sizeHint(t), now, exclude)
     if (m) return this.attempt(t, m, hedge)
     if (t.live.length > 0 || hedge) return
     const resume = this.scheduler.nextResume(now, exclude)
-    if (resume !== undefined) {
+    if (resume !== undefined && this.opts.waitOutPauses !== false) {
       t.resume = setTimeout(() => {
         t.resume = undefined
         this.launch(t, false)
       }, resume - now)
       return
     }
-    const failures = t.record.failures
-    this.finish(
-      t,
-      t.notFoundOnly
-        ? { status: 404, detail: failures.at(-1)?.detail ?? 'no mirror has it' }
-        : {
-            status: 502,
-            detail:
-              failures
-                .map((f) => `${f.mirror}: ${f.kind}: ${f.detail}`)
-                .join('; ') || 'every mirror was dropped'
-          }
-    )
+    this.finish(t, unserved(t, resume === undefined ? undefined : resume - now))
   }
 
   private attempt(t: Task, m: MirrorState, hedge: boolean): void {
@@ -357,13 +363,20 @@ export class PrefetchEngine {
       }
     })
       .then((o) => this.settle(t, a, o))
-      // A local fault (the spool unwritable): go gets a 502 and moves on.
-      .catch((err: unknown) =>
-        this.finish(t, {
-          status: 502,
-          detail: `local proxy: ${err instanceof Error ? err.message : String(err)}`
-        })
-      )
+      .catch((err: unknown) => this.faulted(t, a, err))
+  }
+
+  // The machine's fault, not the mirror's (the spool unwritable, no
+  // descriptors left): nobody is blamed, and nothing more is asked of the
+  // mirrors, since every answer would meet it too.
+  private faulted(t: Task, a: Attempt, err: unknown): void {
+    clearTimeout(a.timer)
+    if (t.live.includes(a)) {
+      t.live = t.live.filter((x) => x !== a)
+      this.scheduler.ended(a.mirror, a.stalled)
+    }
+    this.localFault ??= spoolFault(err).message
+    this.launch(t, false)
   }
 
   // One timer per attempt: at the hedge bound without a first byte, ask the
@@ -445,8 +458,9 @@ export class PrefetchEngine {
     await rm(a.file, { force: true })
     this.blame(t, a.mirror, failure)
     if (failure.kind !== 'not-found') t.notFoundOnly = false
-    // A 429 leaves the mirror usable for this file once its pause ends.
-    if (failure.kind !== 'rate-limited') t.tried.add(a.mirror.url)
+    // A 429 too: the file moves on, so that it never waits on one mirror
+    // for ever.
+    t.tried.add(a.mirror.url)
     if (t.live.length === 0) this.launch(t, false)
   }
 
@@ -510,7 +524,9 @@ export class PrefetchEngine {
   }
 
   private split(t: Task, m: MirrorState): SplitOptions {
-    if (t.singleSource) return ZIP_RANGE
+    // Without a go.sum hash nothing would tell a bad range from another
+    // mirror: the whole zip comes from one.
+    if (t.singleSource || !t.hash) return ZIP_RANGE
     const exclude = new Set([...t.tried, m.url])
     const helpers = this.scheduler
       .candidates(ZIP_RANGE.chunkBytes, this.now(), exclude)
@@ -533,15 +549,58 @@ export class PrefetchEngine {
     if (t.done) return
     t.done = true
     if (s.status !== 200) {
-      t.record.status = s.status === 404 ? 'not-found' : 'failed'
+      t.record.status = s.status === 502 ? 'failed' : 'not-found'
       t.record.ms = Math.round(this.now() - t.startedAt)
       t.record.doneAtMs = Math.round(this.now())
-      // A later request may try again (another root, a mirror back from 429).
-      if (s.status === 502) {
-        this.tasks.delete(t.urlPath)
-        this.failedRecords.push(t.record)
-      }
+    }
+    // Only an immutable file is answered from the spool again, and a .mod
+    // or .zip only once held to go.sum's hash (go may have rejected an
+    // unverified one). Anything else (a failure, a 404, a list or @latest)
+    // the next request asks anew, as go alone would: a mirror may be back,
+    // or have more.
+    const kept =
+      s.status === 200 &&
+      isImmutable(t.req, t.urlPath) &&
+      (t.record.verified || !isModuleContent(t.req))
+    if (!kept) {
+      this.tasks.delete(t.urlPath)
+      this.closedRecords.push(t.record)
+    }
+    if (s.status === 200 && !kept) {
+      // The previous answer's reader opened it long ago: a newer answer
+      // took a round trip to a mirror.
+      const previous = this.changing.get(t.urlPath)
+      this.changing.set(t.urlPath, s.file)
+      if (previous) void rm(previous, { force: true })
     }
     t.resolve(s)
   }
+}
+
+/**
+ * The answer for a file no mirror served: the mirror's own 404 or 410 when
+ * that is all they said (go treats both alike, and its message is what the
+ * job sees), else 502 with every failure and, when the mirrors left are
+ * paused by a 429, for how long.
+ */
+function unserved(t: Task, pausedMs: number | undefined): Served {
+  const failures = t.record.failures
+  const last = failures.at(-1)
+  if (t.notFoundOnly && pausedMs === undefined)
+    return {
+      status: last?.status === 410 ? 410 : 404,
+      detail: last
+        ? `${last.mirror} answered ${last.detail}`
+        : 'no mirror has it'
+    }
+  const why = failures.map((f) => `${f.mirror}: ${f.kind}: ${f.detail}`)
+  if (pausedMs !== undefined)
+    why.push(
+      `the mirrors left asked to wait (429) ${Math.ceil(pausedMs / 1000)} s more`
+    )
+  return { status: 502, detail: why.join('; ') || 'every mirror was dropped' }
+}
+
+function isModuleContent(req: ProxyRequest): boolean {
+  return req.type === 'module' && (req.kind === 'mod' || req.kind === 'zip')
 }

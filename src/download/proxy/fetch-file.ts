@@ -4,8 +4,10 @@
 // outcome in the scheduler's terms. HTTP/1.1 only: over HTTP/2 the ranges of
 // a file would share one connection and its per-connection limit.
 import { goDispatcher } from '../../net/dispatcher.js'
+import { parseRetryAfter } from '../../net/retry-after.js'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { Dispatcher } from 'undici'
+import { connectionFault, LocalFault, spoolFault } from './local-fault.js'
 import type { AttemptFailure } from './scheduler.js'
 
 export interface FetchDeadlines {
@@ -95,7 +97,10 @@ export async function fetchToFile(
   const inner = new AbortController()
   const onAbort = () => inner.abort()
   opts.signal.addEventListener('abort', onAbort)
-  const fh = await open(file, 'w')
+  const fh = await open(file, 'w').catch((err: unknown) => {
+    opts.signal.removeEventListener('abort', onAbort)
+    throw spoolFault(err)
+  })
   try {
     const first = opts.split
       ? `bytes=0-${opts.split.chunkBytes - 1}`
@@ -163,6 +168,7 @@ export async function fetchToFile(
       transferMs: performance.now() - firstByteAt
     }
   } catch (err) {
+    if (err instanceof LocalFault) throw err
     if (opts.signal.aborted) return fail('cancelled', 'cancelled')
     if (err instanceof TooLarge) return tooLarge(opts.maxBytes)
     if (err instanceof RangeFailure) return err.outcome
@@ -206,7 +212,9 @@ async function writeAt(
   let pos = start
   for await (const chunk of body) {
     progress(chunk.length)
-    await fh.write(chunk, 0, chunk.length, pos)
+    await fh.write(chunk, 0, chunk.length, pos).catch((err: unknown) => {
+      throw spoolFault(err)
+    })
     pos += chunk.length
   }
 }
@@ -258,7 +266,8 @@ class Ranges {
           await this.fetch(ctx, url, r, firstByteMs)
           if (!primary) helpedBy.add(url)
         } catch (err) {
-          if (primary || ctx.signal.aborted) throw err
+          if (primary || ctx.signal.aborted || err instanceof LocalFault)
+            throw err
           this.todo.unshift(r)
           failed = true
         }
@@ -353,18 +362,6 @@ function numberHeader(v: string | string[] | undefined): number | undefined {
   return v !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(
-  v: string | string[] | undefined,
-  now = Date.now()
-): number | undefined {
-  const s = Array.isArray(v) ? v[0] : v
-  if (!s) return undefined
-  if (/^\d+$/.test(s.trim())) return Number(s.trim()) * 1000
-  const at = Date.parse(s)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
-}
-
 function statusFailure(
   status: number,
   retryAfter: string | string[] | undefined,
@@ -372,12 +369,14 @@ function statusFailure(
 ): { failure: AttemptFailure; detail: string; retryAfterMs?: number } {
   const detail = `${status}${body ? `: ${body}` : ''}`
   if (status === 404 || status === 410) return { failure: 'not-found', detail }
-  if (status === 429)
+  if (status === 429) {
+    const after = parseRetryAfter(retryAfter)
     return {
       failure: 'rate-limited',
       detail,
-      retryAfterMs: retryAfterMs(retryAfter)
+      retryAfterMs: after === undefined ? undefined : after * 1000
     }
+  }
   return { failure: 'server-error', detail }
 }
 
@@ -395,6 +394,8 @@ async function readSmall(body: AsyncIterable<Buffer>): Promise<string> {
 }
 
 function transportFailure(err: unknown, hadFirstByte: boolean): FetchOutcome {
+  const local = connectionFault(err)
+  if (local) throw local
   const e = err as {
     code?: string
     message?: string

@@ -55,7 +55,7 @@ export type KeptProxy =
 /** Starts the kept proxy; `ok: false` (and nothing running) when it cannot. */
 export async function startKeptProxy(p: KeepProxyParams): Promise<KeptProxy> {
   const mirrors = mirrorPriors(p.report)
-  const chain = p.report.chain?.goproxy
+  const chain = p.report.chain
   if (!chain || mirrors.length === 0)
     return { ok: false, why: 'the chain has no public mirror' }
   const base = join(p.tempDir, `setup-goproxy-kept-proxy-${process.pid}`)
@@ -98,7 +98,13 @@ export async function startKeptProxy(p: KeepProxyParams): Promise<KeptProxy> {
   return {
     ok: true,
     goproxy: keptGoproxy(url, chain),
-    state: { pid: child.pid, url, recordFile: config.recordFile }
+    state: {
+      pid: child.pid,
+      url,
+      recordFile: config.recordFile,
+      configFile,
+      spoolDir: config.spoolDir
+    }
   }
 }
 
@@ -125,19 +131,21 @@ function firstLine(
 
 /**
  * Stops the kept proxy (SIGTERM, then SIGKILL after `waitMs`) if the pid
- * is still it, and returns its record (undefined when there is none).
+ * is still it, removes what a killed proxy leaves (its spool), and returns
+ * its record (undefined when there is none).
  */
 export async function stopKeptProxy(
   state: KeptProxyState,
   waitMs = 5000
 ): Promise<KeptProxyFile | undefined> {
-  if (isKeptProxy(state.pid)) {
+  if (isKeptProxy(state.pid, state.configFile)) {
     signal(state.pid, 'SIGTERM')
     const deadline = Date.now() + waitMs
     while (alive(state.pid) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50))
     if (alive(state.pid)) signal(state.pid, 'SIGKILL')
   }
+  await rm(state.spoolDir, { recursive: true, force: true })
   try {
     const file = JSON.parse(
       await readFile(state.recordFile, 'utf8')
@@ -149,13 +157,15 @@ export async function stopKeptProxy(
   }
 }
 
-// Where /proc tells, a pid reused by another process is left alone.
-function isKeptProxy(pid: number): boolean {
+// Where /proc tells, a pid reused by another process is left alone: the
+// marker must name this run's config (another job's proxy, or any process
+// that inherited the variable, carries another value).
+function isKeptProxy(pid: number, configFile: string): boolean {
   if (!alive(pid)) return false
   try {
     return readFileSync(`/proc/${pid}/environ`, 'latin1')
       .split('\0')
-      .some((kv) => kv.startsWith(`${KEPT_PROXY_ENV}=`))
+      .includes(`${KEPT_PROXY_ENV}=${configFile}`)
   } catch {
     return process.platform !== 'linux'
   }

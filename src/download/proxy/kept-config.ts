@@ -2,6 +2,7 @@
 // environment variable) and what post finds of it in the step state. No
 // credentials: mirror URLs, the private patterns, limits and file paths only.
 import type { PrivatePatterns } from '../../privacy/patterns.js'
+import type { ChainResult } from '../../selection/chain.js'
 import type { ProxyRecord } from './record.js'
 import type { MirrorPrior } from './scheduler.js'
 
@@ -27,6 +28,10 @@ export interface KeptProxyState {
   pid: number
   url: string
   recordFile: string
+  /** The marker's value in the process's environment: it is ours only then. */
+  configFile: string
+  /** Left behind when the process was killed before it could remove it. */
+  spoolDir: string
 }
 
 /** The record file's content. */
@@ -38,10 +43,21 @@ export interface KeptProxyFile {
 }
 
 /**
- * The GOPROXY later steps get: the local proxy first, then the ranked chain
- * after `|`, so that go falls through to the chain on any error, the local
- * proxy being gone included.
+ * The GOPROXY later steps get: the chain's private proxies first, as in the
+ * chain (a path they serve never reaches the local URL, whatever listens
+ * there once the proxy has exited), then the local proxy in place ahead of
+ * the public part after `|`, so that go falls through to it on any error,
+ * the local proxy being gone included.
  */
-export function keptGoproxy(localUrl: string, chainGoproxy: string): string {
-  return `${localUrl}|${chainGoproxy}`
+export function keptGoproxy(
+  localUrl: string,
+  chain: Pick<ChainResult, 'goproxy' | 'entries'>
+): string {
+  const privates = chain.entries
+    .filter((e) => e.role === 'private')
+    .map((e) => e.url)
+  const publicPart = chain.goproxy
+    .slice(privates.join(',').length)
+    .replace(/^,/, '')
+  return [...privates, `${localUrl}|${publicPart}`].join(',')
 }

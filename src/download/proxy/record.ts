@@ -56,6 +56,8 @@ export interface ProxyRecord {
   concurrency: number
   files: FileRecord[]
   mirrors: MirrorRecord[]
+  /** A fault of this machine that stopped the prefetch (a full disk, …). */
+  localFault?: string
 }
 
 /** The record as the report carries it. */

@@ -19,6 +19,7 @@ import { attributeProxied, creditPrefetched } from './attribution.js'
 import { ModuleCacheWriter } from './cache-install.js'
 import { CacheFiller } from './cache-filler.js'
 import { PrefetchEngine } from './engine.js'
+import { LocalFault, spoolFault } from './local-fault.js'
 import { prefetchPays, type Payoff } from './pay-off.js'
 import { readLocalGoMod, readPrefetchWork, type RootWork } from './read-work.js'
 import type { ProxyReport } from './record.js'
@@ -54,6 +55,8 @@ export interface PrefetchResult {
   decision?: string
   /** Verified files that could not be moved into the module cache. */
   installFailures?: string[]
+  /** Why go ran alone after all: a fault of this machine stopped the engine. */
+  fellBack?: string
 }
 
 /**
@@ -81,6 +84,7 @@ export async function runPrefetch(
   p.log?.(`Chose ${payoff.why}.`)
   if (!payoff.pays) return { runs: await goAlone(), decision: payoff.why }
 
+  const startedAt = performance.now()
   const engine = await PrefetchEngine.start(
     {
       mirrors,
@@ -90,7 +94,13 @@ export async function runPrefetch(
       zipBytesHint: zipBytesHint(p.report)
     },
     []
-  )
+  ).catch((err: unknown) => spoolFault(err))
+  if (engine instanceof LocalFault)
+    return {
+      runs: await goAlone(),
+      decision: payoff.why,
+      fellBack: engine.message
+    }
   const filler = new CacheFiller({
     fetch: (f) => engine.fetch(f),
     writer: new ModuleCacheWriter(p.gomodcache),
@@ -115,6 +125,15 @@ export async function runPrefetch(
     // go is done: what the engine still has open, go did not need.
     filler.close()
     const record = engine.record()
+    // go met the fault through the local proxy; on the chain it resumes
+    // from what is already in the module cache.
+    if (record.localFault)
+      return {
+        runs: await goAlone(p.timeoutMs - (performance.now() - startedAt)),
+        proxy: { ...record, goproxy, planned: filler.missing.size },
+        decision: payoff.why,
+        fellBack: record.localFault
+      }
     return {
       runs: creditPrefetched(
         attributeProxied(runs, server.url, record),

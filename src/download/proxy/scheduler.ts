@@ -48,6 +48,8 @@ export interface SchedulerOptions {
   hedgeFloorMs: number
   /** Longest Retry-After honoured; a longer one is treated as this. */
   maxRetryAfterMs: number
+  /** Shortest pause after a 429, whatever Retry-After says (or without one). */
+  minRetryAfterMs: number
 }
 
 const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
@@ -55,7 +57,13 @@ const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   breakerThreshold: 3,
   hedgeFactor: 4,
   hedgeFloorMs: 250,
-  maxRetryAfterMs: 60_000
+  // No longer than a silent mirror gets for its first byte (the request
+  // deadline): one that says "later" earns no more patience than that.
+  maxRetryAfterMs: 30_000,
+  // A mirror that asked to slow down is never asked again at once (0, a
+  // past date or garbage would otherwise make a tight loop); 1 s is the
+  // smallest pause Retry-After's seconds can express.
+  minRetryAfterMs: 1000
 }
 
 // Assumed for a mirror the probe could not time: slow enough that a measured
@@ -204,8 +212,10 @@ export class Scheduler {
 
   /**
    * An answer that moves the file elsewhere. 404/410 is the mirror's honest
-   * "I do not have it" and costs nothing; 429 pauses the mirror for its
-   * Retry-After; every other failure counts towards the circuit breaker.
+   * "I do not have it" and costs nothing; every other failure counts
+   * towards the circuit breaker, 429 too (a mirror that keeps refusing is
+   * of no use to the run), which also pauses the mirror for its
+   * Retry-After, floored and capped.
    */
   failed(
     m: MirrorState,
@@ -216,9 +226,11 @@ export class Scheduler {
   ): void {
     if (kind === 'not-found') return
     if (kind === 'rate-limited') {
-      const wait = Math.min(retryAfterMs ?? 1000, this.opts.maxRetryAfterMs)
+      const wait = Math.min(
+        Math.max(retryAfterMs ?? 0, this.opts.minRetryAfterMs),
+        this.opts.maxRetryAfterMs
+      )
       m.pausedUntil = Math.max(m.pausedUntil, now + wait)
-      return
     }
     m.consecutiveFailures++
     if (!m.dropped && m.consecutiveFailures >= this.opts.breakerThreshold) {

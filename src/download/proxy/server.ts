@@ -79,7 +79,7 @@ async function handle(
     return text(
       res,
       s.status,
-      `${s.status === 404 ? 'not found' : 'no mirror served it'}: ${s.detail}`
+      s.status === 502 ? `no mirror served it: ${s.detail}` : s.detail
     )
   res.writeHead(200, {
     'Content-Type': s.contentType,

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { hashZipFile } from '../../gomod/dirhash.js'
 import { hashGoMod } from '../../gomod/module-path.js'
+import { checkModuleZip } from '../../toolchain/zip-check.js'
 import type { ProxyRequest } from './proxy-path.js'
 
 export type Verdict =
@@ -36,6 +37,13 @@ export async function verifyFile(
         )
       }
       if (expectedHash) return compare(got, expectedHash)
+      // No hash to hold it to: at least what go's unzip checks, so that a
+      // bad zip moves to another mirror instead of failing go.
+      try {
+        await checkModuleZip(file, `${req.module}@${req.version}/`)
+      } catch (err) {
+        return garbage(err instanceof Error ? err.message : String(err))
+      }
       return { ok: true, verified: false }
     }
     case 'info':

@@ -87,12 +87,33 @@ describe('the kept proxy section of the post summary', () => {
 })
 
 describe('the GOPROXY kept for later steps', () => {
-  it('puts the local proxy first, falling through to the chain on any error', () => {
+  const mirror = (url: string) => ({ url, role: 'mirror' as const, reason: '' })
+  it('puts the local proxy ahead of the public mirrors, falling through to them on any error', () => {
     expect(
-      keptGoproxy(
-        'http://127.0.0.1:4000',
-        'https://a.test,https://b.test|direct'
-      )
+      keptGoproxy('http://127.0.0.1:4000', {
+        goproxy: 'https://a.test,https://b.test|direct',
+        entries: [mirror('https://a.test'), mirror('https://b.test')]
+      })
     ).toBe('http://127.0.0.1:4000|https://a.test,https://b.test|direct')
+  })
+
+  it('keeps the private proxies first, so private paths never reach the local URL first', () => {
+    const priv = (url: string) => ({
+      url,
+      role: 'private' as const,
+      reason: ''
+    })
+    expect(
+      keptGoproxy('http://127.0.0.1:4000', {
+        goproxy: 'https://p1.test,https://p2.test,https://a.test|direct',
+        entries: [
+          priv('https://p1.test'),
+          priv('https://p2.test'),
+          mirror('https://a.test')
+        ]
+      })
+    ).toBe(
+      'https://p1.test,https://p2.test,http://127.0.0.1:4000|https://a.test|direct'
+    )
   })
 })

@@ -89,7 +89,7 @@ describe('scheduler', () => {
   })
 
   it('429 pauses the mirror for its Retry-After, capped, then it comes back', () => {
-    const s = two({ maxRetryAfterMs: 60_000 })
+    const s = two()
     const near = mirror(s, 'https://near.example')
     s.failed(near, 'rate-limited', 1000, '429', 5000)
     expect(s.choose(1000, 1000)?.url).toBe('https://far-wide.example')
@@ -97,9 +97,27 @@ describe('scheduler', () => {
     expect(s.choose(1000, 6000)?.url).toBe('https://near.example')
     expect(s.nextResume(2000, new Set(['https://far-wide.example']))).toBe(6000)
     s.failed(near, 'rate-limited', 10_000, '429', 3_600_000)
-    expect(near.pausedUntil).toBe(70_000)
-    // A 429 is not a failure of the mirror.
-    expect(near.consecutiveFailures).toBe(0)
+    expect(near.pausedUntil).toBe(40_000)
+  })
+
+  it.each([0, undefined])(
+    'pauses at least 1 s on Retry-After %p: never a tight loop',
+    (retryAfterMs) => {
+      const s = two()
+      const near = mirror(s, 'https://near.example')
+      s.failed(near, 'rate-limited', 1000, '429', retryAfterMs)
+      expect(near.pausedUntil).toBe(2000)
+    }
+  )
+
+  it('counts 429s in a row towards dropping the mirror', () => {
+    const s = two({ breakerThreshold: 3 })
+    const near = mirror(s, 'https://near.example')
+    for (const t of [10, 2000, 4000])
+      s.failed(near, 'rate-limited', t, '429', 1000)
+    expect(near.dropped?.why).toMatch(
+      /^3 failures in a row, the last: rate-limited/
+    )
   })
 
   it('drops a mirror after failures in a row, saying when and why; 404 and success do not count', () => {
