@@ -3,6 +3,7 @@
 // GOPROXY, and post stops the process and summarises what it fetched. Faults
 // are served to the proxy's fetches only (by User-Agent), so the probe ranks
 // the faulty mirror first and later go commands meet the fault.
+import { startEgressProxy } from '../support/egress-proxy.js'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -349,6 +350,39 @@ describe('keep-proxy', () => {
     expect(later!.code).toBe(0)
     expect(squatted).toEqual([])
     expect(priv.requests.some((q) => q.path.includes('secret-corp'))).toBe(true)
+    expect(res.post!.code).toBe(0)
+  })
+
+  it('reaches the mirrors through the egress proxy the job names, as go would', async () => {
+    const ctx = await project()
+    const m = await mirror()
+    const egress = await startEgressProxy(['keep-mirror.corp.test'], closers)
+    const named = `http://keep-mirror.corp.test:${m.port}`
+    let later: Awaited<ReturnType<typeof laterGo>> | undefined
+    const res = await job(
+      ctx,
+      { mirrors: named },
+      async (main, jobState) => {
+        expect(main.code).toBe(0)
+        later = await laterGo(ctx, jobState)
+      },
+      {
+        env: {
+          ...loopbackGoEnv(ctx),
+          RUNNER_TRACKING_ID: TRACKING_ID,
+          HTTP_PROXY: egress.url,
+          HTTPS_PROXY: egress.url
+        }
+      }
+    )
+    expect(res.main.code).toBe(0)
+    // The chain after the kept proxy resolves nowhere for go: the kept
+    // proxy served it, through the egress proxy.
+    expect(later!.code).toBe(0)
+    expect(laterPaths(m).some((r) => r.status === 200)).toBe(true)
+    expect(
+      egress.requests.every((q) => q.includes('keep-mirror.corp.test'))
+    ).toBe(true)
     expect(res.post!.code).toBe(0)
   })
 
