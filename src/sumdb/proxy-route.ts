@@ -131,9 +131,11 @@ export async function askSupported(
       ) {
         return { status: res.statusCode }
       }
-      if (hop === 10) return { error: 'stopped after 10 redirects' }
+      // cmd/go's client: ten requests at most, and once the first was
+      // https, nothing but https.
+      if (hop === 9) return { error: 'stopped after 10 redirects' }
       const next = new URL(location, target)
-      if (target.startsWith('https:') && next.protocol !== 'https:') {
+      if (url.startsWith('https:') && next.protocol !== 'https:') {
         return {
           error: `redirected from secure URL ${target} to insecure URL ${next.origin}${next.pathname}`
         }

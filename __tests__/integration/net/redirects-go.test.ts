@@ -1,7 +1,8 @@
 // Which redirect chains go follows and which it refuses, against the real
 // go command: a GOPROXY whose every answer comes after a chain of redirects
-// (https or http at each hop), asked by `go mod download` and by the
-// action's dispatcher; both must succeed or both fail.
+// (https or http at each hop), asked by `go mod download`, by the action's
+// dispatcher and by its checksum database route check (which walks the
+// redirects itself, as go does for that request); all succeed or all fail.
 import { afterAll, describe, expect, it } from '@jest/globals'
 import {
   createServer as createHttp,
@@ -20,6 +21,7 @@ import { testCertificates } from '../../support/tls.js'
 const certs = testCertificates()
 process.env.SSL_CERT_FILE = certs.caCertPath
 const { goDispatcher } = await import('../../../src/net/dispatcher.js')
+const { askSupported } = await import('../../../src/sumdb/proxy-route.js')
 
 const tree = buildProxyTree([
   { path: 'example.test/hops', versions: ['v1.0.0'] }
@@ -124,7 +126,17 @@ describe('redirect chains, as go follows them', () => {
     async (first, hops, follows) => {
       await ready
       const go = await goFollows(first, hops)
-      expect([go, await weFollow(first, hops)]).toEqual([follows, follows])
+      const route = await askSupported(
+        `${base(first, hops)}/sumdb/sum.golang.org/supported`,
+        () => undefined,
+        10_000,
+        goDispatcher()
+      )
+      expect([go, await weFollow(first, hops), 'status' in route]).toEqual([
+        follows,
+        follows,
+        follows
+      ])
     },
     60_000
   )
