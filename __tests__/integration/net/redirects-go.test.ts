@@ -21,7 +21,8 @@ import { testCertificates } from '../../support/tls.js'
 const certs = testCertificates()
 process.env.SSL_CERT_FILE = certs.caCertPath
 const { goDispatcher } = await import('../../../src/net/dispatcher.js')
-const { askSupported } = await import('../../../src/sumdb/proxy-route.js')
+const { askSupported, sumdbAgent } =
+  await import('../../../src/sumdb/proxy-route.js')
 
 const tree = buildProxyTree([
   { path: 'example.test/hops', versions: ['v1.0.0'] }
@@ -130,7 +131,7 @@ describe('redirect chains, as go follows them', () => {
         `${base(first, hops)}/sumdb/sum.golang.org/supported`,
         () => undefined,
         10_000,
-        goDispatcher()
+        sumdbAgent(10_000)
       )
       expect([go, await weFollow(first, hops), 'status' in route]).toEqual([
         follows,
