@@ -3,7 +3,6 @@
 // module from the ranked mirrors, verified against the checksum database
 // (signed tree head, inclusion proof, the zip's h1) before anything is
 // unpacked, then kept in the tool cache under setup-go's names.
-import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
@@ -72,15 +71,6 @@ export async function findInToolCache(
     ? first.slice(2)
     : path.basename(path.dirname(dir))
   return { dir, version }
-}
-
-/** Puts an installed Go first on PATH for this and later steps. */
-export function activateGo(dir: string, version: string): void {
-  core.addPath(path.join(dir, 'bin'))
-  core.exportVariable('GOROOT', dir)
-  // Later steps keep this Go instead of switching on a go.mod line.
-  core.exportVariable('GOTOOLCHAIN', 'local')
-  core.setOutput('go-version', version)
 }
 
 export interface MirrorInstallOptions {
