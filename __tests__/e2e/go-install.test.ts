@@ -140,6 +140,39 @@ describe('go-version', () => {
     expect(after.map((r) => r.path)).toEqual(['/golang.org/toolchain/@v/list'])
   }, 300_000)
 
+  // The real list omits some releases (1.25.2 when measured) whose .info
+  // and zip exist; go asks .info for an exact version, and so does this.
+  it('installs an exact version the mirror does not list, from its .info', async () => {
+    const tree = treeWith()
+    const others = standInToolchain({ toolchain: 'go1.98.3' }).version
+    const fixture = await fixtureFor(tree, {
+      onRequest: ({ path, send }) => {
+        if (path !== 'golang.org/toolchain/@v/list') return false
+        send(200, Buffer.from(`${others}\n`), 'text/plain')
+        return true
+      }
+    })
+    const db = await sumdbWith()
+    const toolCache = tempDir('toolcache-')
+    const j = await installJob(fixture, db, '1.99.0', toolCache)
+    expect(j.main.code).toBe(0)
+    expect(j.main.outputs['go-version']).toBe('1.99.0')
+    const asked = toolchainRequests(fixture.mirror).map((r) => r.path)
+    expect(asked).toContain(`/golang.org/toolchain/@v/${GO.version}.info`)
+
+    // A version neither listed nor known to the mirror is still refused.
+    const missing = await installJob(
+      fixture,
+      db,
+      '1.99.7',
+      tempDir('toolcache-')
+    )
+    expect(missing.main.code).not.toBe(0)
+    expect(
+      missing.main.commands.find((c) => c.command === 'error')?.message
+    ).toContain('no Go matching "1.99.7"')
+  }, 120_000)
+
   it('exports GOROOT for a Go before 1.9, which cannot find its own', async () => {
     const old = standInToolchain({ toolchain: 'go1.8.7' })
     const tree = treeWith()

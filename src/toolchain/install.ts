@@ -6,11 +6,8 @@
 import * as tc from '@actions/tool-cache'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { request } from 'undici'
-import { MAX_SMALL_BYTES } from '../download/proxy/fetch-file.js'
 import { hashZipFile } from '../gomod/dirhash.js'
 import { extractToolchainZip } from './extract.js'
-import { readCapped } from './read-body.js'
 import { checkModuleZip } from './zip-check.js'
 import { downloadZip } from './zip-download.js'
 import { goPlatform, toolCacheVersion } from './platform.js'
@@ -21,11 +18,8 @@ import {
   sumdbBase,
   type HttpOptions
 } from './sumdb-client.js'
-import {
-  resolveGoVersion,
-  toolchainVersionsFor,
-  type GoVersionSpec
-} from './version-spec.js'
+import { resolveRemoteVersion } from './remote-version.js'
+import type { GoVersionSpec } from './version-spec.js'
 
 export interface GoRequest {
   /** The input that asked, and its value (a file's content is resolved already). */
@@ -84,14 +78,6 @@ export interface MirrorInstallOptions {
   tempDir: string
 }
 
-async function get(url: string, o: HttpOptions) {
-  return request(url, {
-    headersTimeout: o.timeoutMs,
-    bodyTimeout: o.timeoutMs,
-    signal: o.signal
-  })
-}
-
 /**
  * Downloads, verifies and caches the requested Go within `o.http.timeoutMs`
  * in all; returns its tool-cache directory.
@@ -122,20 +108,21 @@ async function install(
   const started = Date.now()
   const { goos, goarch } = goPlatform(o.platform, o.arch)
   const base = (m: string) => `${m.replace(/\/+$/, '')}/${TOOLCHAIN_MODULE}/@v`
-  const list = await unionOfLists(o.mirrors, (m) => `${base(m)}/list`, o.http)
-  if (list === undefined)
+  if (o.mirrors.length === 0)
+    throw new Error(`${req.input}: no usable mirror to install Go from`)
+  const version = await resolveRemoteVersion(req.spec, {
+    bases: o.mirrors.map(base),
+    goos,
+    goarch,
+    http: o.http
+  })
+  if (version instanceof Error)
     throw new Error(
-      o.mirrors.length === 0
-        ? `${req.input}: no usable mirror to install Go from`
-        : `${req.input}: no mirror lists ${TOOLCHAIN_MODULE} (tried ${o.mirrors.join(', ')})`
+      `${req.input}: no mirror lists ${TOOLCHAIN_MODULE} (tried ${o.mirrors.join(', ')})`
     )
-  const version = resolveGoVersion(
-    req.spec,
-    toolchainVersionsFor(list, goos, goarch)
-  )
   if (version === undefined)
     throw new Error(
-      `${req.input}: no Go matching ${JSON.stringify(req.value)} for ${goos}/${goarch} in ${TOOLCHAIN_MODULE}/@v/list`
+      `${req.input}: no Go matching ${JSON.stringify(req.value)} for ${goos}/${goarch} in ${TOOLCHAIN_MODULE} (its @v/list, or .info for an exact version)`
     )
   report.version = version
   const cached = tc.find(TOOL, toolCacheVersion(version), o.arch)
@@ -212,34 +199,6 @@ async function extractIntoToolCache(
   }
   await writeFile(marker, '')
   return dest
-}
-
-/**
- * Every version any of the mirrors lists, all asked at once: one mirror
- * that lags behind must neither downgrade `stable` nor hide a release that
- * another has. Undefined when none answered.
- */
-async function unionOfLists(
-  mirrors: string[],
-  url: (m: string) => string,
-  o: HttpOptions
-): Promise<string | undefined> {
-  const lists = await Promise.all(
-    mirrors.map(async (m) => {
-      const r = await get(url(m), o).catch(() => undefined)
-      if (r?.statusCode !== 200) {
-        await r?.body.dump()
-        return undefined
-      }
-      return readCapped(r, url(m), MAX_SMALL_BYTES, 'a version list').then(
-        (b) => b.toString('utf8'),
-        () => undefined
-      )
-    })
-  )
-  const answered = lists.filter((l) => l !== undefined)
-  if (answered.length === 0) return undefined
-  return [...new Set(answered.flatMap((l) => l.split('\n')))].join('\n')
 }
 
 async function download(
