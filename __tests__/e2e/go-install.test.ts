@@ -6,8 +6,8 @@
 // PATH and nothing in the tool cache.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { cacheJob, type CacheFixture } from '../support/cache-job.js'
 import { startEgressProxy } from '../support/egress-proxy.js'
 import { startSumDb, type SumDb } from '../support/gosumdb.js'
@@ -16,6 +16,7 @@ import {
   type Mirror,
   type MirrorProfile
 } from '../support/mirror-server.js'
+import { runGo } from '../support/go.js'
 import { buildProxyTree, type ProxyTree } from '../support/modules.js'
 import { rawZip, type RawEntry } from '../support/raw-zip.js'
 import { cleanupTempDirs, tempDir } from '../support/temp.js'
@@ -104,8 +105,12 @@ describe('go-version', () => {
     expect(existsSync(join(toolCache, 'go', '1.99.0', 'x64.complete'))).toBe(
       true
     )
-    expect(j1.main.path).toEqual([join(dir, 'bin')])
-    expect(j1.main.env.GOROOT).toBe(dir)
+    // As setup-go: GOPATH/bin after the Go, and no GOROOT (Go >= 1.9), which
+    // would outlive this Go when a later setup-go step installs another.
+    const gopathBin = join(j1.main.context.home, 'go', 'bin')
+    expect(j1.main.path).toEqual([join(dir, 'bin'), gopathBin])
+    expect(statSync(gopathBin).isDirectory()).toBe(true)
+    expect(j1.main.env.GOROOT).toBeUndefined()
     expect(j1.main.env.GOTOOLCHAIN).toBe('local')
     expect(j1.main.outputs['go-version']).toBe('1.99.0')
     expect(
@@ -119,7 +124,10 @@ describe('go-version', () => {
 
     const j2 = await installJob(fixture, db, '1.99.0', toolCache)
     expect(j2.main.code).toBe(0)
-    expect(j2.main.path).toEqual([join(dir, 'bin')])
+    expect(j2.main.path).toEqual([
+      join(dir, 'bin'),
+      join(j2.main.context.home, 'go', 'bin')
+    ])
     expect(j2.main.outputs['go-version']).toBe('1.99.0')
     expect(j2.main.summary).toContain('from the runner tool cache')
     expect(toolchainRequests(fixture.mirror)).toHaveLength(asked)
@@ -131,6 +139,75 @@ describe('go-version', () => {
     const after = toolchainRequests(fixture.mirror).slice(asked)
     expect(after.map((r) => r.path)).toEqual(['/golang.org/toolchain/@v/list'])
   }, 300_000)
+
+  // The real list omits some releases (1.25.2 when measured) whose .info
+  // and zip exist; go asks .info for an exact version, and so does this.
+  it('installs an exact version the mirror does not list, from its .info', async () => {
+    const tree = treeWith()
+    const others = standInToolchain({ toolchain: 'go1.98.3' }).version
+    const fixture = await fixtureFor(tree, {
+      onRequest: ({ path, send }) => {
+        if (path !== 'golang.org/toolchain/@v/list') return false
+        send(200, Buffer.from(`${others}\n`), 'text/plain')
+        return true
+      }
+    })
+    const db = await sumdbWith()
+    const toolCache = tempDir('toolcache-')
+    const j = await installJob(fixture, db, '1.99.0', toolCache)
+    expect(j.main.code).toBe(0)
+    expect(j.main.outputs['go-version']).toBe('1.99.0')
+    const asked = toolchainRequests(fixture.mirror).map((r) => r.path)
+    expect(asked).toContain(`/golang.org/toolchain/@v/${GO.version}.info`)
+
+    // A version neither listed nor known to the mirror is still refused.
+    const missing = await installJob(
+      fixture,
+      db,
+      '1.99.7',
+      tempDir('toolcache-')
+    )
+    expect(missing.main.code).not.toBe(0)
+    expect(
+      missing.main.commands.find((c) => c.command === 'error')?.message
+    ).toContain('no Go matching "1.99.7"')
+  }, 120_000)
+
+  it('exports GOROOT for a Go before 1.9, which cannot find its own', async () => {
+    const old = standInToolchain({ toolchain: 'go1.8.7' })
+    const tree = treeWith()
+    addToTree(tree, old)
+    const fixture = await fixtureFor(tree)
+    const db = await startSumDb({ proxy: fixture.mirror.url })
+    opened.push(db)
+    const toolCache = tempDir('toolcache-')
+    const j = await installJob(fixture, db, '1.8.7', toolCache)
+    expect(j.main.code).toBe(0)
+    expect(j.main.env.GOROOT).toBe(join(toolCache, 'go', '1.8.7', 'x64'))
+    expect(j.main.outputs['go-version']).toBe('1.8.7')
+  }, 120_000)
+
+  it('sets go-version to the Go on PATH when it installs none, as setup-go does', async () => {
+    const goDir = dirname(
+      execFileSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).trim()
+    )
+    const fixture = await fixtureFor(treeWith())
+    const j = await cacheJob({
+      fixture,
+      service: {},
+      inputs: {},
+      env: { PATH: `${goDir}:${NO_GO_PATH}` },
+      steps: 'none'
+    })
+    expect(j.main.code).toBe(0)
+    const v = await runGo(['env', 'GOVERSION'], {
+      env: { GOPROXY: 'off', GOMODCACHE: tempDir('modcache-'), GOFLAGS: '' }
+    })
+    expect(j.main.outputs['go-version']).toBe(
+      v.stdout.trim().slice('go'.length)
+    )
+    expect(j.main.path).toEqual([])
+  }, 120_000)
 
   it.each([
     [

@@ -2,8 +2,8 @@
 // way go.dev/dl/mod serves real ones: the files of a Go distribution under
 // `golang.org/toolchain@v0.0.1-go<V>.<os>-<arch>/`. go checks bin/go before
 // exec and sets the exec bits of bin, pkg/tool and lib; its bin/go is a
-// shell script that answers `version` like the real one and fails loudly
-// for anything else.
+// shell script that answers `version` and `env -json` (a few names) like
+// the real one and fails loudly for anything else.
 import { zipSync, type Zippable } from 'fflate'
 import {
   escapeModulePath,
@@ -45,7 +45,8 @@ export function standInToolchain(o: StandInOptions): StandInToolchain {
     o.tamper ??
     `#!/bin/sh\n` +
       `if [ "$1" = version ]; then echo "go version ${o.toolchain} ${goos}/${goarch}"; exit 0; fi\n` +
-      `echo "stand-in ${o.toolchain}: only 'go version' is implemented (got: $*)" >&2\nexit 3\n`
+      standInGoEnv(o.toolchain, goos, goarch) +
+      `echo "stand-in ${o.toolchain}: only 'go version' and 'go env -json' of a few names are implemented (got: $*)" >&2\nexit 3\n`
   const entries: { name: string; data: Buffer; store?: boolean }[] = [
     { name: prefix + 'VERSION', data: Buffer.from(`${o.toolchain}\n`) },
     { name: prefix + 'bin/go', data: Buffer.from(goScript) },
@@ -86,4 +87,30 @@ export function addToTree(tree: ProxyTree, t: StandInToolchain): void {
   tree.files.set(`${base}.info`, t.files.info)
   tree.files.set(`${base}.mod`, t.files.mod)
   tree.files.set(`${base}.zip`, t.files.zip)
+}
+
+/**
+ * `go env -json <names>` for the names the action asks an installed Go
+ * (its GOPATH, and what the toolchain plan reads), with go's defaults; any
+ * other name fails loudly, as any other command does.
+ */
+function standInGoEnv(toolchain: string, goos: string, goarch: string) {
+  return (
+    `if [ "$1" = env ] && [ "$2" = -json ]; then\n` +
+    `  shift 2; sep='{'\n` +
+    `  for n; do\n` +
+    `    case $n in\n` +
+    `      GOVERSION) v=${toolchain} ;;\n` +
+    `      GOROOT) v=$(cd "$(dirname "$0")/.." && pwd) ;;\n` +
+    `      GOPATH) v=\${GOPATH:-$HOME/go} ;;\n` +
+    `      GOHOSTOS) v=${goos} ;;\n` +
+    `      GOHOSTARCH) v=${goarch} ;;\n` +
+    `      GOENV|GOMOD|GOWORK|GO111MODULE) v= ;;\n` +
+    `      *) echo "stand-in ${toolchain}: go env $n is not implemented" >&2; exit 3 ;;\n` +
+    `    esac\n` +
+    `    printf '%s"%s":"%s"' "$sep" "$n" "$v"; sep=,\n` +
+    `  done\n` +
+    `  echo '}'; exit 0\n` +
+    `fi\n`
+  )
 }

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { access } from 'node:fs/promises'
+import { access, stat } from 'node:fs/promises'
 import * as path from 'node:path'
 
 /** exec.LookPath: `name` as an executable file in a directory of PATH. */
@@ -12,12 +12,18 @@ export async function findOnPath(
     if (dir === '') continue
     for (const n of names) {
       const file = path.join(dir, n)
-      const ok = await access(file, constants.X_OK).then(
-        () => true,
-        () => false
-      )
-      if (ok) return file
+      if (await isExecutableFile(file)) return file
     }
   }
   return undefined
+}
+
+// A directory passes the X_OK check too; LookPath skips it (EISDIR).
+async function isExecutableFile(file: string): Promise<boolean> {
+  const s = await stat(file).catch(() => undefined)
+  if (s === undefined || s.isDirectory()) return false
+  return access(file, constants.X_OK).then(
+    () => true,
+    () => false
+  )
 }

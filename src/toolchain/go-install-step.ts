@@ -3,8 +3,8 @@
 // checksum database chosen, the mirrors.
 import { arch as nodeArch, platform as nodePlatform, tmpdir } from 'node:os'
 import type { ChainResult } from '../selection/chain.js'
+import { activateGo } from './activate.js'
 import {
-  activateGo,
   findInToolCache,
   installFromMirrors,
   type GoInstallReport,
@@ -29,7 +29,7 @@ export async function startGoInstall(
   if (!found) return { request, report, pending: true }
   report.version = found.version
   report.source = 'tool-cache'
-  activateGo(found.dir, found.version)
+  await activateGo(found.dir, found.version)
   return { request, report, pending: false }
 }
 
@@ -54,5 +54,5 @@ export async function finishGoInstall(
     step.report
   )
   step.pending = false
-  activateGo(dir, step.report.version!)
+  await activateGo(dir, step.report.version!)
 }

@@ -3,6 +3,7 @@
 // plan and the cache restore start once that Go is in place: at once when
 // there is nothing to install or the tool cache has it, after the install
 // from the mirrors otherwise (which needs the ranked chain and GOSUMDB).
+import * as core from '@actions/core'
 import type { ChainResult } from '../selection/chain.js'
 import type { CacheProject } from '../cache/restore.js'
 import { restoreCaches } from '../cache/restore.js'
@@ -45,6 +46,7 @@ export async function startGoSetup(
         project.workingDirectory
       )
       toolchain.report.install = install?.report
+      setGoVersionOutput(toolchain, install?.report.version)
       const restore = restoreCaches(cache, {
         ...project,
         toolchainVersion: toolchain.moduleVersion
@@ -62,4 +64,17 @@ export async function startGoSetup(
     },
     caches
   }
+}
+
+/**
+ * As setup-go sets it: the Go in use, whether or not this step installed
+ * it (`go1.25.4 X:boringcrypto` from go env is `1.25.4`, as in `go version`).
+ */
+function setGoVersionOutput(
+  toolchain: ToolchainPlan,
+  installed: string | undefined
+): void {
+  const inUse = toolchain.report.local?.split(' ')[0].replace(/^go/, '')
+  const version = inUse ?? installed
+  if (version !== undefined) core.setOutput('go-version', version)
 }

@@ -3,15 +3,11 @@
 // module from the ranked mirrors, verified against the checksum database
 // (signed tree head, inclusion proof, the zip's h1) before anything is
 // unpacked, then kept in the tool cache under setup-go's names.
-import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { request } from 'undici'
-import { MAX_SMALL_BYTES } from '../download/proxy/fetch-file.js'
 import { hashZipFile } from '../gomod/dirhash.js'
 import { extractToolchainZip } from './extract.js'
-import { readCapped } from './read-body.js'
 import { checkModuleZip } from './zip-check.js'
 import { downloadZip } from './zip-download.js'
 import { goPlatform, toolCacheVersion } from './platform.js'
@@ -22,11 +18,8 @@ import {
   sumdbBase,
   type HttpOptions
 } from './sumdb-client.js'
-import {
-  resolveGoVersion,
-  toolchainVersionsFor,
-  type GoVersionSpec
-} from './version-spec.js'
+import { resolveRemoteVersion } from './remote-version.js'
+import type { GoVersionSpec } from './version-spec.js'
 
 export interface GoRequest {
   /** The input that asked, and its value (a file's content is resolved already). */
@@ -74,15 +67,6 @@ export async function findInToolCache(
   return { dir, version }
 }
 
-/** Puts an installed Go first on PATH for this and later steps. */
-export function activateGo(dir: string, version: string): void {
-  core.addPath(path.join(dir, 'bin'))
-  core.exportVariable('GOROOT', dir)
-  // Later steps keep this Go instead of switching on a go.mod line.
-  core.exportVariable('GOTOOLCHAIN', 'local')
-  core.setOutput('go-version', version)
-}
-
 export interface MirrorInstallOptions {
   /** Public mirrors, fastest first. */
   mirrors: string[]
@@ -92,14 +76,6 @@ export interface MirrorInstallOptions {
   platform: string
   http: HttpOptions
   tempDir: string
-}
-
-async function get(url: string, o: HttpOptions) {
-  return request(url, {
-    headersTimeout: o.timeoutMs,
-    bodyTimeout: o.timeoutMs,
-    signal: o.signal
-  })
 }
 
 /**
@@ -132,20 +108,21 @@ async function install(
   const started = Date.now()
   const { goos, goarch } = goPlatform(o.platform, o.arch)
   const base = (m: string) => `${m.replace(/\/+$/, '')}/${TOOLCHAIN_MODULE}/@v`
-  const list = await unionOfLists(o.mirrors, (m) => `${base(m)}/list`, o.http)
-  if (list === undefined)
+  if (o.mirrors.length === 0)
+    throw new Error(`${req.input}: no usable mirror to install Go from`)
+  const version = await resolveRemoteVersion(req.spec, {
+    bases: o.mirrors.map(base),
+    goos,
+    goarch,
+    http: o.http
+  })
+  if (version instanceof Error)
     throw new Error(
-      o.mirrors.length === 0
-        ? `${req.input}: no usable mirror to install Go from`
-        : `${req.input}: no mirror lists ${TOOLCHAIN_MODULE} (tried ${o.mirrors.join(', ')})`
+      `${req.input}: no mirror lists ${TOOLCHAIN_MODULE} (tried ${o.mirrors.join(', ')})`
     )
-  const version = resolveGoVersion(
-    req.spec,
-    toolchainVersionsFor(list, goos, goarch)
-  )
   if (version === undefined)
     throw new Error(
-      `${req.input}: no Go matching ${JSON.stringify(req.value)} for ${goos}/${goarch} in ${TOOLCHAIN_MODULE}/@v/list`
+      `${req.input}: no Go matching ${JSON.stringify(req.value)} for ${goos}/${goarch} in ${TOOLCHAIN_MODULE} (its @v/list, or .info for an exact version)`
     )
   report.version = version
   const cached = tc.find(TOOL, toolCacheVersion(version), o.arch)
@@ -222,34 +199,6 @@ async function extractIntoToolCache(
   }
   await writeFile(marker, '')
   return dest
-}
-
-/**
- * Every version any of the mirrors lists, all asked at once: one mirror
- * that lags behind must neither downgrade `stable` nor hide a release that
- * another has. Undefined when none answered.
- */
-async function unionOfLists(
-  mirrors: string[],
-  url: (m: string) => string,
-  o: HttpOptions
-): Promise<string | undefined> {
-  const lists = await Promise.all(
-    mirrors.map(async (m) => {
-      const r = await get(url(m), o).catch(() => undefined)
-      if (r?.statusCode !== 200) {
-        await r?.body.dump()
-        return undefined
-      }
-      return readCapped(r, url(m), MAX_SMALL_BYTES, 'a version list').then(
-        (b) => b.toString('utf8'),
-        () => undefined
-      )
-    })
-  )
-  const answered = lists.filter((l) => l !== undefined)
-  if (answered.length === 0) return undefined
-  return [...new Set(answered.flatMap((l) => l.split('\n')))].join('\n')
 }
 
 async function download(

@@ -1,7 +1,7 @@
 // Gathers what the toolchain switch depends on from the machine: the go on
 // PATH (asked with GOTOOLCHAIN=local, which never switches), the files that
 // hold GOTOOLCHAIN, and the go.work or go.mod go reads in the directory.
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { devNull } from 'node:os'
 import * as path from 'node:path'
 import { goEnvJson } from '../env/go-env-json.js'
@@ -52,19 +52,6 @@ export async function inspectLocalGo(
   const mode = v.GO111MODULE ?? ''
   const modulesEnabled =
     mode === 'on' || mode === '' || (mode === 'auto' && gomod !== '')
-  // A go.work that does not exist (GOWORK set for `go work init`) is skipped.
-  let file: SelectInput['file']
-  for (const candidate of [v.GOWORK, gomod]) {
-    if (!candidate) continue
-    const text = await readText(candidate)
-    if (text === undefined) continue
-    file = {
-      path: candidate,
-      go: goModLookup(text, 'go'),
-      toolchain: goModLookup(text, 'toolchain')
-    }
-    break
-  }
   return {
     goos: v.GOHOSTOS,
     goarch: v.GOHOSTARCH,
@@ -72,7 +59,37 @@ export async function inspectLocalGo(
       gotoolchain,
       localToolchain: v.GOVERSION,
       modulesEnabled,
-      file
+      file: await switchFile([v.GOWORK, gomod])
     }
   }
+}
+
+/**
+ * The go.work or go.mod go reads for the switch (modGoToolchain): a go.work
+ * that does not exist (GOWORK set for `go work init`) is skipped, one that
+ * exists but cannot be read (a directory) stops go.
+ */
+async function switchFile(
+  candidates: (string | undefined)[]
+): Promise<SelectInput['file']> {
+  for (const candidate of candidates) {
+    if (!candidate || !(await stat(candidate).catch(() => undefined))) continue
+    const text = await readFile(candidate, 'utf8').catch((e: unknown) => ({
+      error: goReadError(candidate, e as NodeJS.ErrnoException)
+    }))
+    if (typeof text !== 'string') return { path: candidate, ...text }
+    return {
+      path: candidate,
+      go: goModLookup(text, 'go'),
+      toolchain: goModLookup(text, 'toolchain')
+    }
+  }
+  return undefined
+}
+
+/** os.ReadFile's error as go prints it: `read /x: is a directory`. */
+function goReadError(file: string, e: NodeJS.ErrnoException): string {
+  if (e.code === 'EISDIR') return `read ${file}: is a directory`
+  if (e.code === 'EACCES') return `open ${file}: permission denied`
+  return `open ${file}: ${e.message}`
 }

@@ -16,7 +16,13 @@ export interface SelectInput {
   /** Whether the go command will run in module mode (GO111MODULE). */
   modulesEnabled: boolean
   /** The go.work (when one applies) or go.mod go reads. */
-  file?: { path: string; go?: GoModLine; toolchain?: GoModLine }
+  file?: {
+    path: string
+    go?: GoModLine
+    toolchain?: GoModLine
+    /** go cannot read the file it found, and stops with this error. */
+    error?: string
+  }
 }
 
 /** What asked for the toolchain: GOTOOLCHAIN itself or a line of the file. */
@@ -78,6 +84,8 @@ export function selectToolchain(input: SelectInput): ToolchainDecision {
 
   let chosen = minToolchain
   const file = input.file
+  if ((mode === 'auto' || mode === 'path') && file?.error !== undefined)
+    return { kind: 'invalid', message: file.error }
   if ((mode === 'auto' || mode === 'path') && file) {
     const toolchain = file.toolchain?.value ?? ''
     const goVers = file.go?.value ?? ''

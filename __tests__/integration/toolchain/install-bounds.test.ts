@@ -26,6 +26,7 @@ import { addToTree, standInToolchain } from '../../support/toolchain-module.js'
 const MiB = 1 << 20
 const GO = standInToolchain({ toolchain: 'go1.99.0' })
 const LIST = '/golang.org/toolchain/@v/list'
+const INFO = `/golang.org/toolchain/@v/${GO.version}.info`
 const ZIP = `/golang.org/toolchain/@v/${GO.version}.zip`
 const PREFIX = `golang.org/toolchain@${GO.version}/`
 const REQUEST: GoRequest = {
@@ -77,6 +78,7 @@ async function hostileServer(
   const server = createServer((req, res) => {
     const path = req.url ?? '/'
     if (path === LIST) return void res.end(`${GO.version}\n`)
+    if (path === INFO) return void res.end(GO.files.info)
     if (!answer(path, res, req.headers.range)) {
       res.statusCode = 404
       res.end()
