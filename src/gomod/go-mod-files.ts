@@ -12,6 +12,9 @@ export interface Directive {
 export function goModDirectives(text: string, keyword: string): Directive[] {
   const out: Directive[] = []
   let inBlock = false
+  // Built once: a go.mod of thousands of requires is read line by line.
+  const opensBlock = new RegExp(`^${keyword}\\s*\\($`)
+  const single = new RegExp(`^${keyword}\\s+\\S`)
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/\/\/.*$/, '').trim()
     if (inBlock) {
@@ -19,8 +22,8 @@ export function goModDirectives(text: string, keyword: string): Directive[] {
       else if (line) out.push({ args: fields(line), line: i + 1 })
       return
     }
-    if (new RegExp(`^${keyword}\\s*\\($`).test(line)) inBlock = true
-    else if (new RegExp(`^${keyword}\\s+\\S`).test(line)) {
+    if (opensBlock.test(line)) inBlock = true
+    else if (single.test(line)) {
       out.push({ args: fields(line).slice(1), line: i + 1 })
     }
   })
