@@ -140,6 +140,29 @@ describe('go-version', () => {
     expect(after.map((r) => r.path)).toEqual(['/golang.org/toolchain/@v/list'])
   }, 300_000)
 
+  // setup-go's spellings: a semver range over the list, and the tool
+  // cache's semver name of a pre-release.
+  it('installs a semver range and a pre-release spelt in semver, as setup-go does', async () => {
+    const fixture = await fixtureFor(treeWith())
+    const db = await sumdbWith()
+    const range = await installJob(
+      fixture,
+      db,
+      '~1.98.0',
+      tempDir('toolcache-')
+    )
+    expect(range.main.code).toBe(0)
+    expect(range.main.outputs['go-version']).toBe('1.98.3')
+    const rc = await installJob(
+      fixture,
+      db,
+      '1.99.0-rc.1',
+      tempDir('toolcache-')
+    )
+    expect(rc.main.code).toBe(0)
+    expect(rc.main.outputs['go-version']).toBe('1.99rc1')
+  }, 120_000)
+
   // The real list omits some releases (1.25.2 when measured) whose .info
   // and zip exist; go asks .info for an exact version, and so does this.
   it('installs an exact version the mirror does not list, from its .info', async () => {

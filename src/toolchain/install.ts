@@ -51,7 +51,9 @@ export async function findInToolCache(
       ? toolCacheVersion(spec.version)
       : spec.kind === 'latest-of'
         ? `${spec.lang}.x`
-        : undefined
+        : spec.kind === 'range'
+          ? spec.range
+          : undefined
   if (semverSpec === undefined) return undefined
   const dir = tc.find(TOOL, semverSpec, arch)
   if (!dir) return undefined

@@ -1,5 +1,6 @@
 // Reads `go-version` and `go-version-file` into one request, as setup-go
-// does: go-version wins when both are set, a missing file is an error.
+// does: go-version wins when both are set, a missing file is an error, a
+// file that names no version installs nothing.
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
@@ -35,11 +36,13 @@ export async function readGoRequest(
     }
   )
   const value = versionFromFile(file, text, env.GOTOOLCHAIN === 'local')
-  if (value === undefined)
-    throw new InputError(
-      'go-version-file',
-      `${JSON.stringify(file)} names no Go version`
+  if (value === undefined) {
+    // setup-go installs nothing then, and goes on with the go on PATH.
+    core.info(
+      `go-version-file: ${JSON.stringify(file)} names no Go version; using the go on PATH, if any`
     )
+    return undefined
+  }
   return {
     input: 'go-version-file',
     value,

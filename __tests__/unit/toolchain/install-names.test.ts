@@ -61,7 +61,7 @@ describe('go-version', () => {
     ).toBe(want)
   })
 
-  it.each(['^1.25', '>=1.24', 'latest', '1', '1.25.4.1', 'v1.25', ''])(
+  it.each(['latest', '1.25.4.1', 'go1.x', '>=1.24 <', ''])(
     'refuses %j naming the input and the value',
     (input) => {
       expect(() => parseGoVersionSpec('go-version', input)).toThrow(InputError)
@@ -80,6 +80,19 @@ describe('go-version-file', () => {
     expect(versionFromFile('sub/go.work', mod, false)).toBe('1.25.4')
     expect(versionFromFile('go.mod', mod, true)).toBe('1.24')
     expect(versionFromFile('go.mod', 'module m\n', false)).toBeUndefined()
+  })
+
+  it('takes the leading release of either line, as setup-go does', () => {
+    expect(versionFromFile('go.mod', 'go 1.24rc1\n', false)).toBe('1.24')
+    expect(
+      versionFromFile('go.mod', 'go 1.24\ntoolchain go1.25.4-custom\n', false)
+    ).toBe('1.25.4')
+    expect(
+      versionFromFile('go.mod', 'go 1.24\ntoolchain go1.25rc1\n', false)
+    ).toBe('1.25rc1')
+    expect(
+      versionFromFile('go.mod', 'go 1.24.3\ntoolchain default\n', false)
+    ).toBe('1.24.3')
   })
 
   it('reads .go-version and the golang line of .tool-versions', () => {
