@@ -4,7 +4,7 @@
 // download. Each file is asked for once, whichever root or walk wants it;
 // only files that passed verification are put into the cache, so the cache
 // never holds a byte go would not have accepted.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { ModuleVersion } from '../../gomod/module-path.js'
 import { downloadCachePath, type ModuleCacheWriter } from './cache-install.js'
@@ -23,6 +23,14 @@ export interface FillerOptions {
   sums: SumIndex
   isPrivate: (path: string) => boolean
   gomodcache: string
+}
+
+function readCached(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
 }
 
 export class CacheFiller {
@@ -80,9 +88,10 @@ export class CacheFiller {
   }
 
   private async loadMod(f: PlannedFile): Promise<string | undefined> {
-    const cached = downloadCachePath(this.o.gomodcache, f.urlPath)
-    if (existsSync(cached))
-      return readFile(cached, 'utf8').catch(() => undefined)
+    // A few hundred bytes each, and thousands on a warm cache: read at
+    // once, a thread-pool round trip apiece cost more than the reading.
+    const cached = readCached(downloadCachePath(this.o.gomodcache, f.urlPath))
+    if (cached !== undefined) return cached
     if (this.o.isPrivate(f.path)) return undefined
     this.missing.set(f.urlPath, f)
     const served = await this.fetchFile(f)
