@@ -1,8 +1,11 @@
-// The fetcher behind the local proxy: every file is a task that the
-// scheduler sends to a mirror, hedges to another when the first is slow to
-// answer or projected late, moves at once on a failure, and completes only
-// with bytes that passed verification. Planned files start at once, widely in
-// parallel; anything go asks for that was not planned starts on demand.
+// Long: one class holds each file's whole story (queue, attempts, hedges,
+// verification, record), since every step reads and changes that one task.
+// The fetcher behind the prefetch and the local proxy: every file is a task
+// that the scheduler sends to a mirror, hedges to another when the first is
+// slow to answer or projected late, moves at once on a failure, and completes
+// only with bytes that passed verification. Planned files start at once,
+// widely in parallel; anything go asks for that was not planned starts on
+// demand.
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Dispatcher } from 'undici'

@@ -1,3 +1,5 @@
+// Long: one request's life, from the first range to the last byte, with its
+// deadlines and the faults it can end in, reads best in one place.
 // One file from one mirror, streamed to a spool file (a large one in ranges,
 // some from helper mirrors): kept-alive pooled connections, deadlines on
 // connect, first byte and every pause in the body, go's size limits, and the
