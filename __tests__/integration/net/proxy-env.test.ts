@@ -1,5 +1,8 @@
 // Which egress proxy a request takes, checked against Go's own net/http
-// (ProxyFromEnvironment) over a table of environments and URLs.
+// (ProxyFromEnvironment) over a table of environments and URLs. The URLs
+// are data: neither side opens a connection. Names are `.test` names and
+// addresses are from the documentation ranges (RFC 5737, RFC 3849), which
+// no network routes.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
@@ -12,52 +15,58 @@ const helper = goHelperBinary(
 )
 
 const URLS = [
-  'https://proxy.golang.org/github.com/x/y/@v/list',
-  'http://goproxy.corp.example/x',
-  'https://goproxy.cn/a',
-  'https://mirrors.aliyun.com/goproxy/a',
-  'https://sub.goproxy.cn/a',
-  'https://GoProxy.CN:443/a',
-  'https://goproxy.cn:8443/a',
+  'https://proxy.golang.test/github.com/x/y/@v/list',
+  'http://goproxy.corp.test/x',
+  'https://goproxy-cn.test/a',
+  'https://mirrors.aliyun.test/goproxy/a',
+  'https://sub.goproxy-cn.test/a',
+  'https://GoProxy-CN.TEST:443/a',
+  'https://goproxy-cn.test:8443/a',
   'https://localhost:8080/a',
   'http://127.0.0.1:9000/a',
   'http://127.9.9.9/a',
   'https://[::1]:443/a',
-  'https://10.1.2.3/a',
-  'https://10.1.2.3:8443/a',
-  'https://192.168.5.5/a',
+  'https://192.0.2.3/a',
+  'https://192.0.2.3:8443/a',
+  'https://198.51.100.5/a',
   'https://[2001:db8::5]/a',
-  'https://[::ffff:10.1.2.3]/a',
-  'https://internal/a',
-  'https://a.internal/a',
-  'https://xn--bcher-kva.example/a',
-  'https://bücher.example/a'
+  'https://[::ffff:192.0.2.3]/a',
+  'https://internal.test/a',
+  'https://a.internal.test/a',
+  'https://xn--bcher-kva.test/a',
+  'https://bücher.test/a'
 ]
 
 const ENVS: Record<string, string>[] = [
   {},
-  { HTTPS_PROXY: 'http://proxy.corp:3128' },
-  { https_proxy: 'proxy.corp:3128' },
-  { HTTPS_PROXY: 'http://u:p@proxy.corp:3128', https_proxy: 'http://other:1' },
-  { HTTP_PROXY: 'http://proxy.corp:3128' },
-  { HTTP_PROXY: 'http://proxy.corp:3128', REQUEST_METHOD: 'GET' },
+  { HTTPS_PROXY: 'http://proxy.corp.test:3128' },
+  { https_proxy: 'proxy.corp.test:3128' },
   {
-    HTTPS_PROXY: 'https://proxy.corp:8443',
-    HTTP_PROXY: 'http://proxy.corp:3128',
-    NO_PROXY: 'goproxy.cn'
+    HTTPS_PROXY: 'http://u:p@proxy.corp.test:3128',
+    https_proxy: 'http://other.test:1'
   },
-  { HTTPS_PROXY: 'http://p:1', NO_PROXY: '.goproxy.cn, aliyun.com' },
-  { HTTPS_PROXY: 'http://p:1', no_proxy: '*.goproxy.cn:8443,internal' },
-  { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/8,2001:db8::/32' },
-  { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.1.2.3:8443,[2001:db8::5]' },
+  { HTTP_PROXY: 'http://proxy.corp.test:3128' },
+  { HTTP_PROXY: 'http://proxy.corp.test:3128', REQUEST_METHOD: 'GET' },
   {
-    HTTPS_PROXY: 'http://p:1',
-    NO_PROXY: '[2001:db8::5]:443,::ffff:192.168.5.5'
+    HTTPS_PROXY: 'https://proxy.corp.test:8443',
+    HTTP_PROXY: 'http://proxy.corp.test:3128',
+    NO_PROXY: 'goproxy-cn.test'
   },
-  { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' },
-  { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'bücher.example' },
-  { HTTPS_PROXY: 'http://p:1', NO_PROXY: ':443, ,, GOPROXY.CN' },
-  { HTTPS_PROXY: 'socks5://p:1080', NO_PROXY: '192.168.0.0/16' }
+  { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: '.goproxy-cn.test, aliyun.test' },
+  {
+    HTTPS_PROXY: 'http://p.test:1',
+    no_proxy: '*.goproxy-cn.test:8443,internal.test'
+  },
+  { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: '192.0.2.0/24,2001:db8::/32' },
+  { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: '192.0.2.3:8443,[2001:db8::5]' },
+  {
+    HTTPS_PROXY: 'http://p.test:1',
+    NO_PROXY: '[2001:db8::5]:443,::ffff:198.51.100.5'
+  },
+  { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: '*' },
+  { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: 'bücher.test' },
+  { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: ':443, ,, GOPROXY-CN.TEST' },
+  { HTTPS_PROXY: 'socks5://p.test:1080', NO_PROXY: '198.51.100.0/24' }
 ]
 
 function goAnswers(env: Record<string, string>): string[] {
