@@ -36,7 +36,7 @@ export function goProxyEnv(): ProxyEnv {
   return env.value
 }
 
-export class RedirectRefused extends Error {}
+class RedirectRefused extends Error {}
 
 // cmd/go's client, like net/http's default, fails when a tenth redirect
 // would be followed (ten requests at most); undici with this bound and
@@ -51,20 +51,15 @@ export interface NetworkOptions {
   timeoutMs?: number
 }
 
-/** Routes each request to a direct agent or the egress proxy go would use. */
+/**
+ * Routes each request to a direct agent or the egress proxy go would use,
+ * each made on first use: the CA list is read only when a request needs it.
+ */
 class GoNetwork extends Dispatcher {
-  private readonly direct: Agent
-  private readonly proxies = new Map<string, ProxyAgent>()
+  private readonly agents = new Map<string, Dispatcher>()
 
   constructor(private readonly o: NetworkOptions) {
     super()
-    this.direct = new Agent({
-      connections: o.connections,
-      connect: this.connectOptions(),
-      keepAliveTimeout: 30_000,
-      headersTimeout: o.timeoutMs,
-      bodyTimeout: o.timeoutMs
-    })
   }
 
   dispatch(
@@ -100,26 +95,31 @@ class GoNetwork extends Dispatcher {
   }
 
   private all(): Dispatcher[] {
-    return [this.direct, ...this.proxies.values()]
+    return [...this.agents.values()]
   }
 
   private pick(origin: string): Dispatcher {
     const choice = proxyFor(new URL(origin), goProxyEnv())
-    if (choice.via !== 'proxy') return this.direct
-    const key = choice.proxy.href
-    let agent = this.proxies.get(key)
+    const proxy = choice.via === 'proxy' ? choice.proxy.href : undefined
+    const key = proxy ?? 'direct'
+    let agent = this.agents.get(key)
     if (!agent) {
-      agent = new ProxyAgent({
-        uri: key,
+      const common = {
         connections: this.o.connections,
         connect: this.connectOptions(),
-        requestTls: { ca: goTrust() },
-        proxyTls: { ca: goTrust() },
         keepAliveTimeout: 30_000,
         headersTimeout: this.o.timeoutMs,
         bodyTimeout: this.o.timeoutMs
-      })
-      this.proxies.set(key, agent)
+      }
+      agent = proxy
+        ? new ProxyAgent({
+            ...common,
+            uri: proxy,
+            requestTls: { ca: goTrust() },
+            proxyTls: { ca: goTrust() }
+          })
+        : new Agent(common)
+      this.agents.set(key, agent)
     }
     return agent
   }

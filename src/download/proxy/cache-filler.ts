@@ -17,9 +17,6 @@ import {
 } from './work-plan.js'
 
 export interface FillerOptions {
-  /** Absent: read what the cache holds, fetch nothing (the planning walk). */
-  fetch?: (f: PlannedFile) => Promise<Served>
-  writer?: ModuleCacheWriter
   sums: SumIndex
   isPrivate: (path: string) => boolean
   gomodcache: string
@@ -44,8 +41,30 @@ export class CacheFiller {
   readonly installFailures: string[] = []
 
   private closed = false
+  // Until fetchWith: what the cache holds is read, nothing is fetched (the
+  // walk that decides whether the prefetch pays).
+  private fetch?: (f: PlannedFile) => Promise<Served>
+  private writer?: ModuleCacheWriter
 
   constructor(private readonly o: FillerOptions) {}
+
+  /**
+   * From now on what the cache lacks is fetched and installed. What the
+   * walk so far found missing is forgotten, so the next walk asks for it;
+   * what it read from the cache stays read.
+   */
+  fetchWith(
+    fetch: (f: PlannedFile) => Promise<Served>,
+    writer: ModuleCacheWriter
+  ): void {
+    this.fetch = fetch
+    this.writer = writer
+    for (const path of this.missing.keys()) {
+      this.mods.delete(path)
+      this.files.delete(path)
+    }
+    this.missing.clear()
+  }
 
   /** go is done: nothing more is moved into the cache. */
   close(): void {
@@ -114,15 +133,15 @@ export class CacheFiller {
   }
 
   private async fetchFile(f: PlannedFile): Promise<string | undefined> {
-    if (!this.o.fetch) return undefined
-    const s = await this.o.fetch(f)
+    if (!this.fetch) return undefined
+    const s = await this.fetch(f)
     return s.status === 200 ? s.file : undefined
   }
 
   private async install(f: PlannedFile, file: string): Promise<void> {
-    if (!this.o.writer || this.closed) return
+    if (!this.writer || this.closed) return
     try {
-      await this.o.writer.install(f, file)
+      await this.writer.install(f, file)
       this.installed.add(f.urlPath)
     } catch (err) {
       this.installFailures.push(

@@ -80,7 +80,12 @@ export async function runPrefetch(
   if (p.concurrency <= 0 || mirrors.length === 0)
     return { runs: await goAlone() }
   const work = await readPrefetchWork(p.roots)
-  const payoff = await decide(p, work, mirrors)
+  const filler = new CacheFiller({
+    sums: work.sums,
+    isPrivate: p.isPrivate,
+    gomodcache: p.gomodcache
+  })
+  const payoff = await decide(p, work.roots, filler, mirrors)
   p.log?.(`Chose ${payoff.why}.`)
   if (!payoff.pays) return { runs: await goAlone(), decision: payoff.why }
 
@@ -101,13 +106,7 @@ export async function runPrefetch(
       decision: payoff.why,
       fellBack: engine.message
     }
-  const filler = new CacheFiller({
-    fetch: (f) => engine.fetch(f),
-    writer: new ModuleCacheWriter(p.gomodcache),
-    sums: work.sums,
-    isPrivate: p.isPrivate,
-    gomodcache: p.gomodcache
-  })
+  filler.fetchWith((f) => engine.fetch(f), new ModuleCacheWriter(p.gomodcache))
   const server = await startLocalProxy(engine, p.isPrivate)
   const goproxy = localChain(p.report.chain, server.url)
   p.log?.(
@@ -176,15 +175,11 @@ export function localChain(
  */
 async function decide(
   p: ProxiedDownloadParams,
-  work: Awaited<ReturnType<typeof readPrefetchWork>>,
+  roots: readonly RootWork[],
+  local: CacheFiller,
   mirrors: MirrorPrior[]
 ): Promise<Payoff> {
-  const local = new CacheFiller({
-    sums: work.sums,
-    isPrivate: p.isPrivate,
-    gomodcache: p.gomodcache
-  })
-  await fill(work.roots, local)
+  await fill(roots, local)
   const verifiable = [...local.missing.values()].filter(
     (f) => f.hash || f.kind === 'info'
   )
