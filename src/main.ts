@@ -96,16 +96,10 @@ async function run(): Promise<void> {
  * the failure, and the headline gives the verdict.
  */
 async function writeOutcome(report: RunReport, summary: boolean) {
-  try {
-    await writeReportFile(report)
-  } catch (err) {
-    // The step's own failure is the one to report.
-    if (report.failure === undefined) throw err
-    core.warning(`The report file was not written: ${describeError(err)}`)
-  } finally {
-    if (summary)
-      await writeJobSummary(renderSummary(report), renderHeadlineText(report))
-  }
+  // A report nowhere to be written costs a warning there, never the step.
+  await writeReportFile(report)
+  if (summary)
+    await writeJobSummary(renderSummary(report), renderHeadlineText(report))
 }
 
 /** The probe, ranking and chain sections; GOPROXY=off in the job is kept unprobed. */
@@ -263,14 +257,13 @@ function reexportAfterPrefetch(
   if (!after) return
   const { chain, left } = after
   report.chain = chain
-  core.exportVariable('GOPROXY', chain.goproxy)
+  exportGoproxyAgain(
+    report,
+    chain.goproxy,
+    `ranked mirror chain, without ${left.join(', ')}: dropped during the prefetch`
+  )
   core.setOutput('goproxy', chain.goproxy)
   core.setOutput('mirror', chain.firstMirror)
-  const entry = report.env.find((e) => e.name === 'GOPROXY')
-  if (entry) {
-    entry.value = chain.goproxy
-    entry.reason = `ranked mirror chain, without ${left.join(', ')}: dropped during the prefetch`
-  }
   core.warning(
     `GOPROXY re-exported without ${left.join(', ')}, which the prefetch dropped: GOPROXY=${chain.goproxy}`
   )
@@ -302,14 +295,23 @@ async function keepProxy(
     return
   }
   saveState('keptProxy', JSON.stringify(kept.state))
-  core.exportVariable('GOPROXY', kept.goproxy)
-  const entry = report.env.find((e) => e.name === 'GOPROXY')
-  if (entry) {
-    entry.value = kept.goproxy
-    entry.reason =
-      'local proxy kept for the job (keep-proxy), then the ranked chain'
-  }
+  exportGoproxyAgain(
+    report,
+    kept.goproxy,
+    'local proxy kept for the job (keep-proxy), then the ranked chain'
+  )
   core.info(`Local proxy kept for the rest of the job: GOPROXY=${kept.goproxy}`)
+}
+
+/** GOPROXY exported anew, and the env section of the report says why. */
+function exportGoproxyAgain(
+  report: RunReport,
+  value: string,
+  reason: string
+): void {
+  core.exportVariable('GOPROXY', value)
+  const entry = report.env.find((e) => e.name === 'GOPROXY')
+  if (entry) Object.assign(entry, { value, reason })
 }
 
 // The same bundle runs the kept proxy when main started it for keep-proxy.

@@ -27,15 +27,17 @@ export function downloadCachePath(gomodcache: string, urlPath: string): string {
   return join(gomodcache, 'cache', 'download', urlPath)
 }
 
-/** One writer per `@v` directory for `list`; go is not running meanwhile. */
-const listWrites = new Map<string, Promise<void>>()
-
 export class ModuleCacheWriter {
+  // Our rewrites of one `@v/list` one after another. go, beside us, takes a
+  // file lock for its own that Node cannot take; a list it writes from an
+  // older listing misses a version for `go list -m -versions` offline only.
+  private readonly listWrites = new Map<string, Promise<void>>()
+
   constructor(private readonly gomodcache: string) {}
 
   /**
-   * Moves `spoolFile` (already verified: `.mod`/`.zip` against go.sum's
-   * hash, `.info` as go checks it) to its place in the cache.
+   * Puts `spoolFile` (already verified: `.mod`/`.zip` against go.sum's
+   * hash, `.info` as go checks it) in its place in the cache.
    */
   async install(f: PlannedFile, spoolFile: string): Promise<void> {
     const dest = downloadCachePath(this.gomodcache, f.urlPath)
@@ -50,18 +52,20 @@ export class ModuleCacheWriter {
   }
 
   private rewriteList(dir: string): Promise<void> {
-    const next = (listWrites.get(dir) ?? Promise.resolve()).then(async () => {
-      const versions = (await readdir(dir))
-        .filter((n) => n.endsWith('.mod'))
-        .map((n) => n.slice(0, -'.mod'.length))
-        .filter(isCanonicalVersion)
-        .sort(compareVersions)
-      await writeAtomically(
-        join(dir, 'list'),
-        versions.map((v) => `${v}\n`).join('')
-      )
-    })
-    listWrites.set(
+    const next = (this.listWrites.get(dir) ?? Promise.resolve()).then(
+      async () => {
+        const versions = (await readdir(dir))
+          .filter((n) => n.endsWith('.mod'))
+          .map((n) => n.slice(0, -'.mod'.length))
+          .filter(isCanonicalVersion)
+          .sort(compareVersions)
+        await writeAtomically(
+          join(dir, 'list'),
+          versions.map((v) => `${v}\n`).join('')
+        )
+      }
+    )
+    this.listWrites.set(
       dir,
       next.catch(() => undefined)
     )

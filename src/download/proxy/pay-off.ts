@@ -27,7 +27,7 @@ export interface Payoff {
 }
 
 // Starting the pools and the spool, and moving files into the cache.
-export const ENGINE_FIXED_MS = 150
+const ENGINE_FIXED_MS = 150
 // Below this the estimates are noise next to the fixed cost.
 const MARGIN_MS = 100
 // Connections the engine holds to one mirror for bytes: a mirror's link,

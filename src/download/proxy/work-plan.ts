@@ -25,7 +25,7 @@ export function sumIndex(entries: readonly GoSumEntry[]): SumIndex {
   return new Map(entries.map((e) => [`${e.path}@${e.version}`, e]))
 }
 
-export function plannedFile(
+function plannedFile(
   m: ModuleVersion,
   kind: FileKind,
   hash?: string
