@@ -40,32 +40,12 @@ export function hash1OfSums(files: readonly FileSum[]): string {
  * this 2.1 s).
  */
 export async function hashZipFile(file: string): Promise<string> {
-  await wholeZipSlot()
+  await hashSlot()
   try {
     return await hashZip(file)
   } finally {
-    releaseWholeZipSlot()
+    releaseHashSlot()
   }
-}
-
-// One zip in memory at a time: the work is CPU-bound, and a wide
-// prefetch finishing many zips together must not hold them all.
-const WHOLE_ZIPS_AT_ONCE = 1
-let wholeZipsBusy = 0
-const waitingForSlot: (() => void)[] = []
-
-function wholeZipSlot(): Promise<void> {
-  if (wholeZipsBusy < WHOLE_ZIPS_AT_ONCE) {
-    wholeZipsBusy++
-    return Promise.resolve()
-  }
-  return new Promise((resolve) => waitingForSlot.push(resolve))
-}
-
-function releaseWholeZipSlot(): void {
-  const next = waitingForSlot.shift()
-  if (next) next()
-  else wholeZipsBusy--
 }
 
 async function hashZip(file: string): Promise<string> {
@@ -73,40 +53,75 @@ async function hashZip(file: string): Promise<string> {
   let zip: yauzl.ZipFile | undefined
   try {
     const size = (await fh.stat()).size
-    const whole =
-      size <= WHOLE_ZIP_BYTES ? await readAt(fh, 0, size) : undefined
-    // In memory, the central directory is parsed without a read per entry.
-    zip = await (whole ? zipFromBuffer(whole) : openZip(file))
-    const read: ReadRange = whole
-      ? wholeFile(whole)
-      : (position, length) => readAt(fh, position, length)
-    const stream: StreamRange = (position, length) =>
-      whole
-        ? Readable.from([whole.subarray(position, position + length)])
-        : createReadStream(file, {
+    if (size > WHOLE_ZIP_BYTES) {
+      zip = await openZip(file)
+      return await hashEntries(
+        zip,
+        (position, length) => readAt(fh, position, length),
+        (position, length) =>
+          createReadStream(file, {
             start: position,
             end: position + Math.max(0, length - 1)
           })
-    const entries = await listEntries(zip)
-    const last = new Map<string, yauzl.Entry>()
-    for (const e of entries) last.set(nameKey(e), e)
-    const sums = new Map<string, string>()
-    const queue = [...last]
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift())
-        sums.set(next[0], await sha256Entry(read, stream, next[1]))
+      )
     }
-    await Promise.all(Array.from({ length: ENTRIES_AT_ONCE }, worker))
-    return hash1OfSums(
-      entries.map((e) => ({
-        name: e.fileName as unknown as Buffer,
-        sum: sums.get(nameKey(e))!
-      }))
+    const whole = await readAt(fh, 0, size)
+    // In memory, the central directory is parsed without a read per entry.
+    zip = await zipFromBuffer(whole)
+    return await hashEntries(zip, wholeFile(whole), (position, length) =>
+      Readable.from([whole.subarray(position, position + length)])
     )
   } finally {
     zip?.close()
     await fh.close()
   }
+}
+
+// Two zips hashed at once: the work is CPU-bound, and a wide prefetch
+// finishing many together must not hold them all in memory (one at a time
+// made the prefetch of cli/cli's zips a second slower).
+const ZIPS_AT_ONCE = 2
+let zipsBusy = 0
+const waitingForSlot: (() => void)[] = []
+
+function hashSlot(): Promise<void> {
+  if (zipsBusy < ZIPS_AT_ONCE) {
+    zipsBusy++
+    return Promise.resolve()
+  }
+  return new Promise((resolve) => waitingForSlot.push(resolve))
+}
+
+function releaseHashSlot(): void {
+  const next = waitingForSlot.shift()
+  if (next) next()
+  else zipsBusy--
+}
+
+async function hashEntries(
+  zip: yauzl.ZipFile,
+  read: ReadRange,
+  stream: StreamRange
+): Promise<string> {
+  const entries = await listEntries(zip)
+  const last = new Map<string, yauzl.Entry>()
+  for (const e of entries) last.set(nameKey(e), e)
+  const sums = new Map<string, string>()
+  const todo = [...last]
+  let next = 0
+  const worker = async () => {
+    while (next < todo.length) {
+      const [key, e] = todo[next++]
+      sums.set(key, await sha256Entry(read, stream, e))
+    }
+  }
+  await Promise.all(Array.from({ length: ENTRIES_AT_ONCE }, worker))
+  return hash1OfSums(
+    entries.map((e) => ({
+      name: e.fileName as unknown as Buffer,
+      sum: sums.get(nameKey(e))!
+    }))
+  )
 }
 
 type ReadRange = (position: number, length: number) => Promise<Buffer>

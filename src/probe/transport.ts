@@ -172,7 +172,7 @@ function directTransport(
               // or an IP, as go checks it.
               host: hostname,
               servername: net.isIP(hostname) ? undefined : hostname,
-              ca: goTrust(),
+              secureContext: goTrust(),
               ALPNProtocols: ['http/1.1']
             })
           )
