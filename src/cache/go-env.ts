@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { goEnvJson } from '../env/go-env-json.js'
+import { goEnvJson } from '../gomod/go-env-json.js'
 
 export interface GoCacheEnv {
   gomodcache: string

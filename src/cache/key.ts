@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
-import type { CacheMode } from '../inputs/cache-inputs.js'
+import type { CacheMode } from './options.js'
 import { goFields } from '../gomod/go-fields.js'
 import { goBoolFlag, goFlagName } from '../env/goflags.js'
 

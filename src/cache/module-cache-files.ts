@@ -15,7 +15,7 @@ import {
   writeFile
 } from 'node:fs/promises'
 import * as path from 'node:path'
-import type { CacheMode } from '../inputs/cache-inputs.js'
+import type { CacheMode } from './options.js'
 import type { GoSumEntry } from '../gomod/gosum.js'
 import {
   compareVersions,

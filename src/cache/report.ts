@@ -1,5 +1,5 @@
-import { cell, formatBytes } from '../report/markdown.js'
-import type { CacheMode, CacheSave } from '../inputs/cache-inputs.js'
+import { cell, formatBytes } from '../base/markdown.js'
+import type { CacheMode, CacheSave } from './options.js'
 
 /**
  * exact: the primary key; partial: a restore key; miss: nothing stored yet;

@@ -1,9 +1,9 @@
-import { describeError } from '../errors.js'
+import { describeError } from '../base/errors.js'
 import * as core from '@actions/core'
 import { readFile, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import * as path from 'node:path'
-import type { CacheInputs } from '../inputs/cache-inputs.js'
+import type { CacheOptions } from './options.js'
 import { readGoCacheEnv, type GoCacheEnv } from './go-env.js'
 import {
   buildCacheKeys,
@@ -76,7 +76,7 @@ interface Target {
  * that is a warning and a miss.
  */
 export async function restoreCaches(
-  inputs: CacheInputs,
+  inputs: CacheOptions,
   project: CacheProject,
   env: Env = process.env,
   now: Date = new Date(),
@@ -95,7 +95,7 @@ export async function restoreCaches(
 }
 
 async function restore(
-  inputs: CacheInputs,
+  inputs: CacheOptions,
   project: CacheProject,
   env: Env,
   now: Date,
@@ -296,7 +296,7 @@ async function restoreOne(
 }
 
 function buildCacheTarget(
-  inputs: CacheInputs,
+  inputs: CacheOptions,
   goEnv: GoCacheEnv,
   env: Env,
   now: Date,

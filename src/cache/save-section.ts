@@ -1,4 +1,4 @@
-import { cell, formatBytes } from '../report/markdown.js'
+import { cell, formatBytes } from '../base/markdown.js'
 import type { SaveResult } from './save.js'
 
 function saveText(r: SaveResult): string {

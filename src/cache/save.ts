@@ -1,4 +1,4 @@
-import { describeError } from '../errors.js'
+import { describeError } from '../base/errors.js'
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { mergeGoSums, parseGoSum } from '../gomod/gosum.js'
@@ -23,7 +23,7 @@ import {
   treeStats,
   type TreeStats
 } from './module-cache-files.js'
-import { formatBytes } from '../report/markdown.js'
+import { formatBytes } from '../base/markdown.js'
 import { repairKey } from './repair-key.js'
 
 export type SaveOutcome =

@@ -1,6 +1,6 @@
 // What main hands to post about each restored cache (core.saveState).
 import { loadState, saveState } from '../env/state.js'
-import type { CacheMode, CacheSave } from '../inputs/cache-inputs.js'
+import type { CacheMode, CacheSave } from './options.js'
 import type { CachePathSpec } from './key.js'
 import type { CacheHit } from './report.js'
 import type { ModuleVersion } from '../gomod/module-path.js'

@@ -16,7 +16,7 @@ import {
   parseGoWorkUses
 } from '../gomod/go-mod-files.js'
 import type { MirrorRanking } from '../selection/rank.js'
-import { groupBy, kindCount } from '../report/failure-kinds.js'
+import { groupBy, kindCount } from '../base/failure-kinds.js'
 
 export interface Annotation {
   level: 'error' | 'warning'

@@ -1,5 +1,5 @@
 // Why a module could not be downloaded, in the run's one failure vocabulary.
-import type { FailureKind } from '../report/failure-kinds.js'
+import type { FailureKind } from '../base/failure-kinds.js'
 
 /** What one source answered to one request, as far as classification needs it. */
 export interface Answer {

@@ -1,6 +1,6 @@
 // The downloads section of the run report: what each module version was
 // served by, what each source did, what failed and why.
-import type { FailureKind } from '../report/failure-kinds.js'
+import type { FailureKind } from '../base/failure-kinds.js'
 import type { ProxyReport } from './proxy/record.js'
 import type { RequestRecord } from './run-collector.js'
 

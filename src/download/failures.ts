@@ -1,6 +1,6 @@
 // The failures of a run, one per module version (or per go error that
 // names none): go's message, its kind, and what every source answered.
-import { FAILURE_HINT } from '../report/failure-kinds.js'
+import { FAILURE_HINT } from '../base/failure-kinds.js'
 import { classifyFailure, type Answer } from './diagnose-failure.js'
 import {
   CACHE_SOURCE,

@@ -2,9 +2,12 @@
 // feed a collector that pairs each `# get` start with its answer and
 // attributes the URL to its GOPROXY entry as the lines arrive.
 import { parseGoproxy } from '../selection/mirror-url.js'
-import { JsonStreamParser, type GoModDownloadJson } from './json-stream.js'
+import {
+  JsonStreamParser,
+  type GoModDownloadJson
+} from '../gomod/json-stream.js'
 import { classifyUrl, type FileKind } from './request-url.js'
-import { StderrParser, type StderrEvent } from './stderr-parser.js'
+import { StderrParser, type StderrEvent } from '../gomod/stderr-parser.js'
 
 export interface RequestRecord {
   url: string

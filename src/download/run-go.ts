@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { constants, statSync } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import * as path from 'node:path'
-import { killTree } from '../env/kill-tree.js'
+import { killTree } from '../gomod/kill-tree.js'
 import { runParsers, type RootRun } from './run-collector.js'
 
 export interface DownloadRunOptions {

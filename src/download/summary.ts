@@ -2,8 +2,8 @@
 // the per-source table, a chart of where modules came from, warnings, the
 // failures grouped by kind and answers with a hint each, and the details
 // (go output, every module) folded away.
-import { FAILURE_TEXT, groupBy } from '../report/failure-kinds.js'
-import { cell, formatBytes, formatMs } from '../report/markdown.js'
+import { FAILURE_TEXT, groupBy } from '../base/failure-kinds.js'
+import { cell, formatBytes, formatMs } from '../base/markdown.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,

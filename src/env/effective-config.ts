@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os'
-import { goEnvJson } from './go-env-json.js'
+import { goEnvJson } from '../gomod/go-env-json.js'
 import type { EnvEntry } from './env-plan.js'
 import { readGoEnvFile } from './go-env-file.js'
 import { goBoolFlag, goFlagValue } from './goflags.js'

@@ -1,7 +1,7 @@
 // The files `go mod download` (no arguments) asks a GOPROXY for, worked out
 // from the main modules and the .mod files of their dependencies, the way
 // cmd/go/internal/modcmd runDownload chooses what to download.
-import { compareGoVersions } from '../toolchain/gover.js'
+import { compareGoVersions } from './gover.js'
 import { parseModFile, type ModFile } from './mod-file.js'
 import {
   readModGraph,

@@ -1,24 +1,14 @@
-import { InputError, parseBool, parseChoice, parseNumber } from './values.js'
-import type { InputGetter } from './values.js'
-
-export type CacheMode = 'download' | 'full'
-export type CacheSave = 'auto' | 'never' | 'always'
-
-export interface CacheInputs {
-  enabled: boolean
-  mode: CacheMode
-  build: boolean
-  save: CacheSave
-  keyPrefix: string
-  /**
-   * How long finding an entry may take; a hung service costs this. A healthy
-   * one answers in well under a second.
-   */
-  lookupTimeoutMs: number
-}
+import {
+  InputError,
+  parseBool,
+  parseChoice,
+  parseNumber
+} from '../base/values.js'
+import type { InputGetter } from '../base/values.js'
+import type { CacheOptions } from '../cache/options.js'
 
 /** Reads the cache-* inputs; errors name the input and the value. */
-export function readCacheInputs(get: InputGetter): CacheInputs {
+export function readCacheInputs(get: InputGetter): CacheOptions {
   const keyPrefix = (get('cache-key-prefix') || 'setup-goproxy').trim()
   // @actions/cache rejects commas and keys over 512 characters; a prefix
   // that breaks a key would otherwise only surface as a warning in post.

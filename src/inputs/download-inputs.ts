@@ -4,36 +4,14 @@ import {
   parseBool,
   parseNumber,
   splitLines
-} from './values.js'
-import type { InputGetter } from './values.js'
+} from '../base/values.js'
+import type { InputGetter } from '../base/values.js'
+import type { DownloadOptions, ExpectedLegs } from '../download/options.js'
 
 // Measured in BENCHMARKS.md ("Prefetch through the local proxy").
 const DEFAULT_CONCURRENCY = 32
 
-export interface DownloadInputs {
-  /** undefined: "auto" (prefetch when a go.mod is found). */
-  download: boolean | undefined
-  timeoutMs: number
-  /** Files the local proxy fetches at once; 0: go alone on the exported chain. */
-  concurrency: number
-  failOnError: boolean
-  /** Keep the local proxy for the rest of the job (stopped by post). */
-  keepProxy: boolean
-  /** The kept proxy exits after this long without a request. */
-  keepProxyIdleMs: number
-  /** Globs of leg reports to merge; when set the action only renders them. */
-  mergeReports: string[]
-  /** The legs a merge should find, to name those whose report is missing. */
-  expectedLegs?: ExpectedLegs
-}
-
-export interface ExpectedLegs {
-  count: number
-  /** Leg (artifact directory) names; empty when only a count was given. */
-  names: string[]
-}
-
-export function readDownloadInputs(get: InputGetter): DownloadInputs {
+export function readDownloadInputs(get: InputGetter): DownloadOptions {
   const concurrency = parseNumber(
     'download-concurrency',
     get('download-concurrency') || String(DEFAULT_CONCURRENCY),

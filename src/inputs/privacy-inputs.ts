@@ -1,31 +1,15 @@
-import { parseCredentials, type Credential } from '../privacy/credentials.js'
+import { parseCredentials } from '../privacy/credentials.js'
+import type { PrivacyOptions } from '../privacy/options.js'
+import type { SumdbSetting } from '../sumdb/options.js'
 import {
   goGetenv,
   readJobGoEnvFile,
   type GoEnvFile
 } from '../env/go-env-file.js'
-import { InputError, parseAutoBool } from './values.js'
-import type { InputGetter } from './values.js'
-import { parsePatterns, type PrivatePatterns } from '../privacy/patterns.js'
+import { InputError, parseAutoBool } from '../base/values.js'
+import type { InputGetter } from '../base/values.js'
+import { parsePatterns } from '../privacy/patterns.js'
 import { sumdbTarget } from '../sumdb/gosumdb-value.js'
-
-export type SumdbSetting = { mode: 'auto' } | { mode: 'fixed'; value: string }
-
-export interface PrivacyInputs extends PrivatePatterns {
-  /** GOPRIVATE: the `private` input together with what the job already has. */
-  private: string[]
-  /** GONOPROXY: `no-proxy` together with the job's; may hold `none`. */
-  noProxy: string[]
-  /** GONOSUMDB: `no-sumdb` together with the job's. */
-  noSumdb: string[]
-  /** GOINSECURE: `insecure` together with the job's. */
-  insecure: string[]
-  /** Which of noProxy/noSumdb/insecure come from the job alone (no input). */
-  fromJob: { noProxy: boolean; noSumdb: boolean; insecure: boolean }
-  sumdb: SumdbSetting
-  credentials: Credential[]
-  gitRewrite: boolean
-}
 
 /**
  * Reads the private-module inputs. What the job already has for GOPRIVATE,
@@ -37,7 +21,7 @@ export function readPrivacyInputs(
   get: InputGetter,
   env: NodeJS.ProcessEnv = process.env,
   goenvFile: GoEnvFile = readJobGoEnvFile(env)
-): PrivacyInputs {
+): PrivacyOptions {
   const fromJob = (name: string): string[] => {
     const { value, from } = goGetenv(name, env, goenvFile)
     const where =

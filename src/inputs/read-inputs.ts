@@ -8,38 +8,24 @@ import {
   splitLines,
   splitList,
   type InputGetter
-} from './values.js'
+} from '../base/values.js'
 import { normalizeMirrorUrl } from '../selection/mirror-url.js'
-import { readCacheInputs, type CacheInputs } from './cache-inputs.js'
-import { parseModuleVersion, type ModuleVersion } from '../gomod/module-path.js'
-import { readPrivacyInputs, type PrivacyInputs } from './privacy-inputs.js'
-import { readDownloadInputs, type DownloadInputs } from './download-inputs.js'
-
-export interface SelectionInputs {
-  mirrors: string[]
-  privateProxies: string[]
-  maxMirrors: number
-  directFallback: boolean
-  fallbackOn: 'any-error' | 'not-found'
-  /** GOPROXY holds only the private proxies (and direct). */
-  privateStrict: boolean
-  probeTimeoutMs: number
-  probeModules: ModuleVersion[]
-}
-
-export interface ProjectInputs {
-  /** Absolute; an existing directory. */
-  workingDirectory: string
-  cacheDependencyPath: string[]
-  summary: boolean
-}
+import { readCacheInputs } from './cache-inputs.js'
+import type { CacheOptions } from '../cache/options.js'
+import { parseModuleVersion } from '../gomod/module-path.js'
+import type { SelectionOptions } from '../selection/options.js'
+import type { ProjectOptions } from '../env/project.js'
+import { readPrivacyInputs } from './privacy-inputs.js'
+import type { PrivacyOptions } from '../privacy/options.js'
+import { readDownloadInputs } from './download-inputs.js'
+import type { DownloadOptions } from '../download/options.js'
 
 export interface Inputs {
-  selection: SelectionInputs
-  project: ProjectInputs
-  privacy: PrivacyInputs
-  cache: CacheInputs
-  download: DownloadInputs
+  selection: SelectionOptions
+  project: ProjectOptions
+  privacy: PrivacyOptions
+  cache: CacheOptions
+  download: DownloadOptions
 }
 
 /**
@@ -73,7 +59,7 @@ const DEFAULT_MIRRORS = [
   'https://repo.huaweicloud.com/repository/goproxy/'
 ]
 
-export function readSelectionInputs(get: InputGetter): SelectionInputs {
+export function readSelectionInputs(get: InputGetter): SelectionOptions {
   const mirrors = unique(
     splitList(get('mirrors') || DEFAULT_MIRRORS.join('\n')).map((m) =>
       normalizeMirrorUrl('mirrors', m)

@@ -1,4 +1,4 @@
-import { InputError } from '../inputs/values.js'
+import { InputError } from '../base/values.js'
 
 // The login used when a line gives only a token. Go and libcurl ignore a
 // netrc entry without one; GitHub, GitLab and most proxies accept any login

@@ -3,7 +3,7 @@
 // option), git may not prompt, and at the deadline the whole process group
 // (git and its remote helpers) is killed.
 import { spawn } from 'node:child_process'
-import { killTree } from '../env/kill-tree.js'
+import { killTree } from '../gomod/kill-tree.js'
 
 export interface LsRemoteResult {
   /** Exit code; null when killed at the deadline. */

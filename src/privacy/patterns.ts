@@ -1,4 +1,4 @@
-import { InputError, splitList } from '../inputs/values.js'
+import { InputError, splitList } from '../base/values.js'
 import { pathMatch } from './path-match.js'
 
 // Go's module.MatchPrefixPatterns: each glob is matched with path.Match

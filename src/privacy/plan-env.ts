@@ -1,7 +1,7 @@
 import type { Credential } from './credentials.js'
 import type { EnvPlan } from '../env/env-plan.js'
 import { matchesAnyPattern } from './patterns.js'
-import type { PrivacyInputs } from '../inputs/privacy-inputs.js'
+import type { PrivacyOptions } from './options.js'
 
 export interface PrivacyContext {
   privateProxies: readonly string[]
@@ -31,7 +31,7 @@ export interface PrivacyPlanResult {
  * from what Go derives from GOPRIVATE.
  */
 export function planPrivacyEnv(
-  privacy: PrivacyInputs,
+  privacy: PrivacyOptions,
   ctx: PrivacyContext,
   plan: EnvPlan
 ): PrivacyPlanResult {
@@ -267,7 +267,7 @@ function union(a: readonly string[], b: readonly string[]): string[] {
  */
 export function uncoveredPrivateModules(
   privacy: Pick<
-    PrivacyInputs,
+    PrivacyOptions,
     'private' | 'noProxy' | 'noSumdb' | 'credentials'
   >,
   required: readonly string[]

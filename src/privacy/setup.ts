@@ -19,7 +19,7 @@ import {
   type PreflightCheck
 } from './preflight-plan.js'
 import { runPreflight } from './preflight.js'
-import type { PrivacyInputs } from '../inputs/privacy-inputs.js'
+import type { PrivacyOptions } from './options.js'
 import { uncoveredPrivateModules, type PrivacyPlanResult } from './plan-env.js'
 import type { PrivacyReport } from './report.js'
 import type { EnvPlan } from '../env/env-plan.js'
@@ -48,7 +48,7 @@ export function maskRawCredentials(
 
 /** Masks every form of every secret; call first, before anything is logged. */
 export function maskSecrets(
-  privacy: PrivacyInputs,
+  privacy: PrivacyOptions,
   setSecret: (s: string) => void = core.setSecret
 ): void {
   for (const c of privacy.credentials) secretForms(c).forEach(setSecret)
@@ -61,7 +61,7 @@ export function maskSecrets(
  * copy. Call after the environment is exported.
  */
 async function installCredentials(
-  privacy: PrivacyInputs,
+  privacy: PrivacyOptions,
   workingDirectory: string,
   targets: NetrcTarget[] = localNetrcTargets()
 ): Promise<{
@@ -108,7 +108,7 @@ async function requiredModules(dir: string): Promise<string[]> {
  * private proxies that credentials will not reach.
  */
 async function preflightCredentials(
-  privacy: PrivacyInputs,
+  privacy: PrivacyOptions,
   privateProxies: readonly string[],
   required: readonly string[],
   timeoutMs?: number
@@ -186,7 +186,7 @@ export interface SumdbPlan extends SumdbDecision {
  * themselves are checked only when that can change the result.
  */
 export async function planSumdb(
-  privacy: PrivacyInputs,
+  privacy: PrivacyOptions,
   goproxy: string,
   plan: EnvPlan,
   env: NodeJS.ProcessEnv = process.env,
@@ -222,7 +222,7 @@ export async function planSumdb(
  * checks, preflight, warnings. Returns the report section.
  */
 export async function applyPrivacy(
-  privacy: PrivacyInputs,
+  privacy: PrivacyOptions,
   privateProxies: readonly string[],
   workingDirectory: string,
   planned: PrivacyPlanResult,

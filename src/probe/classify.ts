@@ -1,4 +1,4 @@
-import type { FailureKind } from '../report/failure-kinds.js'
+import type { FailureKind } from '../base/failure-kinds.js'
 
 // Bodies of 404/410 that mean "my own upstream failed" rather than "this
 // version does not exist": goproxy/goproxy and Athens phrase it like this.

@@ -1,7 +1,7 @@
 // When the probe may stop before its deadline: once no mirror still being
 // probed can come first. Pure: the caller passes the time.
 import type { MirrorProbe } from './result.js'
-import { expectedMs, median, type Workload } from '../selection/rank.js'
+import { expectedMs, median, type Workload } from './cost-model.js'
 
 // A zip read this long projects its mirror's bandwidth for the early stop,
 // which then wants the projection to lose by a factor of 1 + this / the

@@ -1,6 +1,6 @@
 // A mirror's probe failures grouped by kind, so that a mirror failing the
 // same way on every request reads as one line with a count.
-import type { FailureKind } from '../report/failure-kinds.js'
+import type { FailureKind } from '../base/failure-kinds.js'
 import type { ProbeFailure } from './result.js'
 
 export interface FailureGroup {

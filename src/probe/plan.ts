@@ -14,7 +14,7 @@ import {
   parseGoWorkUses
 } from '../gomod/go-mod-files.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
-import type { Workload } from '../selection/rank.js'
+import type { Workload } from './cost-model.js'
 
 // Long-lived public modules probed when the project names no module at all. Their
 // go.sum hashes (from sum.golang.org) let the probe check integrity too.

@@ -8,7 +8,7 @@ import {
 } from './probe-state.js'
 import { checkFreshness, probeTimedSequence } from './request-sequences.js'
 import type { MirrorProbe } from './result.js'
-import type { Workload } from '../selection/rank.js'
+import { TIE_MARGIN, type Workload } from './cost-model.js'
 import { measureThroughput } from './zip-throughput.js'
 
 export interface ProbeOptions {
@@ -59,7 +59,7 @@ export async function probeMirrors(
     const decided = firstPlaceDecided(
       mirrors,
       opts.workload,
-      opts.tieMargin ?? 0.1,
+      opts.tieMargin ?? TIE_MARGIN,
       performance.now()
     )
     if (decided) stop.abort(new SettledError())

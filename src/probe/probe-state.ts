@@ -2,7 +2,7 @@
 // by the early stop; turned into the mirror's result when the probe ends.
 import type { ProbeProgress } from './early-stop.js'
 import type { MirrorProbe, ProbeFailure } from './result.js'
-import { median } from '../selection/rank.js'
+import { median } from './cost-model.js'
 import type { ConnectPhase, Transport } from './transport.js'
 
 // A request open this long (and 4× the mirror's median) when the probe ends is a stall.

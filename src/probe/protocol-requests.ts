@@ -3,7 +3,7 @@
 import { checkBody } from './body-checks.js'
 import { parseRetryAfter } from '../net/retry-after.js'
 import { classifyError, classifyStatus } from './classify.js'
-import { describeError } from '../errors.js'
+import { describeError } from '../base/errors.js'
 import { escapeModulePath, type ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
 import type { TransportResponse } from './http-get.js'

@@ -1,5 +1,5 @@
 import type { ModuleVersion } from '../gomod/module-path.js'
-import type { FailureKind } from '../report/failure-kinds.js'
+import type { FailureKind } from '../base/failure-kinds.js'
 
 export interface ProbeFailure {
   kind: FailureKind

@@ -2,7 +2,7 @@
 // their own, each checked to be a zip go would accept.
 import { zipProblem } from './body-checks.js'
 import { classifyStatus } from './classify.js'
-import { describeError } from '../errors.js'
+import { describeError } from '../base/errors.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
 import {

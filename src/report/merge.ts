@@ -4,13 +4,13 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { cell, formatMs } from './markdown.js'
+import { cell, formatMs } from '../base/markdown.js'
 import { searchFiles, searchLimitWarning } from '../gomod/dependency-files.js'
 import { failureGroups } from '../download/annotations.js'
 import { sourceLabel } from '../download/summary.js'
 import { writeJobSummary } from './job-summary.js'
 import type { RunReport } from './report.js'
-import type { ExpectedLegs } from '../inputs/download-inputs.js'
+import type { ExpectedLegs } from '../download/options.js'
 
 export interface Leg {
   /** The artifact directory (or file) name the report came from. */

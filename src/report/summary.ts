@@ -1,5 +1,5 @@
-import { FAILURE_TEXT, groupBy, kindCount } from './failure-kinds.js'
-import { cell, formatBytes, formatMs } from './markdown.js'
+import { FAILURE_TEXT, groupBy, kindCount } from '../base/failure-kinds.js'
+import { cell, formatBytes, formatMs } from '../base/markdown.js'
 import { renderCacheSection } from '../cache/report.js'
 import {
   renderDownloadHeadline,

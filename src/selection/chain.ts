@@ -1,4 +1,4 @@
-import { formatMs } from '../report/markdown.js'
+import { formatMs } from '../base/markdown.js'
 import type { MirrorRanking } from './rank.js'
 
 export interface ChainInput {

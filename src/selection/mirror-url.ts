@@ -1,6 +1,6 @@
 // Mirror URLs and GOPROXY lists, read as cmd/go reads them: the one place
 // that turns a GOPROXY entry into the base URL go prefixes to its requests.
-import { InputError } from '../inputs/values.js'
+import { InputError } from '../base/values.js'
 
 // Normalizes a GOPROXY entry the way cmd/go's proxyList does: a bare host
 // gets https://, and one trailing slash is dropped so that module paths can

@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto'
-import type { FailureKind } from '../report/failure-kinds.js'
-import type { MirrorProbe, MirrorTimings } from '../probe/result.js'
+import type { FailureKind } from '../base/failure-kinds.js'
+import type { MirrorProbe } from '../probe/result.js'
+import {
+  expectedMs,
+  TIE_MARGIN,
+  UNMEASURED_BPS,
+  type Workload
+} from '../probe/cost-model.js'
 import { groupFailures } from '../probe/failure-groups.js'
-
-/** What this project's download will ask of a mirror. */
-export interface Workload {
-  /** HTTP requests go will make (.info/.mod/.zip per module version). */
-  requests: number
-  /** Bytes of the zips it will fetch. */
-  bytes: number
-  /** Requests go keeps in flight at once (GOMAXPROCS). */
-  concurrency: number
-}
 
 export type Tier = 'healthy' | 'degraded' | 'failed'
 
@@ -48,33 +44,6 @@ const DEGRADING: readonly FailureKind[] = [
   'timeout',
   'network'
 ]
-
-// Throughput assumed for a mirror whose zip read did not finish in time.
-const UNMEASURED_BPS = 256 * 1024
-
-// go keeps `concurrency` downloads in flight, each on its own connection, and a
-// mirror's bandwidth is mostly a per-connection limit (server throttles, the
-// TCP window over a long path), so both terms divide by the concurrency.
-export function expectedMs(
-  p: { timings: Pick<MirrorTimings, 'ttfbMs' | 'throughputBps'> },
-  workload: Workload,
-  fallbackBps = UNMEASURED_BPS
-): number | undefined {
-  const latency = p.timings.ttfbMs
-  if (latency === undefined) return undefined
-  const bps = p.timings.throughputBps ?? fallbackBps
-  return (
-    (workload.requests * latency + (workload.bytes / bps) * 1000) /
-    Math.max(1, workload.concurrency)
-  )
-}
-
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
 
 export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
   const reasons: string[] = []
@@ -128,7 +97,7 @@ export function rankMirrors(
   probes: MirrorProbe[],
   workload: Workload,
   tieSeed: string,
-  tieMargin = 0.05
+  tieMargin = TIE_MARGIN
 ): MirrorRanking[] {
   // Only usable mirrors say what an unmeasured one may be worth: a trickling
   // one that failed would make every guess absurd.

@@ -1,4 +1,4 @@
-import type { SumdbSetting } from '../inputs/privacy-inputs.js'
+import type { SumdbSetting } from './options.js'
 import { GOOGLE_CN_ALIAS, sumdbTarget } from './gosumdb-value.js'
 
 /** sum.golang.org named with its own URL: go then never asks the proxies. */

@@ -4,8 +4,8 @@
 import * as core from '@actions/core'
 import { mkdir } from 'node:fs/promises'
 import * as path from 'node:path'
-import { goEnvJson } from '../env/go-env-json.js'
-import { compareGoVersions } from './gover.js'
+import { goEnvJson } from '../gomod/go-env-json.js'
+import { compareGoVersions } from '../gomod/gover.js'
 
 export async function activateGo(dir: string, version: string): Promise<void> {
   core.addPath(path.join(dir, 'bin'))

@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type yauzl from 'yauzl'
 import { isExecutable } from './platform.js'
-import { openRawZip, rawName, relativeName } from './zip-check.js'
+import { openRawZip, rawName, relativeName } from '../gomod/zip-check.js'
 
 export async function extractToolchainZip(
   zipFile: string,

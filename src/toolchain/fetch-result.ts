@@ -1,7 +1,7 @@
 // Reads what `go mod download -x -json golang.org/toolchain@…` did: the
 // mirror whose `.zip` answered 200 is where the toolchain came from.
-import type { GoModDownloadJson } from '../download/json-stream.js'
-import { parseGetLine } from '../download/stderr-parser.js'
+import type { GoModDownloadJson } from '../gomod/json-stream.js'
+import { parseGetLine } from '../gomod/stderr-parser.js'
 import { escapeModulePath } from '../gomod/module-path.js'
 import { TOOLCHAIN_MODULE } from './select.js'
 

@@ -4,7 +4,7 @@
 // GOTOOLCHAIN=local so that this go command cannot switch itself.
 import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
-import { killTree } from '../env/kill-tree.js'
+import { killTree } from '../gomod/kill-tree.js'
 import { readToolchainFetch } from './fetch-result.js'
 import { TOOLCHAIN_MODULE } from './select.js'
 

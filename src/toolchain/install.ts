@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { hashZipFile } from '../gomod/dirhash.js'
 import { extractToolchainZip } from './extract.js'
-import { checkModuleZip } from './zip-check.js'
+import { checkModuleZip } from '../gomod/zip-check.js'
 import { downloadZip } from './zip-download.js'
 import { goPlatform, toolCacheVersion } from './platform.js'
 import { TOOLCHAIN_MODULE, toolchainModuleVersion } from './select.js'
@@ -17,7 +17,7 @@ import {
   parseGosumdb,
   sumdbBase,
   type HttpOptions
-} from './sumdb-client.js'
+} from '../sumdb/sumdb-client.js'
 import { resolveRemoteVersion } from './remote-version.js'
 import type { GoVersionSpec } from './version-spec.js'
 

@@ -4,9 +4,9 @@
 import { readFile, stat } from 'node:fs/promises'
 import { devNull } from 'node:os'
 import * as path from 'node:path'
-import { goEnvJson } from '../env/go-env-json.js'
+import { goEnvJson } from '../gomod/go-env-json.js'
 import { goConfigValue } from './go-config.js'
-import { goModLookup } from './gomod-lines.js'
+import { goModLookup } from '../gomod/gomod-lines.js'
 import type { SelectInput } from './select.js'
 
 type Env = Record<string, string | undefined>

@@ -4,7 +4,7 @@
 // with it) before any later step needs it.
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { findOnPath } from '../env/look-path.js'
+import { findOnPath } from '../gomod/look-path.js'
 import { fetchToolchain } from './fetch.js'
 import { inspectLocalGo } from './local-go.js'
 import type { ToolchainReport } from './report.js'

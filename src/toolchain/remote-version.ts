@@ -3,10 +3,10 @@
 // golang.org/toolchain list omits some releases whose files exist. Anything
 // else resolves over the union of the mirrors' lists.
 import { request } from 'undici'
-import { MAX_SMALL_BYTES } from '../download/proxy/fetch-file.js'
-import { readCapped } from './read-body.js'
+import { MAX_SMALL_BYTES } from '../gomod/limits.js'
+import { readCapped } from '../net/read-body.js'
 import { toolchainModuleVersion } from './select.js'
-import type { HttpOptions } from './sumdb-client.js'
+import type { HttpOptions } from '../sumdb/sumdb-client.js'
 import {
   resolveGoVersion,
   toolchainVersionsFor,

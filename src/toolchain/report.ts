@@ -1,5 +1,5 @@
 // The toolchain part of the run report and its summary section.
-import { formatBytes, formatMs } from '../report/markdown.js'
+import { formatBytes, formatMs } from '../base/markdown.js'
 import type { ToolchainFetch } from './fetch.js'
 import type { GoInstallReport } from './install.js'
 import type { SwitchCause } from './select.js'

@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { InputError } from '../inputs/values.js'
+import { InputError } from '../base/values.js'
 import type { GoRequest } from './install.js'
 import { parseGoVersionSpec, versionFromFile } from './version-spec.js'
 

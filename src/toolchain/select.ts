@@ -1,12 +1,12 @@
 // Which toolchain a go command will run, decided as cmd/go's toolchain.Select
 // decides it, from the effective GOTOOLCHAIN, the local toolchain and the
 // `go`/`toolchain` lines of the go.work or go.mod that applies.
-import type { GoModLine } from './gomod-lines.js'
+import type { GoModLine } from '../gomod/gomod-lines.js'
 import {
   compareGoVersions,
   isLangVersion,
   versionOfToolchain
-} from './gover.js'
+} from '../gomod/gover.js'
 
 export interface SelectInput {
   /** GOTOOLCHAIN from the environment, else the GOENV file, else $GOROOT/go.env. */

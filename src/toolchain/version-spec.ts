@@ -2,13 +2,13 @@
 // in actions/setup-go's spelling where the two overlap, and its resolution
 // against the toolchain versions a mirror lists.
 import { evaluateVersions } from '@actions/tool-cache'
-import { InputError } from '../inputs/values.js'
+import { InputError } from '../base/values.js'
 import {
   compareGoVersions,
   isLangVersion,
   isValidGoVersion,
   langOf
-} from './gover.js'
+} from '../gomod/gover.js'
 import { toolCacheVersion } from './platform.js'
 
 export type GoVersionSpec =

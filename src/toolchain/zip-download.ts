@@ -9,15 +9,15 @@ import { createWriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import { request } from 'undici'
-import { MAX_SMALL_BYTES, MAX_ZIP_BYTES } from '../download/proxy/fetch-file.js'
-import { readCapped, refuseDeclared, TooLarge } from './read-body.js'
-import type { HttpOptions } from './sumdb-client.js'
+import { MAX_SMALL_BYTES, MAX_ZIP_BYTES } from '../gomod/limits.js'
+import { readCapped, refuseDeclared, TooLarge } from '../net/read-body.js'
+import type { HttpOptions } from '../sumdb/sumdb-client.js'
 import {
   findCentralDirectory,
   parseCentralDirectory,
   type CentralDirectory
-} from './zip-central.js'
-import { ZipStreamHasher } from './zip-stream-hash.js'
+} from '../gomod/zip-central.js'
+import { ZipStreamHasher } from '../gomod/zip-stream-hash.js'
 
 // The end record plus the longest comment it may carry.
 const TAIL = 22 + 0xffff

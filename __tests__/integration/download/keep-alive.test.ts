@@ -4,10 +4,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  startKeptProxy,
-  stopKeptProxy
-} from '../../../src/download/proxy/keep-alive.js'
+import { startKeptProxy, stopKeptProxy } from '../../../src/steps/keep-alive.js'
 import { newRunReport } from '../../../src/report/report.js'
 import { runnerContext } from '../../../src/env/runner-context.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'

@@ -6,7 +6,7 @@ import {
   compareGoVersions,
   isValidGoVersion,
   langOf
-} from '../../../src/toolchain/gover.js'
+} from '../../../src/gomod/gover.js'
 import { buildGoTool } from '../../support/go-tool.js'
 import { cleanupTempDirs } from '../../support/temp.js'
 

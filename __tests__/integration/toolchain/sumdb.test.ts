@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash, generateKeyPairSync, sign } from 'node:crypto'
 import { escapeModulePath } from '../../../src/gomod/module-path.js'
-import { parseVerifierKey, openNote } from '../../../src/toolchain/note.js'
+import { parseVerifierKey, openNote } from '../../../src/sumdb/note.js'
 import {
   lookupVerified,
   parseGosumdb,
   sumdbBase
-} from '../../../src/toolchain/sumdb-client.js'
+} from '../../../src/sumdb/sumdb-client.js'
 import { startSumDb, type SumDb } from '../../support/gosumdb.js'
 import { startMirror, type Mirror } from '../../support/mirror-server.js'
 import { buildProxyTree } from '../../support/modules.js'

@@ -9,7 +9,7 @@ import {
   withModCacheRw
 } from '../../../src/cache/key.js'
 import { globRe } from '../../../src/gomod/dependency-files.js'
-import { InputError } from '../../../src/inputs/values.js'
+import { InputError } from '../../../src/base/values.js'
 
 const SUM_A = [
   'example.test/a v1.0.0 h1:aaaa=',

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import {
   JsonStreamParser,
   type GoModDownloadJson
-} from '../../../src/download/json-stream.js'
+} from '../../../src/gomod/json-stream.js'
 
 describe('JsonStreamParser', () => {
   test('JSON objects split anywhere, braces inside strings', () => {

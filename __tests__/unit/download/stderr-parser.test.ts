@@ -1,7 +1,7 @@
 import {
   StderrParser,
   type StderrEvent
-} from '../../../src/download/stderr-parser.js'
+} from '../../../src/gomod/stderr-parser.js'
 
 /** The events of one line of stderr. */
 function parseLine(line: string): StderrEvent[] {

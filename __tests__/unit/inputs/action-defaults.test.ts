@@ -3,7 +3,7 @@
 // both must mean the same, input by input.
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { readInputs } from '../../../src/inputs/read-inputs.js'
-import type { InputGetter } from '../../../src/inputs/values.js'
+import type { InputGetter } from '../../../src/base/values.js'
 import { readActionDefaults } from '../../support/runner-formats.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 

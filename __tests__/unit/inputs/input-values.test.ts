@@ -7,7 +7,7 @@ import {
   parseNumber,
   splitLines,
   splitList
-} from '../../../src/inputs/values.js'
+} from '../../../src/base/values.js'
 
 describe('InputError', () => {
   it('names the input in the message and keeps it as a field', () => {

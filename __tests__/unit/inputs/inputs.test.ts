@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { InputError } from '../../../src/inputs/values.js'
+import { InputError } from '../../../src/base/values.js'
 import {
   readSelectionInputs,
   readWorkingDirectory

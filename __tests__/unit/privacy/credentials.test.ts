@@ -7,7 +7,7 @@ import {
   rawCredentialSecrets,
   secretForms
 } from '../../../src/privacy/credentials.js'
-import { InputError } from '../../../src/inputs/values.js'
+import { InputError } from '../../../src/base/values.js'
 import { thrownBy } from '../../support/thrown.js'
 
 describe('parseCredentials', () => {

@@ -1,4 +1,4 @@
-import { describeError } from '../../../src/errors.js'
+import { describeError } from '../../../src/base/errors.js'
 import { describe, expect, it } from '@jest/globals'
 import {
   classifyError,

@@ -5,7 +5,7 @@ import {
   firstPlaceDecided,
   type ProbeProgress
 } from '../../../src/probe/early-stop.js'
-import { expectedMs, type Workload } from '../../../src/selection/rank.js'
+import { expectedMs, type Workload } from '../../../src/probe/cost-model.js'
 
 const MiB = 1024 * 1024
 // 60 requests and 5 MiB of zips, 4 in flight.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { cell, formatBytes, formatMs } from '../../../src/report/markdown.js'
+import { cell, formatBytes, formatMs } from '../../../src/base/markdown.js'
 
 const MiB = 1024 * 1024
 

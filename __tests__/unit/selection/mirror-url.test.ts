@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../../../src/inputs/values.js'
+import { InputError } from '../../../src/base/values.js'
 import {
   mirrorHost,
   normalizeMirrorUrl,

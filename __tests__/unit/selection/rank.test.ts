@@ -1,12 +1,11 @@
 // Long: the ranking maths (median, expected time, lower bound, tiers, near-ties) with worked numbers per case.
 import { describe, expect, it } from '@jest/globals'
+import { rankMirrors, tierOf } from '../../../src/selection/rank.js'
 import {
   expectedMs,
   median,
-  rankMirrors,
-  tierOf,
   type Workload
-} from '../../../src/selection/rank.js'
+} from '../../../src/probe/cost-model.js'
 import { mirrorProbe as probe } from '../../support/probes.js'
 
 const MiB = 1024 * 1024

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
 import { extractToolchainZip } from '../../../src/toolchain/extract.js'
-import { checkModuleZip } from '../../../src/toolchain/zip-check.js'
+import { checkModuleZip } from '../../../src/gomod/zip-check.js'
 import { rawZip, type RawEntry } from '../../support/raw-zip.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 

@@ -5,7 +5,7 @@
 // shapes it cannot reach there ($GOROOT/go.env belongs to the machine).
 import { describe, expect, it } from '@jest/globals'
 import { goConfigValue } from '../../../src/toolchain/go-config.js'
-import { goModLookup } from '../../../src/toolchain/gomod-lines.js'
+import { goModLookup } from '../../../src/gomod/gomod-lines.js'
 
 describe('go env files', () => {
   it('reads KEY=VALUE lines as go does: later wins, nothing trimmed, comments and lower-case keys skipped', () => {

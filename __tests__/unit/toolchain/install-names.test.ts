@@ -2,7 +2,7 @@
 // input, the version a mirror's toolchain list resolves it to, and the
 // platform names on Linux, macOS and Windows runners.
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../../../src/inputs/values.js'
+import { InputError } from '../../../src/base/values.js'
 import {
   goPlatform,
   isExecutable,

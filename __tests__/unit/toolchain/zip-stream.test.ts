@@ -10,8 +10,8 @@ import { hashZipFile } from '../../../src/gomod/dirhash.js'
 import {
   findCentralDirectory,
   parseCentralDirectory
-} from '../../../src/toolchain/zip-central.js'
-import { ZipStreamHasher } from '../../../src/toolchain/zip-stream-hash.js'
+} from '../../../src/gomod/zip-central.js'
+import { ZipStreamHasher } from '../../../src/gomod/zip-stream-hash.js'
 import { incompressibleBytes } from '../../support/modules.js'
 import { rawZip } from '../../support/raw-zip.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'

@@ -11,14 +11,13 @@ import { join } from 'node:path'
 import type { Dispatcher } from 'undici'
 import {
   fetchToFile,
-  MAX_SMALL_BYTES,
-  MAX_ZIP_BYTES,
   openPools,
   type FetchDeadlines,
   type FetchOutcome,
   type SplitOptions
 } from './fetch-file.js'
 import { spoolFault } from './local-fault.js'
+import { MAX_SMALL_BYTES, MAX_ZIP_BYTES } from '../../gomod/limits.js'
 import { isImmutable, parseProxyPath, type ProxyRequest } from './proxy-path.js'
 import {
   Scheduler,

@@ -1,7 +1,7 @@
 // The post step's section for the kept proxy: what the job's later go
 // commands fetched through it, per mirror, with failed answers and hedges
 // grouped by mirror and kind rather than listed file by file. Pure.
-import { cell, formatBytes } from '../../report/markdown.js'
+import { cell, formatBytes } from '../../base/markdown.js'
 import type { KeptProxyFile } from './kept-config.js'
 import { mirrorTable } from './summary.js'
 

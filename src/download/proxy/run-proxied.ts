@@ -12,9 +12,10 @@ import { join } from 'node:path'
 import { planModDownload } from '../../gomod/download-plan.js'
 import type { RootRun } from '../run-collector.js'
 import { runDownloads } from '../run-go.js'
-import { median } from '../../selection/rank.js'
+import { median } from '../../probe/cost-model.js'
 import { TYPICAL_ZIP_BYTES } from '../../probe/plan.js'
-import type { RunReport } from '../../report/report.js'
+import type { ChainResult } from '../../selection/chain.js'
+import type { MirrorProbe } from '../../probe/result.js'
 import { attributeProxied, creditPrefetched } from './attribution.js'
 import { ModuleCacheWriter } from './cache-install.js'
 import { CacheFiller } from './cache-filler.js'
@@ -26,6 +27,12 @@ import type { ProxyReport } from './record.js'
 import type { MirrorPrior } from './scheduler.js'
 import { startLocalProxy } from './server.js'
 
+/** What the run knows before the prefetch: the chain, and what the probe saw of each mirror. */
+export interface ProbedChain {
+  chain?: ChainResult
+  probe?: { mirrors: MirrorProbe[] }
+}
+
 export interface ProxiedDownloadParams {
   roots: string[]
   workspace: string
@@ -34,7 +41,7 @@ export interface ProxiedDownloadParams {
   log?: (line: string) => void
   concurrency: number
   /** The run so far: its chain and probe give the mirrors and priors. */
-  report: RunReport
+  report: ProbedChain
   isPrivate: (path: string) => boolean
   gomodcache: string
   /** Parent of the spool (RUNNER_TEMP). */
@@ -157,7 +164,7 @@ export async function runPrefetch(
  * under fallback-on any-error, `,` under not-found), when the chain has it.
  */
 export function localChain(
-  chain: RunReport['chain'],
+  chain: ChainResult | undefined,
   localUrl: string
 ): string {
   const entries = chain?.entries ?? []
@@ -227,7 +234,7 @@ async function fill(roots: readonly RootWork[], filler: CacheFiller) {
  * (slow, not broken as far as it saw): the hedging and the breaker find out
  * what they are worth.
  */
-export function mirrorPriors(report: RunReport): MirrorPrior[] {
+export function mirrorPriors(report: ProbedChain): MirrorPrior[] {
   const probes = report.probe?.mirrors ?? []
   const ranked = (report.chain?.entries ?? [])
     .filter((e) => e.role === 'mirror')
@@ -248,7 +255,7 @@ export function mirrorPriors(report: RunReport): MirrorPrior[] {
   return [...ranked, ...unanswered]
 }
 
-export function zipBytesHint(report: RunReport): number {
+export function zipBytesHint(report: ProbedChain): number {
   const sizes = (report.probe?.mirrors ?? [])
     .map((m) =>
       m.timings.zipsRead

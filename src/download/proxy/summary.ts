@@ -1,7 +1,7 @@
 // The local proxy's part of the downloads section: per mirror what it served,
 // what failed, whether the breaker dropped it, and every file a mirror served
 // with wrong bits, named with the module and where it came from instead.
-import { cell, formatBytes, formatMs } from '../../report/markdown.js'
+import { cell, formatBytes, formatMs } from '../../base/markdown.js'
 import type { DownloadsReport } from '../downloads-report.js'
 import type { MirrorRecord } from './record.js'
 

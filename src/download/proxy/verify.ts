@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { hashZipFile } from '../../gomod/dirhash.js'
 import { hashGoMod } from '../../gomod/module-path.js'
-import { checkModuleZip } from '../../toolchain/zip-check.js'
+import { checkModuleZip } from '../../gomod/zip-check.js'
 import type { ProxyRequest } from './proxy-path.js'
 
 export type Verdict =

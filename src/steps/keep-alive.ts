@@ -7,16 +7,16 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { PrivatePatterns } from '../../privacy/patterns.js'
-import type { RunReport } from '../../report/report.js'
+import type { PrivatePatterns } from '../privacy/patterns.js'
+import type { RunReport } from '../report/report.js'
 import {
   KEPT_PROXY_ENV,
   keptGoproxy,
   type KeptProxyConfig,
   type KeptProxyFile,
   type KeptProxyState
-} from './kept-config.js'
-import { mirrorPriors, zipBytesHint } from './run-proxied.js'
+} from '../download/proxy/kept-config.js'
+import { mirrorPriors, zipBytesHint } from '../download/proxy/run-proxied.js'
 
 // What the proxy's own fetches need of the job's environment, and the id by
 // which the runner finds the job's leftover processes and ends them when the

@@ -11,8 +11,8 @@ import { createHash, type Hash } from 'node:crypto'
 import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
 import { createInflateRaw } from 'node:zlib'
-import { MAX_ZIP_BYTES } from '../download/proxy/fetch-file.js'
-import { hash1OfSums } from '../gomod/dirhash.js'
+import { MAX_ZIP_BYTES } from './limits.js'
+import { hash1OfSums } from './dirhash.js'
 import type { CentralDirectory, CentralEntry } from './zip-central.js'
 
 const LOCAL = 0x04034b50

@@ -7,10 +7,13 @@ import * as core from '@actions/core'
 import type { ChainResult } from '../selection/chain.js'
 import type { CacheProject } from '../cache/restore.js'
 import { restoreCaches } from '../cache/restore.js'
-import type { CacheInputs } from '../inputs/cache-inputs.js'
-import { finishGoInstall, startGoInstall } from './go-install-step.js'
-import { planToolchain, type ToolchainPlan } from './prepare.js'
-import { readGoRequest } from './request.js'
+import type { CacheOptions } from '../cache/options.js'
+import {
+  finishGoInstall,
+  startGoInstall
+} from '../toolchain/go-install-step.js'
+import { planToolchain, type ToolchainPlan } from '../toolchain/prepare.js'
+import { readGoRequest } from '../toolchain/request.js'
 
 export interface GoAndCaches {
   toolchain: ToolchainPlan
@@ -30,7 +33,7 @@ export interface GoSetup {
 
 export async function startGoSetup(
   get: (name: string) => string,
-  cache: CacheInputs,
+  cache: CacheOptions,
   project: Omit<CacheProject, 'toolchainVersion'>,
   workspace: string,
   jobEnv: Record<string, string | undefined>

@@ -3,8 +3,8 @@
 // a row) would otherwise still be the first thing every later go command
 // asks, and wait on.
 import type { RunReport } from '../report/report.js'
-import type { SelectionInputs } from '../inputs/read-inputs.js'
-import type { ChainResult } from './chain.js'
+import type { SelectionOptions } from '../selection/options.js'
+import type { ChainResult } from '../selection/chain.js'
 import { chainFromRanking } from './select-mirrors.js'
 
 /**
@@ -14,7 +14,7 @@ import { chainFromRanking } from './select-mirrors.js'
  * (then the chain as probed is still the best there is).
  */
 export function chainAfterPrefetch(
-  selection: SelectionInputs,
+  selection: SelectionOptions,
   report: Pick<RunReport, 'chain' | 'ranking' | 'downloads'>
 ): { chain: ChainResult; left: string[] } | undefined {
   const chain = report.chain

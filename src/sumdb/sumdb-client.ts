@@ -5,11 +5,11 @@
 // one, else the first GOPROXY entry that answers 200 on
 // /sumdb/<name>/supported, else https://<name>.
 import { request } from 'undici'
-import { sumdbTarget } from '../sumdb/gosumdb-value.js'
-import { proxyLinks, walkSumdbRoute } from '../sumdb/proxy-route.js'
+import { sumdbTarget } from './gosumdb-value.js'
+import { proxyLinks, walkSumdbRoute } from './proxy-route.js'
 import { escapeModulePath } from '../gomod/module-path.js'
 import { openNote, parseVerifierKey, type Verifier } from './note.js'
-import { readCapped } from './read-body.js'
+import { readCapped } from '../net/read-body.js'
 import { parseTree, recordHash, rootWithRecord, tilePath } from './tlog.js'
 
 // go's own limits on what a database answers (x/mod/sumdb): a tile is at

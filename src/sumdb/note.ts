@@ -3,7 +3,7 @@
 // blank line and `— <name> <base64(key hash, signature)>` lines. Only Ed25519
 // (algorithm 1) exists; the key hash binds the key to its name.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
-import { verifierKeyError } from '../sumdb/gosumdb-value.js'
+import { verifierKeyError } from './gosumdb-value.js'
 
 export interface Verifier {
   name: string

@@ -2,21 +2,21 @@
 // then annotations, outputs and fail-on-error.
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { analyzeDownloads } from './analyze.js'
+import { analyzeDownloads } from '../download/analyze.js'
 import {
   downloadAnnotations,
   failedModulesOutput,
   failureGroups,
   workspaceReader
-} from './annotations.js'
-import type { DownloadInputs } from '../inputs/download-inputs.js'
-import { findModuleRoots } from './roots.js'
-import { cacheFileSize, goOnPath } from './run-go.js'
+} from '../download/annotations.js'
+import type { DownloadOptions } from '../download/options.js'
+import { findModuleRoots } from '../download/roots.js'
+import { cacheFileSize, goOnPath } from '../download/run-go.js'
 import type { RunReport } from '../report/report.js'
-import { runPrefetch } from './proxy/run-proxied.js'
+import { runPrefetch } from '../download/proxy/run-proxied.js'
 
 export interface DownloadPhaseParams {
-  inputs: DownloadInputs
+  inputs: DownloadOptions
   workspace: string
   /** working-directory input, relative to the workspace. */
   workingDirectory: string
@@ -111,7 +111,7 @@ export async function runDownloadPhase(
  */
 export function finishDownloads(
   report: RunReport,
-  inputs: DownloadInputs,
+  inputs: DownloadOptions,
   workspace: string
 ): void {
   const d = report.downloads

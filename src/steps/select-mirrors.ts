@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
-import { synthesizeChain, type ChainResult } from './chain.js'
-import type { ProjectInputs, SelectionInputs } from '../inputs/read-inputs.js'
+import { synthesizeChain, type ChainResult } from '../selection/chain.js'
+import type { ProjectOptions } from '../env/project.js'
+import type { SelectionOptions } from '../selection/options.js'
 import { failureGroupsLine } from '../probe/failure-groups.js'
 import { probeMirrors } from '../probe/probe-mirrors.js'
 import type { MirrorProbe } from '../probe/result.js'
@@ -10,7 +11,8 @@ import {
   readProjectRequires,
   readProjectSums
 } from '../probe/plan.js'
-import { median, rankMirrors, type MirrorRanking } from './rank.js'
+import { rankMirrors, type MirrorRanking } from '../selection/rank.js'
+import { median } from '../probe/cost-model.js'
 import type { RunReport } from '../report/report.js'
 import type { RunnerContext } from '../env/runner-context.js'
 
@@ -22,8 +24,8 @@ const ZIP_TIME_BOX_MS = 1500
  * them: the probe and ranking sections of the report.
  */
 export async function probeAndRankMirrors(
-  selection: SelectionInputs,
-  project: ProjectInputs,
+  selection: SelectionOptions,
+  project: ProjectOptions,
   isPrivate: (path: string) => boolean,
   ctx: RunnerContext
 ): Promise<Required<Pick<RunReport, 'probe' | 'ranking'>>> {
@@ -80,7 +82,7 @@ export async function probeAndRankMirrors(
  * and direct-fallback is off.
  */
 export function chainFromRanking(
-  selection: SelectionInputs,
+  selection: SelectionOptions,
   ranking: MirrorRanking[]
 ): ChainResult {
   return synthesizeChain({

@@ -8,7 +8,7 @@
 // directory); names that are not plain relative paths under the prefix; and
 // more than go's 500 MiB of declared content.
 import yauzl from 'yauzl'
-import { MAX_ZIP_BYTES } from '../download/proxy/fetch-file.js'
+import { MAX_ZIP_BYTES } from './limits.js'
 
 const UNICODE_PATH = 0x7075
 const utf8 = new TextDecoder('utf-8', { fatal: true })
