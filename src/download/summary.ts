@@ -14,8 +14,16 @@ import {
   type SourceStats
 } from './downloads-report.js'
 import { failureGroups, moduleLabel, triedText } from './annotations.js'
-import type { RunReport } from '../report/report.js'
+import type { CacheReport } from '../cache/report.js'
+import type { ChainResult } from '../selection/chain.js'
 import { renderProxySection } from './proxy/summary.js'
+
+/** What the downloads sections read of the run. */
+export interface DownloadsSummaryData {
+  downloads?: DownloadsReport
+  chain?: ChainResult
+  cache?: CacheReport
+}
 
 /** A mirror URL without its scheme, for prose and chart labels. */
 export function sourceLabel(source: string): string {
@@ -42,7 +50,7 @@ const CACHE_TEXT: Record<string, string> = {
 }
 
 /** One paragraph: modules fetched, from where, time, cache result, failures. */
-export function renderDownloadHeadline(r: RunReport): string {
+export function renderDownloadHeadline(r: DownloadsSummaryData): string {
   const d = r.downloads
   if (!d) return ''
   const by = fetchedBySource(d)
@@ -80,14 +88,17 @@ function answersText(s: SourceStats): string {
   return other.join(', ')
 }
 
-function sourceRole(r: RunReport, source: string): string {
+function sourceRole(r: DownloadsSummaryData, source: string): string {
   if (source === CACHE_SOURCE) return 'cache'
   const e = r.chain?.entries.find((x) => x.url === source)
   if (e) return e.role
   return source === DIRECT_SOURCE ? 'direct' : ''
 }
 
-function renderSourceTable(r: RunReport, d: DownloadsReport): string[] {
+function renderSourceTable(
+  r: DownloadsSummaryData,
+  d: DownloadsReport
+): string[] {
   const lines = [
     '| Source | Role | Modules | Requests | Bytes | Time to headers | Fall-throughs | Errors | Other answers |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|'
@@ -225,7 +236,7 @@ function renderModules(d: DownloadsReport): string[] {
 }
 
 /** The downloads section: per-source table, chart, warnings, failures, details. */
-export function renderDownloadSection(r: RunReport): string {
+export function renderDownloadSection(r: DownloadsSummaryData): string {
   const d = r.downloads
   if (!d) return ''
   const lines = ['### Downloads', '']

@@ -5,11 +5,13 @@ import {
   parseNumber
 } from '../base/values.js'
 import type { InputGetter } from '../base/values.js'
+import { withActionDefaults } from './action-defaults.js'
 import type { CacheOptions } from '../cache/options.js'
 
 /** Reads the cache-* inputs; errors name the input and the value. */
-export function readCacheInputs(get: InputGetter): CacheOptions {
-  const keyPrefix = (get('cache-key-prefix') || 'setup-goproxy').trim()
+export function readCacheInputs(input: InputGetter): CacheOptions {
+  const get = withActionDefaults(input)
+  const keyPrefix = get('cache-key-prefix').trim()
   // @actions/cache rejects commas and keys over 512 characters; a prefix
   // that breaks a key would otherwise only surface as a warning in post.
   if (keyPrefix === '' || keyPrefix.includes(',') || keyPrefix.length > 200) {
@@ -25,20 +27,20 @@ export function readCacheInputs(get: InputGetter): CacheOptions {
     )
   }
   return {
-    enabled: parseBool('cache', get('cache') || 'true'),
-    mode: parseChoice('cache-mode', get('cache-mode') || 'download', [
+    enabled: parseBool('cache', get('cache')),
+    mode: parseChoice('cache-mode', get('cache-mode'), [
       'download',
       'full'
     ] as const),
-    build: parseBool('cache-build', get('cache-build') || 'false'),
-    save: parseChoice('cache-save', get('cache-save') || 'auto', [
+    build: parseBool('cache-build', get('cache-build')),
+    save: parseChoice('cache-save', get('cache-save'), [
       'auto',
       'never',
       'always'
     ] as const),
     keyPrefix,
     lookupTimeoutMs:
-      parseNumber('cache-lookup-timeout', get('cache-lookup-timeout') || '15', {
+      parseNumber('cache-lookup-timeout', get('cache-lookup-timeout'), {
         min: 1,
         max: 600
       }) * 1000

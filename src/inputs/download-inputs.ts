@@ -6,18 +6,17 @@ import {
   splitLines
 } from '../base/values.js'
 import type { InputGetter } from '../base/values.js'
+import { withActionDefaults } from './action-defaults.js'
 import type { DownloadOptions, ExpectedLegs } from '../download/options.js'
 
-// Measured in BENCHMARKS.md ("Prefetch through the local proxy").
-const DEFAULT_CONCURRENCY = 32
-
-export function readDownloadInputs(get: InputGetter): DownloadOptions {
+export function readDownloadInputs(input: InputGetter): DownloadOptions {
+  const get = withActionDefaults(input)
   const concurrency = parseNumber(
     'download-concurrency',
-    get('download-concurrency') || String(DEFAULT_CONCURRENCY),
+    get('download-concurrency'),
     { min: 0, max: 256 }
   )
-  const keepProxy = parseBool('keep-proxy', get('keep-proxy') || 'false')
+  const keepProxy = parseBool('keep-proxy', get('keep-proxy'))
   if (keepProxy && concurrency === 0)
     throw new InputError(
       'keep-proxy',
@@ -31,21 +30,20 @@ export function readDownloadInputs(get: InputGetter): DownloadOptions {
       'is only read with merge-reports, which is empty'
     )
   return {
-    download: parseAutoBool('download', get('download') || 'auto'),
+    download: parseAutoBool('download', get('download')),
     timeoutMs:
-      parseNumber('download-timeout', get('download-timeout') || '600', {
+      parseNumber('download-timeout', get('download-timeout'), {
         min: 1,
         max: 6 * 3600
       }) * 1000,
     concurrency,
-    failOnError: parseBool('fail-on-error', get('fail-on-error') || 'true'),
+    failOnError: parseBool('fail-on-error', get('fail-on-error')),
     keepProxy,
     keepProxyIdleMs:
-      parseNumber(
-        'keep-proxy-idle-timeout',
-        get('keep-proxy-idle-timeout') || '1800',
-        { min: 1, max: 6 * 3600 }
-      ) * 1000,
+      parseNumber('keep-proxy-idle-timeout', get('keep-proxy-idle-timeout'), {
+        min: 1,
+        max: 6 * 3600
+      }) * 1000,
     mergeReports,
     expectedLegs
   }

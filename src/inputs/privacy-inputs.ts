@@ -1,4 +1,5 @@
 import { parseCredentials } from '../privacy/credentials.js'
+import { maskRawCredentials, maskSecrets } from '../privacy/setup.js'
 import type { PrivacyOptions } from '../privacy/options.js'
 import type { SumdbSetting } from '../sumdb/options.js'
 import {
@@ -8,6 +9,7 @@ import {
 } from '../env/go-env-file.js'
 import { InputError, parseAutoBool } from '../base/values.js'
 import type { InputGetter } from '../base/values.js'
+import { withActionDefaults } from './action-defaults.js'
 import { parsePatterns } from '../privacy/patterns.js'
 import { sumdbTarget } from '../sumdb/gosumdb-value.js'
 
@@ -18,10 +20,14 @@ import { sumdbTarget } from '../sumdb/gosumdb-value.js'
  * anything left out would reach public mirrors or the checksum database.
  */
 export function readPrivacyInputs(
-  get: InputGetter,
+  input: InputGetter,
   env: NodeJS.ProcessEnv = process.env,
-  goenvFile: GoEnvFile = readJobGoEnvFile(env)
+  goenvFile: GoEnvFile = readJobGoEnvFile(env),
+  setSecret?: (secret: string) => void
 ): PrivacyOptions {
+  const get = withActionDefaults(input)
+  // Before parsing, whose errors quote parts of the value.
+  if (setSecret) maskRawCredentials(get('credentials'), setSecret)
   const fromJob = (name: string): string[] => {
     const { value, from } = goGetenv(name, env, goenvFile)
     const where =
@@ -48,7 +54,7 @@ export function readPrivacyInputs(
   const credentials = parseCredentials(get('credentials'))
   const gitRewrite =
     parseAutoBool('git-rewrite', get('git-rewrite')) ?? credentials.length > 0
-  return {
+  const options: PrivacyOptions = {
     private: priv,
     noProxy,
     noSumdb,
@@ -62,6 +68,8 @@ export function readPrivacyInputs(
     credentials,
     gitRewrite
   }
+  if (setSecret) maskSecrets(options, setSecret)
+  return options
 }
 
 /**

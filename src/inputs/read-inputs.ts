@@ -10,6 +10,7 @@ import {
   type InputGetter
 } from '../base/values.js'
 import { normalizeMirrorUrl } from '../selection/mirror-url.js'
+import { withActionDefaults } from './action-defaults.js'
 import { readCacheInputs } from './cache-inputs.js'
 import type { CacheOptions } from '../cache/options.js'
 import { parseModuleVersion } from '../gomod/module-path.js'
@@ -18,6 +19,8 @@ import type { ProjectOptions } from '../env/project.js'
 import { readPrivacyInputs } from './privacy-inputs.js'
 import type { PrivacyOptions } from '../privacy/options.js'
 import { readDownloadInputs } from './download-inputs.js'
+import { readGoVersionInputs } from './go-version-inputs.js'
+import type { GoRequest } from '../toolchain/install.js'
 import type { DownloadOptions } from '../download/options.js'
 
 export interface Inputs {
@@ -26,13 +29,22 @@ export interface Inputs {
   privacy: PrivacyOptions
   cache: CacheOptions
   download: DownloadOptions
+  /** The Go go-version or go-version-file asks for, if any. */
+  go?: GoRequest
 }
 
 /**
  * Reads and validates every input before the action changes anything.
- * working-directory is resolved against the workspace.
+ * working-directory and go-version-file are resolved against the workspace.
  */
-export function readInputs(get: InputGetter, workspace: string): Inputs {
+export function readInputs(
+  input: InputGetter,
+  workspace: string,
+  env: Record<string, string | undefined> = process.env,
+  /** Masks a secret in the log; credentials are masked as they are read. */
+  setSecret?: (secret: string) => void
+): Inputs {
+  const get = withActionDefaults(input)
   return {
     selection: readSelectionInputs(get),
     project: {
@@ -41,29 +53,19 @@ export function readInputs(get: InputGetter, workspace: string): Inputs {
         get('working-directory')
       ),
       cacheDependencyPath: splitLines(get('cache-dependency-path')),
-      summary: parseBool('summary', get('summary') || 'true')
+      summary: parseBool('summary', get('summary'))
     },
-    privacy: readPrivacyInputs(get),
+    privacy: readPrivacyInputs(get, env, undefined, setSecret),
     cache: readCacheInputs(get),
-    download: readDownloadInputs(get)
+    download: readDownloadInputs(get),
+    go: readGoVersionInputs(get, workspace, env)
   }
 }
 
-/** Well-known public mirrors; action.yml's `mirrors` default lists the same. */
-const DEFAULT_MIRRORS = [
-  'https://proxy.golang.org',
-  'https://goproxy.cn',
-  'https://goproxy.io',
-  'https://mirrors.aliyun.com/goproxy/',
-  'https://mirrors.cloud.tencent.com/go/',
-  'https://repo.huaweicloud.com/repository/goproxy/'
-]
-
-export function readSelectionInputs(get: InputGetter): SelectionOptions {
+export function readSelectionInputs(input: InputGetter): SelectionOptions {
+  const get = withActionDefaults(input)
   const mirrors = unique(
-    splitList(get('mirrors') || DEFAULT_MIRRORS.join('\n')).map((m) =>
-      normalizeMirrorUrl('mirrors', m)
-    )
+    splitList(get('mirrors')).map((m) => normalizeMirrorUrl('mirrors', m))
   )
   if (mirrors.length === 0) {
     throw new InputError(
@@ -76,10 +78,7 @@ export function readSelectionInputs(get: InputGetter): SelectionOptions {
       normalizeMirrorUrl('private-proxy', m)
     )
   )
-  const privateStrict = parseBool(
-    'private-strict',
-    get('private-strict') || 'false'
-  )
+  const privateStrict = parseBool('private-strict', get('private-strict'))
   if (privateStrict && privateProxies.length === 0) {
     throw new InputError(
       'private-strict',
@@ -99,22 +98,19 @@ export function readSelectionInputs(get: InputGetter): SelectionOptions {
   return {
     mirrors,
     privateProxies,
-    maxMirrors: parseNumber('max-mirrors', get('max-mirrors') || '3', {
+    maxMirrors: parseNumber('max-mirrors', get('max-mirrors'), {
       min: 1,
       max: 20,
       integer: true
     }),
-    directFallback: parseBool(
-      'direct-fallback',
-      get('direct-fallback') || 'true'
-    ),
-    fallbackOn: parseChoice('fallback-on', get('fallback-on') || 'any-error', [
+    directFallback: parseBool('direct-fallback', get('direct-fallback')),
+    fallbackOn: parseChoice('fallback-on', get('fallback-on'), [
       'any-error',
       'not-found'
     ] as const),
     privateStrict,
     probeTimeoutMs:
-      parseNumber('probe-timeout', get('probe-timeout') || '10', {
+      parseNumber('probe-timeout', get('probe-timeout'), {
         min: 0.1,
         max: 600
       }) * 1000,

@@ -3,12 +3,7 @@ import * as core from '@actions/core'
 import { promises as fs } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {
-  basicAuth,
-  credentialForUrl,
-  rawCredentialSecrets,
-  secretForms
-} from './credentials.js'
+import { rawCredentialSecrets, secretForms } from './credentials.js'
 import { extraheaderWarnings, findExtraheaders } from './git-extraheader.js'
 import { installNetrc, restoreNetrc } from './netrc-file.js'
 import { localNetrcTargets, type NetrcTarget } from './netrc-targets.js'
@@ -22,18 +17,7 @@ import { runPreflight } from './preflight.js'
 import type { PrivacyOptions } from './options.js'
 import { uncoveredPrivateModules, type PrivacyPlanResult } from './plan-env.js'
 import type { PrivacyReport } from './report.js'
-import type { EnvPlan } from '../env/env-plan.js'
-import { checkSumdbReachability } from '../sumdb/reachability.js'
-import { checkSumdbRoute, type ProxySumdbCheck } from '../sumdb/proxy-route.js'
-import {
-  decideSumdb,
-  intendedSumdb,
-  needsReachability,
-  proxiedSumdbName,
-  toolchainOffWarning,
-  type SumdbDecision,
-  type SumdbFacts
-} from '../sumdb/choose-sumdb.js'
+import type { SumdbPlan } from '../sumdb/plan.js'
 
 /**
  * Masks what could be a secret in the raw `credentials` input, even in lines
@@ -173,50 +157,6 @@ export async function restoreCredentials(): Promise<void> {
 }
 
 /** The sumdb decision plus what the GOPROXY entries answered about it. */
-export interface SumdbPlan extends SumdbDecision {
-  proxyChecks: ProxySumdbCheck[]
-  /** Every warning of the decision, also given as annotations. */
-  warnings: string[]
-}
-
-/**
- * Resolves `sumdb` and records GOSUMDB in the plan when it must be exported.
- * Where go would ask the GOPROXY entries about the database (a value without
- * a URL), they are asked in go's order with go's credentials; the databases
- * themselves are checked only when that can change the result.
- */
-export async function planSumdb(
-  privacy: PrivacyOptions,
-  goproxy: string,
-  plan: EnvPlan,
-  env: NodeJS.ProcessEnv = process.env,
-  check: () => Promise<
-    Pick<SumdbFacts, 'sumGolangOrg' | 'googleCn'>
-  > = checkSumdbReachability
-): Promise<SumdbPlan> {
-  const jobValue = env.GOSUMDB || undefined
-  const name = proxiedSumdbName(intendedSumdb(privacy.sumdb, jobValue))
-  const walk =
-    name !== undefined
-      ? await checkSumdbRoute(goproxy, name, (url) => {
-          const c = credentialForUrl(privacy.credentials, url)
-          return c ? `Basic ${basicAuth(c)}` : undefined
-        })
-      : undefined
-  const facts: SumdbFacts = { jobValue, route: walk?.route }
-  if (needsReachability(privacy.sumdb, facts)) {
-    Object.assign(facts, await check())
-  }
-  const d = decideSumdb(privacy.sumdb, facts)
-  if (d.export !== undefined) plan.set('GOSUMDB', d.export, d.reason)
-  const warnings = [
-    d.warning,
-    d.effective === 'off' ? toolchainOffWarning(env.GOTOOLCHAIN) : undefined
-  ].filter((w): w is string => w !== undefined)
-  for (const w of warnings) core.warning(w, { title: 'Checksum database' })
-  return { ...d, proxyChecks: walk?.checks ?? [], warnings }
-}
-
 /**
  * The main-step part after the environment is exported: netrc and git
  * checks, preflight, warnings. Returns the report section.

@@ -13,7 +13,7 @@ import {
   startGoInstall
 } from '../toolchain/go-install-step.js'
 import { planToolchain, type ToolchainPlan } from '../toolchain/prepare.js'
-import { readGoRequest } from '../toolchain/request.js'
+import type { GoRequest } from '../toolchain/install.js'
 
 export interface GoAndCaches {
   toolchain: ToolchainPlan
@@ -32,13 +32,11 @@ export interface GoSetup {
 }
 
 export async function startGoSetup(
-  get: (name: string) => string,
+  request: GoRequest | undefined,
   cache: CacheOptions,
   project: Omit<CacheProject, 'toolchainVersion'>,
-  workspace: string,
-  jobEnv: Record<string, string | undefined>
+  workspace: string
 ): Promise<GoSetup> {
-  const request = await readGoRequest(get, workspace, jobEnv)
   const install = request && (await startGoInstall(request))
   let started: Promise<GoAndCaches> | undefined
   const caches = () =>

@@ -1,12 +1,12 @@
 // Keeping the local proxy for the rest of the job: main starts it as a
-// detached process of its own bundle and waits for its URL; post stops it
+// detached process (the kept-proxy bundle beside main's) and waits for its URL; post stops it
 // and reads what it did. The process gets the config file, the job's network
 // settings (HTTP proxies, CA files) and the runner's tracking id, nothing
 // else of the job's environment, so no credential can reach it.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { PrivatePatterns } from '../privacy/patterns.js'
 import type { RunReport } from '../report/report.js'
 import {
@@ -80,7 +80,7 @@ export async function startKeptProxy(p: KeepProxyParams): Promise<KeptProxy> {
     const v = p.env[name]
     if (v !== undefined) env[name] = v
   }
-  const child = spawn(process.execPath, [process.argv[1]], {
+  const child = spawn(process.execPath, [keptProxyBundle()], {
     detached: true,
     cwd: p.tempDir,
     env,
@@ -106,6 +106,11 @@ export async function startKeptProxy(p: KeepProxyParams): Promise<KeptProxy> {
       spoolDir: config.spoolDir
     }
   }
+}
+
+// dist/kept-proxy/index.js, beside the bundle that runs (dist/main/).
+function keptProxyBundle(): string {
+  return join(dirname(process.argv[1]), '..', 'kept-proxy', 'index.js')
 }
 
 function firstLine(

@@ -1,31 +1,57 @@
-// The runner passes action.yml's defaults, but the code falls back on its own
-// when an input is empty (a caller passing `''`, a composite action, a test):
-// both must mean the same, input by input.
+// The inputs' defaults live in action.yml only, and inputs/ reads every
+// input action.yml declares and none it does not (a misspelt name would
+// silently read '').
 import { afterAll, describe, expect, it } from '@jest/globals'
+import {
+  actionDefaults,
+  withActionDefaults
+} from '../../../src/inputs/action-defaults.js'
 import { readInputs } from '../../../src/inputs/read-inputs.js'
-import type { InputGetter } from '../../../src/base/values.js'
+import { readPostInputs } from '../../../src/inputs/post-inputs.js'
 import { readActionDefaults } from '../../support/runner-formats.js'
 import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 
 afterAll(() => cleanupTempDirs())
 
-const defaults = readActionDefaults()
 const workspace = tempDir('workspace-')
-const withDefaults: InputGetter = (name) => defaults[name] ?? ''
 
-describe("action.yml's defaults and the code's", () => {
-  it('are read from action.yml for the inputs that have them', () => {
-    expect(Object.keys(defaults)).toEqual(
-      expect.arrayContaining(['mirrors', 'max-mirrors', 'sumdb', 'summary'])
-    )
-    expect(defaults.mirrors).toContain('https://proxy.golang.org')
+describe("action.yml's defaults", () => {
+  it('are read as the runner passes them, input by input', () => {
+    const runner = readActionDefaults()
+    const ours = actionDefaults()
+    for (const [name, value] of Object.entries(runner))
+      expect([name, ours[name]]).toEqual([name, value])
+    expect(ours.mirrors).toContain('https://proxy.golang.org')
+    expect(ours['max-mirrors']).toBe('3')
   })
 
-  it.each(Object.keys(defaults))('agree for %s', (input) => {
-    const empty: InputGetter = (name) =>
-      name === input ? '' : withDefaults(name)
-    expect(readInputs(empty, workspace)).toEqual(
-      readInputs(withDefaults, workspace)
+  it('fill an input that arrives empty, and leave a given one alone', () => {
+    const get = withActionDefaults((name) =>
+      name === 'max-mirrors' ? '5' : ''
     )
+    expect(get('max-mirrors')).toBe('5')
+    expect(get('probe-timeout')).toBe('10')
+    expect(get('no-such-input')).toBe('')
+  })
+
+  it('are what readInputs gets when nothing is given', () => {
+    const inputs = readInputs(() => '', workspace, {})
+    expect(inputs.selection.maxMirrors).toBe(3)
+    expect(inputs.selection.mirrors).toContain('https://proxy.golang.org')
+    expect(inputs.download.concurrency).toBe(32)
+    expect(inputs.cache.keyPrefix).toBe('setup-goproxy')
+  })
+})
+
+describe('the inputs main and post read', () => {
+  it('are exactly those action.yml declares', () => {
+    const asked = new Set<string>()
+    const record = (name: string) => {
+      asked.add(name)
+      return ''
+    }
+    readInputs(record, workspace, {})
+    readPostInputs(record)
+    expect([...asked].sort()).toEqual(Object.keys(actionDefaults()).sort())
   })
 })

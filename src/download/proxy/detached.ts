@@ -1,4 +1,4 @@
-// The kept proxy's own process (main's bundle, started detached with
+// The kept proxy's own process (the kept-proxy bundle, started detached with
 // KEPT_PROXY_ENV set): the local proxy with no planned work, fetching on
 // demand for every later go command of the job. It prints one line, its URL,
 // on stdout (main reads it, then closes the pipe) and nothing else; keeps its

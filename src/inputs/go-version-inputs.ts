@@ -2,17 +2,20 @@
 // does: go-version wins when both are set, a missing file is an error, a
 // file that names no version installs nothing.
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from '../base/values.js'
-import type { GoRequest } from './install.js'
-import { parseGoVersionSpec, versionFromFile } from './version-spec.js'
+import type { GoRequest } from '../toolchain/install.js'
+import {
+  parseGoVersionSpec,
+  versionFromFile
+} from '../toolchain/version-spec.js'
 
-export async function readGoRequest(
+export function readGoVersionInputs(
   get: (name: string) => string,
   workspace: string,
   env: Record<string, string | undefined>
-): Promise<GoRequest | undefined> {
+): GoRequest | undefined {
   const version = get('go-version').trim()
   const file = get('go-version-file').trim()
   if (version !== '') {
@@ -27,14 +30,15 @@ export async function readGoRequest(
     }
   }
   if (file === '') return undefined
-  const text = await readFile(path.resolve(workspace, file), 'utf8').catch(
-    () => {
-      throw new InputError(
-        'go-version-file',
-        `${JSON.stringify(file)} cannot be read`
-      )
-    }
-  )
+  let text: string
+  try {
+    text = readFileSync(path.resolve(workspace, file), 'utf8')
+  } catch {
+    throw new InputError(
+      'go-version-file',
+      `${JSON.stringify(file)} cannot be read`
+    )
+  }
   const value = versionFromFile(file, text, env.GOTOOLCHAIN === 'local')
   if (value === undefined) {
     // setup-go installs nothing then, and goes on with the go on PATH.

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { readGoRequest } from '../../../src/toolchain/request.js'
+import { readGoVersionInputs } from '../../../src/inputs/go-version-inputs.js'
 
 let dir = ''
 afterEach(async () => {
@@ -17,7 +17,7 @@ async function request(name: string, text: string) {
   dir = await mkdtemp(path.join(os.tmpdir(), 'go-request-'))
   await writeFile(path.join(dir, name), text)
   const inputs: Record<string, string> = { 'go-version-file': name }
-  return readGoRequest((n) => inputs[n] ?? '', dir, {})
+  return readGoVersionInputs((n) => inputs[n] ?? '', dir, {})
 }
 
 describe('go-version-file naming no version', () => {
