@@ -82,6 +82,8 @@ function nobodyDist(): string {
   const dir = tempDir('nobody-dist-')
   const bundle = join(dir, 'bundle')
   cpSync(distDir(), bundle, { recursive: true })
+  // The bundles read the inputs' defaults from the action's action.yml.
+  cpSync(join(distDir(), '..', 'action.yml'), join(dir, 'action.yml'))
   for (const entry of ['main', 'post']) {
     mkdirSync(join(dir, entry))
     writeFileSync(

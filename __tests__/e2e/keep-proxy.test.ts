@@ -429,7 +429,7 @@ describe('keep-proxy', () => {
   })
 
   it('exits at its hard limit even while go keeps it busy', async () => {
-    // The process as main starts it, with a short hard limit in its config.
+    // The kept-proxy bundle as main starts it, with a short hard limit in its config.
     const only = await mirror({ hang: /!gamma_x\// })
     const dir = goTempDir('kept-')
     const config = join(dir, 'config.json')
@@ -449,7 +449,7 @@ describe('keep-proxy', () => {
     )
     const child = spawn(
       process.execPath,
-      [join(distDir(), 'main', 'index.js')],
+      [join(distDir(), 'kept-proxy', 'index.js')],
       {
         env: { SETUP_GOPROXY_KEPT_PROXY: config },
         stdio: ['ignore', 'pipe', 'ignore']

@@ -7,7 +7,7 @@
 // action) inherit the namespace. Names missing from the file fall through to
 // DNS as usual, so a test must map every name it makes a process contact.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { collect, type Collected } from './collect.js'
 import { tempDir } from './temp.js'
@@ -168,6 +168,11 @@ export function fakeRootDist(realDist: string, keep: string[]): string {
   const launcher = join(dir, 'launcher.cjs')
   writeFileSync(launcher, FAKE_ROOT_LAUNCHER)
   const out = join(dir, 'dist')
+  // The action as the runner checks it out: the bundles beside action.yml,
+  // whose defaults they read.
+  const action = join(dir, 'action')
+  cpSync(realDist, join(action, 'dist'), { recursive: true })
+  cpSync(join(realDist, '..', 'action.yml'), join(action, 'action.yml'))
   for (const entry of ['main', 'post']) {
     mkdirSync(join(out, entry), { recursive: true })
     writeFileSync(join(out, entry, 'package.json'), '{"type":"commonjs"}\n')
@@ -177,9 +182,9 @@ export function fakeRootDist(realDist: string, keep: string[]): string {
       process.execPath,
       launcher,
       root,
-      JSON.stringify([realDist, ...keep]),
+      JSON.stringify([action, ...keep]),
       process.execPath,
-      join(realDist, entry, 'index.js')
+      join(action, 'dist', entry, 'index.js')
     ]
     writeFileSync(
       join(out, entry, 'index.js'),
