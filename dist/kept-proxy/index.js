@@ -69888,30 +69888,6 @@ const refuseDowngrade = (dispatch) => (opts, handler) => {
     return dispatch(opts, guarded);
 };
 
-;// CONCATENATED MODULE: ./src/net/retry-after.ts
-// Retry-After as a mirror sends it (RFC 9110 10.2.3): delay-seconds or an
-// HTTP-date. The one reader for the probe and the prefetch; what a pause
-// should be made of it is the caller's policy.
-/**
- * Seconds to wait, 0 for a date already past; undefined when absent or
- * neither form (a negative or fractional number included: V8's Date.parse
- * would read "-1" as the year 2001).
- */
-function parseRetryAfter(value, now = Date.now()) {
-    const v = (typeof value === 'string' ? value : value?.[0])?.trim();
-    if (!v)
-        return undefined;
-    if (/^\d+$/.test(v))
-        return Number(v);
-    // Every HTTP-date form names its month and day in letters.
-    if (!/[A-Za-z]{3}/.test(v))
-        return undefined;
-    const t = Date.parse(v);
-    if (Number.isNaN(t))
-        return undefined;
-    return Math.max(0, Math.round((t - now) / 1000));
-}
-
 ;// CONCATENATED MODULE: ./src/download/proxy/local-fault.ts
 // Faults of this machine rather than of a mirror: the spool's disk full or
 // read-only, no file descriptors left. Another mirror would fail the same
@@ -69936,6 +69912,88 @@ function connectionFault(err) {
     if (code !== 'EMFILE' && code !== 'ENFILE')
         return undefined;
     return new local_fault_LocalFault(`out of file descriptors (${code}): lower download-concurrency or raise the open-file limit`);
+}
+
+;// CONCATENATED MODULE: ./src/base/http-status.ts
+// Bodies of 404/410 that mean "my own upstream failed" rather than "this
+// version does not exist": goproxy/goproxy and Athens phrase it like this.
+const UPSTREAM_FAILURE = /fetch timed out|bad upstream|upstream|timed out|temporarily unavailable|connection (refused|reset)|i\/o timeout|tls handshake|internal error/i;
+/**
+ * The kind of a status, undefined for 2xx. `body` (the start of the answer)
+ * tells a mirror whose upstream failed from a missing version; without it,
+ * every 404/410 is `missing`, as go reads it.
+ */
+function classifyStatus(status, body = '') {
+    if (status >= 200 && status < 300)
+        return undefined;
+    if (status === 401 || status === 403)
+        return 'auth';
+    if (status === 404 || status === 410) {
+        return UPSTREAM_FAILURE.test(body) ? 'upstream' : 'missing';
+    }
+    if (status === 429)
+        return 'rate-limited';
+    if (status >= 500)
+        return 'server-error';
+    return 'bad-response';
+}
+
+;// CONCATENATED MODULE: ./src/net/retry-after.ts
+// Retry-After as a mirror sends it (RFC 9110 10.2.3): delay-seconds or an
+// HTTP-date. The one reader for the probe and the prefetch; what a pause
+// should be made of it is the caller's policy.
+/**
+ * Seconds to wait, 0 for a date already past; undefined when absent or
+ * neither form (a negative or fractional number included: V8's Date.parse
+ * would read "-1" as the year 2001).
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const v = (typeof value === 'string' ? value : value?.[0])?.trim();
+    if (!v)
+        return undefined;
+    if (/^\d+$/.test(v))
+        return Number(v);
+    // Every HTTP-date form names its month and day in letters.
+    if (!/[A-Za-z]{3}/.test(v))
+        return undefined;
+    const t = Date.parse(v);
+    if (Number.isNaN(t))
+        return undefined;
+    return Math.max(0, Math.round((t - now) / 1000));
+}
+
+;// CONCATENATED MODULE: ./src/download/proxy/attempt-failure.ts
+
+
+/** Each attempt failure in the run's vocabulary. */
+const ATTEMPT_KIND = {
+    'not-found': 'missing',
+    'server-error': 'server-error',
+    'rate-limited': 'rate-limited',
+    timeout: 'timeout',
+    network: 'network',
+    truncated: 'server-error',
+    garbage: 'bad-response',
+    checksum: 'checksum',
+    'too-large': 'bad-response'
+};
+/** A non-200 answer as an attempt failure, with its Retry-After for a 429. */
+function statusFailure(status, retryAfter, body) {
+    const detail = `${status}${body ? `: ${body}` : ''}`;
+    // No body passed: a 404/410 is "not here", whatever the mirror blames,
+    // and any status but 404, 410 and 429 is a failed answer.
+    const kind = classifyStatus(status);
+    if (kind === 'missing')
+        return { failure: 'not-found', detail };
+    if (kind === 'rate-limited') {
+        const after = parseRetryAfter(retryAfter);
+        return {
+            failure: 'rate-limited',
+            detail,
+            retryAfterMs: after === undefined ? undefined : after * 1000
+        };
+    }
+    return { failure: 'server-error', detail };
 }
 
 ;// CONCATENATED MODULE: ./src/download/proxy/fetch-file.ts
@@ -70172,20 +70230,6 @@ function fail(failure, detail) {
 function numberHeader(v) {
     const n = Number(Array.isArray(v) ? v[0] : v);
     return v !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-function statusFailure(status, retryAfter, body) {
-    const detail = `${status}${body ? `: ${body}` : ''}`;
-    if (status === 404 || status === 410)
-        return { failure: 'not-found', detail };
-    if (status === 429) {
-        const after = parseRetryAfter(retryAfter);
-        return {
-            failure: 'rate-limited',
-            detail,
-            retryAfterMs: after === undefined ? undefined : after * 1000
-        };
-    }
-    return { failure: 'server-error', detail };
 }
 // The first line of an error body, for the record; the rest is dropped.
 async function readSmall(body) {
@@ -70587,6 +70631,7 @@ function isImmutable(req, urlPath) {
 // Which mirror gets which file, when a request is re-issued elsewhere, and
 // when a mirror is dropped for the rest of the run. Pure: the caller passes
 // the time in, so every decision is testable with a fake clock.
+
 const DEFAULT_SCHEDULER_OPTIONS = {
     slotsPerMirror: 16,
     breakerThreshold: 3,
@@ -70714,7 +70759,7 @@ class Scheduler {
      * Retry-After, floored and capped.
      */
     failed(m, kind, now, detail, retryAfterMs) {
-        if (kind === 'not-found')
+        if (ATTEMPT_KIND[kind] === 'missing')
             return;
         if (kind === 'rate-limited') {
             const wait = Math.min(Math.max(retryAfterMs ?? 0, this.opts.minRetryAfterMs), this.opts.maxRetryAfterMs);

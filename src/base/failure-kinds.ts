@@ -23,6 +23,39 @@ export type FailureKind =
   | 'malformed-go-sum'
   | 'other'
 
+/**
+ * What a failure says about the mirror that gave it: `fatal`, go would stop
+ * on it or be served wrong bits, so the mirror is left out; `degrading`,
+ * usable but ranked below clean mirrors; `neutral`, nothing about its
+ * health (a missing version counts as staleness, the other kinds are the
+ * project's or go's, not a mirror's).
+ */
+export type Severity = 'fatal' | 'degrading' | 'neutral'
+
+// A Record, so that a new kind without a severity does not compile. The
+// degrading kinds are listed in the order a ranking names them.
+export const FAILURE_SEVERITY: Record<FailureKind, Severity> = {
+  dns: 'fatal',
+  refused: 'fatal',
+  tls: 'fatal',
+  auth: 'fatal',
+  'bad-response': 'fatal',
+  checksum: 'fatal',
+  'rate-limited': 'degrading',
+  'server-error': 'degrading',
+  upstream: 'degrading',
+  timeout: 'degrading',
+  network: 'degrading',
+  missing: 'neutral',
+  sumdb: 'neutral',
+  toolchain: 'neutral',
+  'malformed-go-sum': 'neutral',
+  other: 'neutral'
+}
+
+/** Every kind, in FAILURE_SEVERITY's order. */
+export const FAILURE_KINDS = Object.keys(FAILURE_SEVERITY) as FailureKind[]
+
 /** What happened, in a few words: the same text wherever a kind is shown. */
 export const FAILURE_TEXT: Record<FailureKind, string> = {
   dns: 'the host name did not resolve',

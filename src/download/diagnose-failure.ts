@@ -1,5 +1,6 @@
 // Why a module could not be downloaded, in the run's one failure vocabulary.
 import type { FailureKind } from '../base/failure-kinds.js'
+import { classifyStatus } from '../base/http-status.js'
 
 /** What one source answered to one request, as far as classification needs it. */
 export interface Answer {
@@ -20,6 +21,10 @@ export function classifyFailure(
   module?: string
 ): FailureKind {
   const m = message
+  // Without a body, as go reads them: every 404/410 is missing.
+  const kinds = answers.flatMap((a) =>
+    a.status === undefined ? [] : [classifyStatus(a.status)]
+  )
   // go stops before any download: no mirror is involved.
   if (/^malformed go\.sum: /.test(m)) return 'malformed-go-sum'
   if (
@@ -40,10 +45,7 @@ export function classifyFailure(
     /timed? ?out|deadline exceeded/i.test(m)
   )
     return 'timeout'
-  if (
-    /\b429\b|Too Many Requests/.test(m) ||
-    answers.some((a) => a.status === 429)
-  )
+  if (/\b429\b|Too Many Requests/.test(m) || kinds.includes('rate-limited'))
     return 'rate-limited'
   if (
     /: (401|403) |\b(401 Unauthorized|403 Forbidden)\b|terminal prompts disabled|could not read Username|Authentication failed|authentication required|Permission denied \(publickey\)/i.test(
@@ -64,11 +66,9 @@ export function classifyFailure(
     )
   )
     return 'missing'
-  const statuses = answers.map((a) => a.status).filter((s) => s !== undefined)
-  if (statuses.length > 0 && statuses.every((s) => s === 404 || s === 410))
-    return 'missing'
-  if (statuses.some((s) => s !== undefined && s >= 500)) return 'server-error'
-  if (statuses.some((s) => s === 401 || s === 403)) return 'auth'
+  if (kinds.length > 0 && kinds.every((k) => k === 'missing')) return 'missing'
+  if (kinds.includes('server-error')) return 'server-error'
+  if (kinds.includes('auth')) return 'auth'
   if (answers.some((a) => a.error)) return 'network'
   return 'other'
 }

@@ -1,12 +1,25 @@
 import { credentialForUrl, type Credential } from './credentials.js'
+import type { FailureKind } from '../base/failure-kinds.js'
+import { classifyStatus } from '../base/http-status.js'
 import { escapeModulePath } from '../gomod/module-path.js'
 import { matchesAnyPattern } from './patterns.js'
 
 // Which cheap check each credential gets, and what its answer means: pure,
 // so the plan and the wording are tested without a network.
 
-export type PreflightOutcome =
-  'ok' | 'unauthorized' | 'forbidden' | 'not-found' | 'error' | 'skipped'
+/** Why a check failed: 401 and 403 stay apart, since their advice differs. */
+export type PreflightFailure =
+  'unauthorized' | 'forbidden' | 'not-found' | 'error'
+
+export type PreflightOutcome = 'ok' | 'skipped' | PreflightFailure
+
+/** Each failure in the run's vocabulary, as the report names it. */
+export const PREFLIGHT_KIND: Record<PreflightFailure, FailureKind> = {
+  unauthorized: 'auth',
+  forbidden: 'auth',
+  'not-found': 'missing',
+  error: 'other'
+}
 
 export interface PreflightCheck {
   /** The credential machine (host or host/path); never the token. */
@@ -16,9 +29,17 @@ export interface PreflightCheck {
   module?: string
   target?: string
   outcome: PreflightOutcome
+  /** A failed check's kind in the run's vocabulary (PREFLIGHT_KIND). */
+  failure?: FailureKind
   status?: number
   /** What is likely wrong, for the annotation. */
   message: string
+}
+
+/** The check with its failure, if any, named in the run's vocabulary. */
+export function withFailureKind(c: PreflightCheck): PreflightCheck {
+  if (c.outcome === 'ok' || c.outcome === 'skipped') return c
+  return { ...c, failure: PREFLIGHT_KIND[c.outcome] }
 }
 
 export const KNOWN_GIT_HOSTS = new Set([
@@ -128,11 +149,10 @@ export function explain(
 }
 
 export function fromStatus(status: number): PreflightOutcome {
-  if (status >= 200 && status < 300) return 'ok'
-  if (status === 401) return 'unauthorized'
-  if (status === 403) return 'forbidden'
-  if (status === 404 || status === 410) return 'not-found'
-  return 'error'
+  const kind = classifyStatus(status)
+  if (kind === undefined) return 'ok'
+  if (kind === 'auth') return status === 401 ? 'unauthorized' : 'forbidden'
+  return kind === 'missing' ? 'not-found' : 'error'
 }
 
 /** Classifies `git ls-remote` failures from git's own messages. */

@@ -12,6 +12,7 @@ import {
   goGetUrl,
   KNOWN_GIT_HOSTS,
   listUrl,
+  withFailureKind,
   type PreflightCheck,
   type PreflightPlanItem
 } from './preflight-plan.js'
@@ -198,7 +199,7 @@ export async function runPreflight(
       }
     }
   }
-  return Promise.all(items.map(one))
+  return Promise.all(items.map(async (i) => withFailureKind(await one(i))))
 }
 
 function lastLine(s: string): string {

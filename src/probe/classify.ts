@@ -1,25 +1,5 @@
 import type { FailureKind } from '../base/failure-kinds.js'
 
-// Bodies of 404/410 that mean "my own upstream failed" rather than "this
-// version does not exist": goproxy/goproxy and Athens phrase it like this.
-const UPSTREAM_FAILURE =
-  /fetch timed out|bad upstream|upstream|timed out|temporarily unavailable|connection (refused|reset)|i\/o timeout|tls handshake|internal error/i
-
-/** Classifies an HTTP status (and the start of its body) of a proxy answer. */
-export function classifyStatus(
-  status: number,
-  body: string
-): FailureKind | undefined {
-  if (status >= 200 && status < 300) return undefined
-  if (status === 401 || status === 403) return 'auth'
-  if (status === 404 || status === 410) {
-    return UPSTREAM_FAILURE.test(body) ? 'upstream' : 'missing'
-  }
-  if (status === 429) return 'rate-limited'
-  if (status >= 500) return 'server-error'
-  return 'bad-response'
-}
-
 const DNS_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',

@@ -1,6 +1,6 @@
 // A mirror's probe failures grouped by kind, so that a mirror failing the
 // same way on every request reads as one line with a count.
-import type { FailureKind } from '../base/failure-kinds.js'
+import { kindCount, type FailureKind } from '../base/failure-kinds.js'
 import type { ProbeFailure } from './result.js'
 
 export interface FailureGroup {
@@ -26,10 +26,9 @@ export function groupFailures(
 /** E.g. `server-error ×16 (e.g. /golang.org/x/mod/@v/v0.20.0.info), timeout (/)`. */
 export function failureGroupsLine(failures: readonly ProbeFailure[]): string {
   return groupFailures(failures)
-    .map((g) =>
-      g.count > 1
-        ? `${g.kind} ×${g.count} (e.g. ${g.example.request})`
-        : `${g.kind} (${g.example.request})`
+    .map(
+      (g) =>
+        `${kindCount(g.kind, g.count)} (${g.count > 1 ? 'e.g. ' : ''}${g.example.request})`
     )
     .join(', ')
 }

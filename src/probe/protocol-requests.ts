@@ -2,7 +2,9 @@
 // on the mirror's probe state.
 import { checkBody } from './body-checks.js'
 import { parseRetryAfter } from '../net/retry-after.js'
-import { classifyError, classifyStatus } from './classify.js'
+import { classifyError } from './classify.js'
+import { classifyStatus } from '../base/http-status.js'
+import { FAILURE_SEVERITY } from '../base/failure-kinds.js'
 import { describeError } from '../base/errors.js'
 import { escapeModulePath, type ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
@@ -114,7 +116,7 @@ export async function fetchProtocolFile(
         retryAfterSec
       },
       // A rate-limited mirror is asked nothing more: that is what Retry-After means.
-      kind === 'auth' || kind === 'bad-response' || kind === 'rate-limited'
+      FAILURE_SEVERITY[kind] === 'fatal' || kind === 'rate-limited'
     )
     return undefined
   }

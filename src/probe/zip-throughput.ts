@@ -1,7 +1,8 @@
 // The bandwidth reading of a mirror's probe: zips read on a connection of
 // their own, each checked to be a zip go would accept.
 import { zipProblem } from './body-checks.js'
-import { classifyStatus } from './classify.js'
+import { classifyStatus } from '../base/http-status.js'
+import { FAILURE_SEVERITY } from '../base/failure-kinds.js'
 import { describeError } from '../base/errors.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
@@ -113,8 +114,8 @@ async function readZip(
     const body = await readBounded(res.body, 4096).catch(() => Buffer.alloc(0))
     const kind = classifyStatus(res.status, body.toString('utf8'))
     if (kind === 'missing') return 'skip'
-    const fatal =
-      kind === undefined || kind === 'bad-response' || kind === 'auth'
+    // A 2xx other than 200 is no proxy answer either.
+    const fatal = kind === undefined || FAILURE_SEVERITY[kind] === 'fatal'
     recordFailure(
       mirror,
       {

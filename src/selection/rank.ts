@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto'
-import type { FailureKind } from '../base/failure-kinds.js'
+import {
+  FAILURE_KINDS,
+  FAILURE_SEVERITY,
+  kindCount
+} from '../base/failure-kinds.js'
 import type { MirrorProbe } from '../probe/result.js'
 import {
   expectedMs,
@@ -25,29 +29,16 @@ export interface MirrorRanking {
   reasons: string[]
 }
 
-// A failure of any of these kinds makes a mirror unusable: go would either
-// stop on it or be served wrong bits.
-const FATAL: ReadonlySet<FailureKind> = new Set([
-  'dns',
-  'refused',
-  'tls',
-  'auth',
-  'bad-response',
-  'checksum'
-])
-
-// Failures of these kinds leave a mirror usable but ranked below clean ones.
-const DEGRADING: readonly FailureKind[] = [
-  'rate-limited',
-  'server-error',
-  'upstream',
-  'timeout',
-  'network'
-]
+// Degrading kinds, in the order a mirror's reasons name them.
+const DEGRADING = FAILURE_KINDS.filter(
+  (k) => FAILURE_SEVERITY[k] === 'degrading'
+)
 
 export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
   const reasons: string[] = []
-  const fatal = p.failures.find((f) => f.fatal || FATAL.has(f.kind))
+  const fatal = p.failures.find(
+    (f) => f.fatal || FAILURE_SEVERITY[f.kind] === 'fatal'
+  )
   if (fatal) {
     return { tier: 'failed', reasons: [`${fatal.kind}: ${fatal.detail}`] }
   }
@@ -73,10 +64,7 @@ export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
   const groups = groupFailures(p.failures)
   for (const k of DEGRADING) {
     const g = groups.find((x) => x.kind === k)
-    if (g)
-      reasons.push(
-        `${k}${g.count > 1 ? ` ×${g.count}` : ''}: ${g.example.detail}`.trim()
-      )
+    if (g) reasons.push(`${kindCount(k, g.count)}: ${g.example.detail}`.trim())
   }
   const tier = reasons.length > 0 ? 'degraded' : 'healthy'
   // Stopped because it could no longer come first, or by the deadline: its

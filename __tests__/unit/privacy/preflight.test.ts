@@ -4,8 +4,11 @@ import { parseGoModRequires } from '../../../src/gomod/go-mod-files.js'
 import {
   classifyGitError,
   explain,
+  fromStatus,
   insecureProxyWarnings,
-  planPreflight
+  planPreflight,
+  withFailureKind,
+  type PreflightCheck
 } from '../../../src/privacy/preflight-plan.js'
 
 describe('parseGoModRequires', () => {
@@ -127,5 +130,45 @@ describe('classifyGitError', () => {
     ['fatal: unable to access: Could not resolve host: h', 'error']
   ])('%s -> %s', (stderr, want) => {
     expect(classifyGitError(stderr)).toBe(want)
+  })
+})
+
+describe('fromStatus', () => {
+  it.each([
+    [200, 'ok'],
+    [204, 'ok'],
+    [401, 'unauthorized'],
+    [403, 'forbidden'],
+    [404, 'not-found'],
+    [410, 'not-found'],
+    [429, 'error'],
+    [302, 'error'],
+    [500, 'error']
+  ] as const)('%i -> %s', (status, want) => {
+    expect(fromStatus(status)).toBe(want)
+  })
+})
+
+describe('withFailureKind', () => {
+  const check = (outcome: PreflightCheck['outcome']): PreflightCheck => ({
+    machine: 'h.test',
+    line: 1,
+    kind: 'proxy',
+    outcome,
+    message: ''
+  })
+
+  it.each([
+    ['unauthorized', 'auth'],
+    ['forbidden', 'auth'],
+    ['not-found', 'missing'],
+    ['error', 'other']
+  ] as const)('names a %s check %s', (outcome, kind) => {
+    expect(withFailureKind(check(outcome)).failure).toBe(kind)
+  })
+
+  it('names no failure for a check that passed or was not made', () => {
+    expect(withFailureKind(check('ok'))).toEqual(check('ok'))
+    expect(withFailureKind(check('skipped'))).toEqual(check('skipped'))
   })
 })

@@ -7,6 +7,11 @@ import {
   type Workload
 } from '../../../src/probe/cost-model.js'
 import { mirrorProbe as probe } from '../../support/probes.js'
+import {
+  FAILURE_KINDS,
+  FAILURE_SEVERITY,
+  type Severity
+} from '../../../src/base/failure-kinds.js'
 
 const MiB = 1024 * 1024
 
@@ -114,6 +119,32 @@ describe('tierOf', () => {
   ] as const)('degrades a mirror on %s', (kind) => {
     const t = tierOf(probe('https://a.test', { failures: [{ kind }] }))
     expect(t).toEqual({ tier: 'degraded', reasons: [`${kind}: boom`] })
+  })
+
+  const TIER_OF: Record<Severity, string> = {
+    fatal: 'failed',
+    degrading: 'degraded',
+    neutral: 'healthy'
+  }
+
+  it.each(FAILURE_KINDS)(
+    'ranks a mirror with a %s failure by its severity',
+    (kind) => {
+      const t = tierOf(probe('https://a.test', { failures: [{ kind }] }))
+      expect(t.tier).toBe(TIER_OF[FAILURE_SEVERITY[kind]])
+    }
+  )
+
+  it('names degrading kinds in the severity table order, whatever came first', () => {
+    const degrading = FAILURE_KINDS.filter(
+      (k) => FAILURE_SEVERITY[k] === 'degrading'
+    )
+    const t = tierOf(
+      probe('https://a.test', {
+        failures: [...degrading].reverse().map((kind) => ({ kind }))
+      })
+    )
+    expect(t.reasons).toEqual(degrading.map((k) => `${k}: boom`))
   })
 
   it('gives one reason per kind, counting repeats, with the first detail', () => {

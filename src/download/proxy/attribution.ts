@@ -7,7 +7,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { RequestRecord, RootRun } from '../run-collector.js'
 import type { FileRecord, ProxyRecord } from './record.js'
-import type { AttemptFailure } from './scheduler.js'
+import type { AttemptFailure } from './attempt-failure.js'
 
 // What a rejected answer is called in go's terms (the detail stays in the
 // proxy record): short, since the summary counts answers by this text.

@@ -19,9 +19,9 @@ import {
 import { spoolFault } from './local-fault.js'
 import { MAX_SMALL_BYTES, MAX_ZIP_BYTES } from '../../gomod/limits.js'
 import { isImmutable, parseProxyPath, type ProxyRequest } from './proxy-path.js'
+import type { AttemptFailure } from './attempt-failure.js'
 import {
   Scheduler,
-  type AttemptFailure,
   type MirrorPrior,
   type MirrorState,
   type SchedulerOptions

@@ -6,11 +6,10 @@
 // outcome in the scheduler's terms. HTTP/1.1 only: over HTTP/2 the ranges of
 // a file would share one connection and its per-connection limit.
 import { goDispatcher } from '../../net/dispatcher.js'
-import { parseRetryAfter } from '../../net/retry-after.js'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { Dispatcher } from 'undici'
 import { connectionFault, LocalFault, spoolFault } from './local-fault.js'
-import type { AttemptFailure } from './scheduler.js'
+import { statusFailure, type AttemptFailure } from './attempt-failure.js'
 
 export interface FetchDeadlines {
   connectMs: number
@@ -357,24 +356,6 @@ function fail(
 function numberHeader(v: string | string[] | undefined): number | undefined {
   const n = Number(Array.isArray(v) ? v[0] : v)
   return v !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined
-}
-
-function statusFailure(
-  status: number,
-  retryAfter: string | string[] | undefined,
-  body: string
-): { failure: AttemptFailure; detail: string; retryAfterMs?: number } {
-  const detail = `${status}${body ? `: ${body}` : ''}`
-  if (status === 404 || status === 410) return { failure: 'not-found', detail }
-  if (status === 429) {
-    const after = parseRetryAfter(retryAfter)
-    return {
-      failure: 'rate-limited',
-      detail,
-      retryAfterMs: after === undefined ? undefined : after * 1000
-    }
-  }
-  return { failure: 'server-error', detail }
 }
 
 // The first line of an error body, for the record; the rest is dropped.

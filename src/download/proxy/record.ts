@@ -1,6 +1,6 @@
 // What the local proxy did, file by file and mirror by mirror: the downloads
 // section of the report and the summary are built from this record.
-import type { AttemptFailure } from './scheduler.js'
+import type { AttemptFailure } from './attempt-failure.js'
 
 export interface FileRecord {
   /** Request path under a GOPROXY base. */

@@ -1,6 +1,7 @@
 // Which mirror gets which file, when a request is re-issued elsewhere, and
 // when a mirror is dropped for the rest of the run. Pure: the caller passes
 // the time in, so every decision is testable with a fake clock.
+import { ATTEMPT_KIND, type AttemptFailure } from './attempt-failure.js'
 
 /** What the probe measured of a mirror, used as the scheduler's prior. */
 export interface MirrorPrior {
@@ -10,18 +11,6 @@ export interface MirrorPrior {
   /** Throughput of one connection, bytes per second. */
   bps?: number
 }
-
-/** Why an attempt failed; every kind but `not-found` counts against the mirror. */
-export type AttemptFailure =
-  | 'not-found'
-  | 'server-error'
-  | 'rate-limited'
-  | 'timeout'
-  | 'network'
-  | 'truncated'
-  | 'garbage'
-  | 'checksum'
-  | 'too-large'
 
 export interface MirrorState {
   url: string
@@ -224,7 +213,7 @@ export class Scheduler {
     detail: string,
     retryAfterMs?: number
   ): void {
-    if (kind === 'not-found') return
+    if (ATTEMPT_KIND[kind] === 'missing') return
     if (kind === 'rate-limited') {
       const wait = Math.min(
         Math.max(retryAfterMs ?? 0, this.opts.minRetryAfterMs),
