@@ -4,7 +4,7 @@
 // and why a module could not be downloaded. Pure: file sizes come from a
 // lookup the caller fills from the module cache.
 import { escapeModulePath } from '../gomod/module-path.js'
-import { parseGoproxy } from '../selection/mirror-url.js'
+import { parseGoproxy } from '../gomod/goproxy.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,
