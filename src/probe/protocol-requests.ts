@@ -4,7 +4,7 @@ import { checkBody } from './body-checks.js'
 import { parseRetryAfter } from '../net/retry-after.js'
 import { classifyError, classifyStatus } from './classify.js'
 import { describeError } from '../base/errors.js'
-import { escapeModulePath, type ModuleVersion } from '../gomod/module-path.js'
+import type { ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
 import type { TransportResponse } from './http-get.js'
 import type { Transport } from './transport.js'
@@ -135,9 +135,4 @@ export function headerValue(
   v: string | string[] | undefined
 ): string | undefined {
   return Array.isArray(v) ? v[0] : v
-}
-
-/** `<prefix>/<module>/@v/<version>`, escaped as go asks for it. */
-export function versionStem(prefix: string, m: ModuleVersion): string {
-  return `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
 }
