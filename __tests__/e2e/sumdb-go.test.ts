@@ -12,7 +12,8 @@ import {
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { parseSumdb } from '../../src/inputs/privacy-inputs.js'
-import { proxyLinks, walkSumdbRoute } from '../../src/sumdb/proxy-route.js'
+import { parseGoproxy } from '../../src/gomod/goproxy.js'
+import { walkSumdbRoute } from '../../src/sumdb/proxy-route.js'
 import { goTempDir, parseGetLines, runGo } from '../support/go.js'
 import { startMirror, type Mirror } from '../support/mirror-server.js'
 import { buildProxyTree } from '../support/modules.js'
@@ -144,7 +145,7 @@ describe('the walk of GOPROXY for the checksum database, against go', () => {
     const routes = new Set<string>()
     let n = 0
     for (const goproxy of shapes(120)) {
-      const model = await walkSumdbRoute(proxyLinks(goproxy), NAME, (url) =>
+      const model = await walkSumdbRoute(parseGoproxy(goproxy), NAME, (url) =>
         Promise.resolve({ status: answer(kindOf(url)) })
       )
       // Every other run with GONOPROXY set, which puts go's implicit
@@ -358,7 +359,7 @@ describe('verification with a real checksum database, against go', () => {
     const mismatches: string[] = []
     const outcomes = new Set<string>()
     for (const goproxy of shapes(40)) {
-      const model = await walkSumdbRoute(proxyLinks(goproxy), db!.name, (u) =>
+      const model = await walkSumdbRoute(parseGoproxy(goproxy), db!.name, (u) =>
         Promise.resolve({ status: answer(u) })
       )
       const go = await goDownload(sumdb.key, goproxy, '', {

@@ -70528,10 +70528,6 @@ function parseModuleVersion(s) {
         return undefined;
     return { path, version };
 }
-/** URL of one file of a module version under a proxy base. */
-function moduleFileUrl(base, m, ext) {
-    return `${base}/${module_path_escapeModulePath(m.path)}/@v/${module_path_escapeModulePath(m.version)}.${ext}`;
-}
 // dirhash.Hash1 of in-memory files. A .mod file is hashed as a single file
 // named "go.mod".
 function hash1(files) {
@@ -71907,13 +71903,47 @@ async function singleModuleTargets(main, summarize, load) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/gomod/kill-tree.ts
+;// CONCATENATED MODULE: ./src/gomod/run-with-deadline.ts
+// Runs a process that may hang (go or git on a stalled network) and kills
+// it, with everything it started, at a deadline: the one place that pairs
+// spawn with killTree.
 
+function run_with_deadline_runWithDeadline(command, args, opts) {
+    return new Promise((resolve) => {
+        const child = spawn(command, args, {
+            cwd: opts.cwd,
+            env: opts.env,
+            stdio: [
+                'ignore',
+                opts.onStdout ? 'pipe' : 'ignore',
+                opts.onStderr ? 'pipe' : 'ignore'
+            ],
+            // Its own process group, so that killTree reaches go's git children.
+            detached: process.platform !== 'win32'
+        });
+        if (opts.onStdout)
+            child.stdout?.setEncoding('utf8').on('data', opts.onStdout);
+        if (opts.onStderr)
+            child.stderr?.setEncoding('utf8').on('data', opts.onStderr);
+        let timedOut = false;
+        let spawnError;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            killTree(child.pid);
+        }, opts.deadlineMs);
+        // A spawn failure (ENOENT) is followed by 'close' with a negative code.
+        child.on('error', (e) => (spawnError = e.message));
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code: timedOut ? null : code, timedOut, spawnError });
+        });
+    });
+}
 /**
  * Ends a child started with `detached: true` and everything it started (go
  * runs git, git runs its helpers), so a deadline leaves nothing behind.
  */
-function kill_tree_killTree(pid) {
+function killTree(pid) {
     if (pid === undefined)
         return;
     try {
@@ -71925,84 +71955,6 @@ function kill_tree_killTree(pid) {
     catch {
         // Already gone.
     }
-}
-
-;// CONCATENATED MODULE: ./src/selection/mirror-url.ts
-// Mirror URLs and GOPROXY lists, read as cmd/go reads them: the one place
-// that turns a GOPROXY entry into the base URL go prefixes to its requests.
-
-// Normalizes a GOPROXY entry the way cmd/go's proxyList does: a bare host
-// gets https://, and one trailing slash is dropped so that module paths can
-// be appended. Rejects what go would reject, and credentials in the URL,
-// which would leak through env and logs (they belong in `credentials`).
-function normalizeMirrorUrl(input, raw) {
-    let s = raw.trim();
-    if (s === 'direct' || s === 'off') {
-        throw new InputError(input, `"${s}" is not a mirror; use direct-fallback to control "direct"`);
-    }
-    // A separator or space would smuggle extra, unprobed entries (or "off")
-    // into GOPROXY.
-    if (/[,|\s]/.test(s)) {
-        throw new InputError(input, `"${redact(s)}" contains a GOPROXY separator or space; list one mirror per entry`);
-    }
-    s = withDefaultScheme(s);
-    let url;
-    try {
-        url = new URL(s);
-    }
-    catch {
-        throw new InputError(input, `"${redact(raw.trim())}" is not a valid URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(input, `unsupported URL scheme "${url.protocol.replace(/:$/, '')}" in "${redact(raw.trim())}" (use https:// or http://)`);
-    }
-    if (url.username !== '' || url.password !== '') {
-        throw new InputError(input, `"${redact(raw.trim())}" contains credentials; pass them in the credentials input instead`);
-    }
-    if (url.search !== '' || url.hash !== '') {
-        throw new InputError(input, `"${redact(url.origin + url.pathname)}" must not have a query or fragment`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** Replaces userinfo in a URL-ish string so errors never echo a secret. */
-function redact(s) {
-    return s.replace(/^([a-z][a-z0-9+.-]*:\/\/)?\S*@/i, '$1***@');
-}
-/** The host (with port when present) of a normalized mirror URL. */
-function mirrorHost(url) {
-    return new URL(url).host;
-}
-/**
- * A GOPROXY entry as cmd/go's proxyList reads it: anything with a dot, colon
- * or slash that is not already a URL or an absolute path is a host, and gets
- * https://.
- */
-function withDefaultScheme(entry) {
-    return !entry.includes(':/') && /[.:/]/.test(entry) && !entry.startsWith('/')
-        ? 'https://' + entry
-        : entry;
-}
-/** Parses a GOPROXY value: `,`/`|` separators, bare hosts get https://, `direct`/`off` end the list. */
-function mirror_url_parseGoproxy(value) {
-    const out = [];
-    let rest = value;
-    while (rest !== '') {
-        const i = rest.search(/[,|]/);
-        const raw = (i < 0 ? rest : rest.slice(0, i)).trim();
-        const fallBackOnError = i >= 0 && rest[i] === '|';
-        rest = i < 0 ? '' : rest.slice(i + 1);
-        if (raw === '')
-            continue;
-        if (raw === 'direct' || raw === 'off') {
-            out.push({ url: raw, fallBackOnError });
-            break;
-        }
-        out.push({
-            url: withDefaultScheme(raw).replace(/\/+$/, ''),
-            fallBackOnError
-        });
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/download/request-url.ts
@@ -72203,7 +72155,6 @@ class RunCollector {
 
 
 
-
 async function run_go_runDownloads(opts) {
     const deadline = Date.now() + opts.timeoutMs;
     const runs = [];
@@ -72213,26 +72164,19 @@ async function run_go_runDownloads(opts) {
     }
     return runs;
 }
-function runOne(root, rel, budgetMs, opts) {
+async function runOne(root, rel, budgetMs, opts) {
     const goproxy = opts.env.GOPROXY ?? '';
     const parsers = runParsers(rel, goproxy);
     const started = Date.now();
-    if (budgetMs <= 0) {
-        return Promise.resolve(parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 }));
-    }
-    return new Promise((resolve) => {
-        const child = spawn(opts.goCommand ?? 'go', ['mod', 'download', '-x', '-json'], {
-            cwd: root,
-            env: opts.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            detached: process.platform !== 'win32'
-        });
-        let timedOut = false;
-        let lineBuf = '';
-        child.stdout.setEncoding('utf8');
-        child.stderr.setEncoding('utf8');
-        child.stdout.on('data', (s) => parsers.stdout.push(s));
-        child.stderr.on('data', (s) => {
+    if (budgetMs <= 0)
+        return parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 });
+    let lineBuf = '';
+    const run = await runWithDeadline(opts.goCommand ?? 'go', ['mod', 'download', '-x', '-json'], {
+        cwd: root,
+        env: opts.env,
+        deadlineMs: budgetMs,
+        onStdout: (s) => parsers.stdout.push(s),
+        onStderr: (s) => {
             parsers.stderr.push(s);
             if (!opts.log)
                 return;
@@ -72240,27 +72184,16 @@ function runOne(root, rel, budgetMs, opts) {
             lineBuf = lines.pop() ?? '';
             for (const l of lines)
                 opts.log(l);
-        });
-        const timer = setTimeout(() => {
-            timedOut = true;
-            killTree(child.pid);
-        }, budgetMs);
-        let spawnError;
-        child.on('error', (err) => {
-            spawnError = err.message;
-        });
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            if (lineBuf && opts.log)
-                opts.log(lineBuf);
-            if (spawnError)
-                parsers.stderr.push(`go: ${spawnError}\n`);
-            resolve(parsers.finish({
-                exitCode: timedOut ? null : (code ?? null),
-                timedOut,
-                durationMs: Date.now() - started
-            }));
-        });
+        }
+    });
+    if (lineBuf && opts.log)
+        opts.log(lineBuf);
+    if (run.spawnError)
+        parsers.stderr.push(`go: ${run.spawnError}\n`);
+    return parsers.finish({
+        exitCode: run.code,
+        timedOut: run.timedOut,
+        durationMs: Date.now() - started
     });
 }
 /** Size of a file in the module cache, undefined when absent. */
@@ -75709,6 +75642,28 @@ function tempName(dest) {
     return join(dirname(dest), `.${basename(dest)}.${randomBytes(6).toString('hex')}.setup-goproxy`);
 }
 
+;// CONCATENATED MODULE: ./src/gomod/proxy-url.ts
+// The GOPROXY protocol's URLs (and the module cache's cache/download, which
+// has the same layout): `<base>/<escaped path>/@v/<escaped version>.<ext>`
+// and `<base>/<escaped path>/@v/list`, built in this one place.
+
+/** `<escaped path>/@v/<escaped version>.<ext>`, relative to a proxy base. */
+function proxy_url_moduleFilePath(m, ext) {
+    return `${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${ext}`;
+}
+/** URL of one file of a module version under a proxy base (or a path prefix). */
+function moduleFileUrl(base, m, ext) {
+    return `${trimBase(base)}/${proxy_url_moduleFilePath(m, ext)}`;
+}
+/** URL of the version list of a module under a proxy base. */
+function versionListUrl(base, modulePath) {
+    return `${trimBase(base)}/${escapeModulePath(modulePath)}/@v/list`;
+}
+// A base with a trailing slash would give `//` before the module path.
+function trimBase(base) {
+    return base.replace(/\/+$/, '');
+}
+
 ;// CONCATENATED MODULE: ./src/download/proxy/work-plan.ts
 
 function work_plan_sumIndex(entries) {
@@ -75719,7 +75674,7 @@ function plannedFile(m, kind, hash) {
         path: m.path,
         version: m.version,
         kind,
-        urlPath: `${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${kind}`,
+        urlPath: moduleFilePath(m, kind),
         hash
     };
 }
@@ -76003,6 +75958,7 @@ function server_text(res, status, body) {
 
 
 
+
 // Deadlines of one request; a hang costs a hedge well before these.
 const DEADLINES = {
     connectMs: 10_000,
@@ -76097,8 +76053,12 @@ async function runPrefetch(p) {
 function localChain(chain, localUrl) {
     const entries = chain?.entries ?? [];
     const privates = entries.filter((e) => e.role === 'private').map((e) => e.url);
-    const direct = /([,|])direct$/.exec(chain?.goproxy ?? '');
-    return ([...privates, localUrl].join(',') + (direct ? `${direct[1]}direct` : ''));
+    const listed = parseGoproxy(chain?.goproxy ?? '');
+    const beforeDirect = listed.at(-1)?.url === 'direct' ? listed.at(-2) : undefined;
+    const direct = beforeDirect
+        ? `${beforeDirect.fallBackOnError ? '|' : ','}direct`
+        : '';
+    return [...privates, localUrl].join(',') + direct;
 }
 /**
  * Walks the graph over what the module cache already holds: when nothing

@@ -3,8 +3,8 @@
 // module version, after how many fall-throughs, what every source answered,
 // and why a module could not be downloaded. Pure: file sizes come from a
 // lookup the caller fills from the module cache.
-import { escapeModulePath } from '../gomod/module-path.js'
-import { parseGoproxy } from '../selection/mirror-url.js'
+import { moduleFileUrl } from '../gomod/proxy-url.js'
+import { parseGoproxy } from '../gomod/goproxy.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,
@@ -96,7 +96,7 @@ export function analyzeDownloads(
       if (!f || f.bytes !== undefined || !f.servedBy || !opts.gomodcache)
         continue
       f.bytes = opts.fileSize?.(
-        `${opts.gomodcache}/cache/download/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${kind}`
+        moduleFileUrl(`${opts.gomodcache}/cache/download`, m, kind)
       )
     }
   }

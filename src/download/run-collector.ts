@@ -1,7 +1,7 @@
 // Live collection of one `go mod download -x -json` run: the stream parsers
 // feed a collector that pairs each `# get` start with its answer and
 // attributes the URL to its GOPROXY entry as the lines arrive.
-import { parseGoproxy } from '../selection/mirror-url.js'
+import { parseGoproxy } from '../gomod/goproxy.js'
 import {
   JsonStreamParser,
   type GoModDownloadJson

@@ -3,11 +3,10 @@
 // the whole phase. go has no request timeout of its own, so a mirror that
 // accepts a connection and stalls would hang the step: on the deadline the
 // whole process group (go and its git children) is killed.
-import { spawn } from 'node:child_process'
 import { constants, statSync } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import * as path from 'node:path'
-import { killTree } from '../gomod/kill-tree.js'
+import { runWithDeadline } from '../gomod/run-with-deadline.js'
 import { runParsers, type RootRun } from './run-collector.js'
 
 export interface DownloadRunOptions {
@@ -34,7 +33,7 @@ export async function runDownloads(
   return runs
 }
 
-function runOne(
+async function runOne(
   root: string,
   rel: string,
   budgetMs: number,
@@ -43,54 +42,32 @@ function runOne(
   const goproxy = opts.env.GOPROXY ?? ''
   const parsers = runParsers(rel, goproxy)
   const started = Date.now()
-  if (budgetMs <= 0) {
-    return Promise.resolve(
-      parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 })
-    )
-  }
-  return new Promise((resolve) => {
-    const child = spawn(
-      opts.goCommand ?? 'go',
-      ['mod', 'download', '-x', '-json'],
-      {
-        cwd: root,
-        env: opts.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: process.platform !== 'win32'
+  if (budgetMs <= 0)
+    return parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 })
+  let lineBuf = ''
+  const run = await runWithDeadline(
+    opts.goCommand ?? 'go',
+    ['mod', 'download', '-x', '-json'],
+    {
+      cwd: root,
+      env: opts.env,
+      deadlineMs: budgetMs,
+      onStdout: (s) => parsers.stdout.push(s),
+      onStderr: (s) => {
+        parsers.stderr.push(s)
+        if (!opts.log) return
+        const lines = (lineBuf + s).split('\n')
+        lineBuf = lines.pop() ?? ''
+        for (const l of lines) opts.log(l)
       }
-    )
-    let timedOut = false
-    let lineBuf = ''
-    child.stdout.setEncoding('utf8')
-    child.stderr.setEncoding('utf8')
-    child.stdout.on('data', (s: string) => parsers.stdout.push(s))
-    child.stderr.on('data', (s: string) => {
-      parsers.stderr.push(s)
-      if (!opts.log) return
-      const lines = (lineBuf + s).split('\n')
-      lineBuf = lines.pop() ?? ''
-      for (const l of lines) opts.log(l)
-    })
-    const timer = setTimeout(() => {
-      timedOut = true
-      killTree(child.pid)
-    }, budgetMs)
-    let spawnError: string | undefined
-    child.on('error', (err) => {
-      spawnError = err.message
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      if (lineBuf && opts.log) opts.log(lineBuf)
-      if (spawnError) parsers.stderr.push(`go: ${spawnError}\n`)
-      resolve(
-        parsers.finish({
-          exitCode: timedOut ? null : (code ?? null),
-          timedOut,
-          durationMs: Date.now() - started
-        })
-      )
-    })
+    }
+  )
+  if (lineBuf && opts.log) opts.log(lineBuf)
+  if (run.spawnError) parsers.stderr.push(`go: ${run.spawnError}\n`)
+  return parsers.finish({
+    exitCode: run.code,
+    timedOut: run.timedOut,
+    durationMs: Date.now() - started
   })
 }
 

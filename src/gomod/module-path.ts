@@ -52,15 +52,6 @@ export function parseModuleVersion(s: string): ModuleVersion | undefined {
   return { path, version }
 }
 
-/** URL of one file of a module version under a proxy base. */
-export function moduleFileUrl(
-  base: string,
-  m: ModuleVersion,
-  ext: 'info' | 'mod' | 'zip'
-): string {
-  return `${base}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${ext}`
-}
-
 // dirhash.Hash1 of in-memory files. A .mod file is hashed as a single file
 // named "go.mod".
 export function hash1(

@@ -21,29 +21,42 @@ const EOCD = 0x06054b50
 const CENTRAL = 0x02014b50
 const EOCD_SIZE = 22
 
+/** The longest tail that can hold the end record: the record and a comment of at most 64 KiB. */
+export const END_RECORD_REACH = EOCD_SIZE + 0xffff
+
+/**
+ * Where in `tail` (the last bytes of a zip) the end-of-central-directory
+ * record starts: the last signature whose record and comment end exactly
+ * where the file ends. Undefined when there is none.
+ */
+export function findEndRecord(tail: Buffer): number | undefined {
+  for (
+    let i = tail.length - EOCD_SIZE;
+    i >= 0 && i >= tail.length - END_RECORD_REACH;
+    i--
+  ) {
+    if (tail.readUInt32LE(i) !== EOCD) continue
+    if (i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tail.length) return i
+  }
+  return undefined
+}
+
 /** Where the central directory starts, from a tail of the file (undefined: not found or zip64). */
 export function findCentralDirectory(
   tail: Buffer,
   tailStart: number
 ): { offset: number; size: number; count: number } | undefined {
-  for (
-    let i = tail.length - EOCD_SIZE;
-    i >= 0 && i >= tail.length - EOCD_SIZE - 0xffff;
-    i--
-  ) {
-    if (tail.readUInt32LE(i) !== EOCD) continue
-    if (i + EOCD_SIZE + tail.readUInt16LE(i + 20) !== tail.length) continue
-    const count = tail.readUInt16LE(i + 10)
-    const size = tail.readUInt32LE(i + 12)
-    const offset = tail.readUInt32LE(i + 16)
-    if (tail.readUInt16LE(i + 4) !== 0 || tail.readUInt16LE(i + 6) !== 0)
-      return undefined
-    if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff)
-      return undefined
-    if (offset + size !== tailStart + i) return undefined
-    return { offset, size, count }
-  }
-  return undefined
+  const i = findEndRecord(tail)
+  if (i === undefined) return undefined
+  const count = tail.readUInt16LE(i + 10)
+  const size = tail.readUInt32LE(i + 12)
+  const offset = tail.readUInt32LE(i + 16)
+  if (tail.readUInt16LE(i + 4) !== 0 || tail.readUInt16LE(i + 6) !== 0)
+    return undefined
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff)
+    return undefined
+  if (offset + size !== tailStart + i) return undefined
+  return { offset, size, count }
 }
 
 /** The entries of a central directory held in `data` (which starts at the directory). */

@@ -2,8 +2,7 @@
 // cannot take over: the URL is passed after `--` (it is never read as an
 // option), git may not prompt, and at the deadline the whole process group
 // (git and its remote helpers) is killed.
-import { spawn } from 'node:child_process'
-import { killTree } from '../gomod/kill-tree.js'
+import { runWithDeadline } from '../gomod/run-with-deadline.js'
 
 export interface LsRemoteResult {
   /** Exit code; null when killed at the deadline. */
@@ -15,39 +14,27 @@ export interface LsRemoteResult {
 
 const STDERR_KEEP = 8192
 
-export function lsRemote(
+export async function lsRemote(
   url: string,
   env: NodeJS.ProcessEnv,
   deadlineMs: number
 ): Promise<LsRemoteResult> {
-  return new Promise((resolve) => {
-    const child = spawn('git', ['ls-remote', '--heads', '--', url], {
+  let stderr = ''
+  const run = await runWithDeadline(
+    'git',
+    ['ls-remote', '--heads', '--', url],
+    {
       env: { ...env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: process.platform !== 'win32'
-    })
-    let stderr = ''
-    let timedOut = false
-    child.stderr.setEncoding('utf8')
-    child.stderr.on('data', (s: string) => {
-      stderr = (stderr + s).slice(-STDERR_KEEP)
-    })
-    const timer = setTimeout(
-      () => {
-        timedOut = true
-        killTree(child.pid)
-      },
-      Math.max(1, deadlineMs)
-    )
-    const settle = (code: number | null) => {
-      clearTimeout(timer)
-      resolve({ code: timedOut ? null : code, timedOut, stderr })
+      deadlineMs,
+      onStderr: (s) => (stderr = (stderr + s).slice(-STDERR_KEEP))
     }
-    // A spawn failure (no git on PATH) may come without a 'close'.
-    child.on('error', (err) => {
-      stderr += `git: ${err.message}`
-      settle(null)
-    })
-    child.on('close', settle)
-  })
+  )
+  // No git on PATH: no exit code, and why in stderr.
+  if (run.spawnError)
+    return {
+      code: null,
+      timedOut: false,
+      stderr: `${stderr}git: ${run.spawnError}`
+    }
+  return { code: run.code, timedOut: run.timedOut, stderr }
 }

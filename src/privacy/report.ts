@@ -1,3 +1,4 @@
+import { cell } from '../base/markdown.js'
 import type { PatternRoute } from './plan-env.js'
 import type { PreflightCheck } from './preflight-plan.js'
 import type { ProxySumdbCheck } from '../sumdb/proxy-route.js'
@@ -35,10 +36,6 @@ const SUMDB_VERDICT = {
   breaks: '❌ checksum verification fails for the whole run'
 } as const
 
-function esc(s: string): string {
-  return s.replace(/[|`<>]/g, (c) => `\\${c}`)
-}
-
 /** Markdown section of the job summary for private modules. */
 export function renderPrivacySection(report: {
   privacy?: PrivacyReport
@@ -52,7 +49,7 @@ export function renderPrivacySection(report: {
       '| --- | --- | --- | --- |',
       ...p.routes.map(
         (r) =>
-          `| \`${esc(r.pattern)}\` | ${FETCH[r.fetch]} | ${r.checksumDb ? 'checked' : 'skipped'} | ${r.insecure ? 'yes' : 'no'} |`
+          `| \`${cell(r.pattern)}\` | ${FETCH[r.fetch]} | ${r.checksumDb ? 'checked' : 'skipped'} | ${r.insecure ? 'yes' : 'no'} |`
       ),
       ''
     )
@@ -73,20 +70,20 @@ export function renderPrivacySection(report: {
   }
   if (p.sumdb) {
     out.push(
-      `Checksum database: \`${esc(p.sumdb.effective)}\` (${esc(p.sumdb.reason)})`,
+      `Checksum database: \`${cell(p.sumdb.effective)}\` (${cell(p.sumdb.reason)})`,
       ''
     )
     for (const c of p.sumdb.proxyChecks ?? []) {
       out.push(
-        `- \`${esc(c.url)}\`: ${c.status ?? esc(c.error ?? '')} → ${SUMDB_VERDICT[c.verdict]}`
+        `- \`${cell(c.url)}\`: ${c.status ?? cell(c.error ?? '')} → ${SUMDB_VERDICT[c.verdict]}`
       )
     }
     if (p.sumdb.proxyChecks?.length) out.push('')
   }
   if (p.credentialHosts.length > 0) {
     out.push(
-      `Credentials (tokens masked) for: ${p.credentialHosts.map((c) => `\`${esc(c.machine)}\` as \`${esc(c.login)}\``).join(', ')}`,
-      `written to ${p.netrcFiles.map((f) => `\`${esc(f.path)}\` (${f.readBy})`).join(', ')}; restored by the post step.`,
+      `Credentials (tokens masked) for: ${p.credentialHosts.map((c) => `\`${cell(c.machine)}\` as \`${cell(c.login)}\``).join(', ')}`,
+      `written to ${p.netrcFiles.map((f) => `\`${cell(f.path)}\` (${f.readBy})`).join(', ')}; restored by the post step.`,
       ''
     )
   }
@@ -94,7 +91,7 @@ export function renderPrivacySection(report: {
     out.push(
       'Git rewrites for this job: ' +
         p.gitRewrites
-          .map((r) => `\`${esc(r.from)}\` → \`${esc(r.to)}\``)
+          .map((r) => `\`${cell(r.from)}\` → \`${cell(r.to)}\``)
           .join(', '),
       ''
     )
@@ -105,11 +102,11 @@ export function renderPrivacySection(report: {
       '| --- | --- | --- |',
       ...p.preflight.map(
         (c) =>
-          `| \`${esc(c.machine)}\` | ${c.kind === 'skipped' ? '—' : `${c.kind}${c.module ? ` \`${esc(c.module)}\`` : ''}`} | ${c.outcome === 'ok' ? '✅ ok' : c.outcome === 'skipped' ? 'not checked' : `❌ ${esc(c.message)}`} |`
+          `| \`${cell(c.machine)}\` | ${c.kind === 'skipped' ? '—' : `${c.kind}${c.module ? ` \`${cell(c.module)}\`` : ''}`} | ${c.outcome === 'ok' ? '✅ ok' : c.outcome === 'skipped' ? 'not checked' : `❌ ${cell(c.message)}`} |`
       ),
       ''
     )
   }
-  for (const w of p.warnings) out.push(`> ⚠️ ${esc(w)}`, '')
+  for (const w of p.warnings) out.push(`> ⚠️ ${cell(w)}`, '')
   return out.join('\n')
 }

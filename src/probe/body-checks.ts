@@ -1,5 +1,6 @@
 // Whether a 200 answer is what the module proxy protocol promises: pure
 // checks of the bytes, no I/O.
+import { END_RECORD_REACH, findEndRecord } from '../gomod/zip-central.js'
 
 /**
  * Checks that a 200 body is what the protocol promises for the file kind:
@@ -44,11 +45,8 @@ export function checkBody(
 
 /** Whether a complete zip ends with an end-of-central-directory record. */
 function zipLooksComplete(body: Buffer): boolean {
-  const tail = body.subarray(Math.max(0, body.length - 65557))
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === 0x06054b50) return true
-  }
-  return false
+  const tail = body.subarray(Math.max(0, body.length - END_RECORD_REACH))
+  return findEndRecord(tail) !== undefined
 }
 
 /** What arrived of one .zip read: its first bytes, and how it ended. */

@@ -6,7 +6,7 @@ import { classifyError } from './classify.js'
 import { classifyStatus } from '../base/http-status.js'
 import { FAILURE_SEVERITY } from '../base/failure-kinds.js'
 import { describeError } from '../base/errors.js'
-import { escapeModulePath, type ModuleVersion } from '../gomod/module-path.js'
+import type { ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
 import type { TransportResponse } from './http-get.js'
 import type { Transport } from './transport.js'
@@ -137,9 +137,4 @@ export function headerValue(
   v: string | string[] | undefined
 ): string | undefined {
   return Array.isArray(v) ? v[0] : v
-}
-
-/** `<prefix>/<module>/@v/<version>`, escaped as go asks for it. */
-export function versionStem(prefix: string, m: ModuleVersion): string {
-  return `${prefix}/${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}`
 }

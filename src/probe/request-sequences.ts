@@ -4,11 +4,8 @@
 import type { GoSumEntry } from '../gomod/gosum.js'
 import { hashGoMod } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
-import {
-  fetchProtocolFile,
-  sendRequest,
-  versionStem
-} from './protocol-requests.js'
+import { fetchProtocolFile, sendRequest } from './protocol-requests.js'
+import { moduleFileUrl } from '../gomod/proxy-url.js'
 import { openSidePool, openTransport } from './transport.js'
 
 // Side connections per mirror for the freshness checks.
@@ -31,11 +28,10 @@ export async function probeTimedSequence(
   const over = (): boolean => mirror.unusable || signal.aborted
   try {
     for (const m of modules) {
-      const stem = versionStem(prefix, m)
       const info = await fetchProtocolFile(
         mirror,
         conn,
-        `${stem}.info`,
+        moduleFileUrl(prefix, m, 'info'),
         'info',
         m,
         signal,
@@ -48,7 +44,7 @@ export async function probeTimedSequence(
       const mod = await fetchProtocolFile(
         mirror,
         conn,
-        `${stem}.mod`,
+        moduleFileUrl(prefix, m, 'mod'),
         'mod',
         m,
         signal,
@@ -69,7 +65,7 @@ export async function probeTimedSequence(
           })
           recordFailure(mirror, {
             kind: 'checksum',
-            request: `${stem}.mod`,
+            request: moduleFileUrl(prefix, m, 'mod'),
             detail: `go.mod of ${m.path}@${m.version} hashes to ${got}, go.sum says ${m.modHash}`
           })
           return false
@@ -113,7 +109,7 @@ export async function checkFreshness(
       const info = await fetchProtocolFile(
         mirror,
         pool,
-        `${versionStem(prefix, m)}.info`,
+        moduleFileUrl(prefix, m, 'info'),
         'info',
         m,
         signal,

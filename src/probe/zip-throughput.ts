@@ -6,12 +6,8 @@ import { FAILURE_SEVERITY } from '../base/failure-kinds.js'
 import { describeError } from '../base/errors.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import { recordFailure, type MirrorProbeState } from './probe-state.js'
-import {
-  headerValue,
-  readBounded,
-  sendRequest,
-  versionStem
-} from './protocol-requests.js'
+import { headerValue, readBounded, sendRequest } from './protocol-requests.js'
+import { moduleFileUrl } from '../gomod/proxy-url.js'
 import { openSidePool, type Transport } from './transport.js'
 
 // Zip bytes after which a throughput reading is trusted. Bytes arrive in
@@ -52,7 +48,7 @@ export async function measureThroughput(
       const read = await readZip(
         mirror,
         conn,
-        `${versionStem(prefix, m)}.zip`,
+        moduleFileUrl(prefix, m, 'zip'),
         until,
         signal,
         THROUGHPUT_BYTES - bytes,

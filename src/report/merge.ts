@@ -68,7 +68,7 @@ function troubleText(r: RunReport): string {
 }
 
 /** Expected legs without a report: their names when known, else how many. */
-export function missingLegs(
+function missingLegs(
   legs: readonly Leg[],
   expected: ExpectedLegs | undefined
 ): { count: number; names: string[] } {

@@ -2,7 +2,7 @@
 // action keeps it rather than replacing it with a mirror chain: it probes
 // nothing and skips the prefetch, and says how to get mirrors instead.
 import type { ChainResult } from './chain.js'
-import { parseGoproxy } from './mirror-url.js'
+import { parseGoproxy } from '../gomod/goproxy.js'
 
 /** The chain to keep when the job's GOPROXY starts with `off`, else undefined. */
 export function keptOffChain(

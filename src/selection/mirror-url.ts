@@ -1,6 +1,7 @@
-// Mirror URLs and GOPROXY lists, read as cmd/go reads them: the one place
-// that turns a GOPROXY entry into the base URL go prefixes to its requests.
+// Mirror URLs as the mirrors input gives them, checked and turned into the
+// base URL go prefixes to its requests.
 import { InputError } from '../base/values.js'
+import { withDefaultScheme } from '../gomod/goproxy.js'
 
 // Normalizes a GOPROXY entry the way cmd/go's proxyList does: a bare host
 // gets https://, and one trailing slash is dropped so that module paths can
@@ -58,45 +59,4 @@ export function redact(s: string): string {
 /** The host (with port when present) of a normalized mirror URL. */
 export function mirrorHost(url: string): string {
   return new URL(url).host
-}
-
-/**
- * A GOPROXY entry as cmd/go's proxyList reads it: anything with a dot, colon
- * or slash that is not already a URL or an absolute path is a host, and gets
- * https://.
- */
-function withDefaultScheme(entry: string): string {
-  return !entry.includes(':/') && /[.:/]/.test(entry) && !entry.startsWith('/')
-    ? 'https://' + entry
-    : entry
-}
-
-/** One GOPROXY entry as cmd/go's proxyList reads it. */
-export interface GoproxyEntry {
-  /** Base URL without trailing slashes, as go prefixes it to the URLs it prints; or `direct` / `off`. */
-  url: string
-  /** True when `|` follows the entry (fall through on any error). */
-  fallBackOnError: boolean
-}
-
-/** Parses a GOPROXY value: `,`/`|` separators, bare hosts get https://, `direct`/`off` end the list. */
-export function parseGoproxy(value: string): GoproxyEntry[] {
-  const out: GoproxyEntry[] = []
-  let rest = value
-  while (rest !== '') {
-    const i = rest.search(/[,|]/)
-    const raw = (i < 0 ? rest : rest.slice(0, i)).trim()
-    const fallBackOnError = i >= 0 && rest[i] === '|'
-    rest = i < 0 ? '' : rest.slice(i + 1)
-    if (raw === '') continue
-    if (raw === 'direct' || raw === 'off') {
-      out.push({ url: raw, fallBackOnError })
-      break
-    }
-    out.push({
-      url: withDefaultScheme(raw).replace(/\/+$/, ''),
-      fallBackOnError
-    })
-  }
-  return out
 }

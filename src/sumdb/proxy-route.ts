@@ -1,30 +1,9 @@
 import { request, type Dispatcher } from 'undici'
 import { goNetwork } from '../net/dispatcher.js'
+import { parseGoproxy, type GoproxyEntry } from '../gomod/goproxy.js'
 
 // go's walk over GOPROXY for /sumdb/<name>/supported (modfetch/sumdb.go):
 // which entry, if any, will carry every checksum lookup of the run.
-
-/** One GOPROXY entry as go walks it (modfetch/proxy.go proxyList). */
-export interface ProxyLink {
-  url: string
-  /** Followed by "|": go goes on to the next entry after any error. */
-  fallBackOnError: boolean
-}
-
-/** The GOPROXY list go walks; it ends at the first `direct` or `off`. */
-export function proxyLinks(goproxy: string): ProxyLink[] {
-  const out: ProxyLink[] = []
-  for (const m of goproxy.matchAll(/([^,|]*)([,|]?)/g)) {
-    const url = m[1].trim()
-    if (url === '') {
-      if (m[0] === '') break
-      continue
-    }
-    out.push({ url, fallBackOnError: m[2] === '|' })
-    if (url === 'direct' || url === 'off') break
-  }
-  return out
-}
 
 /** What one proxy answered to `/sumdb/<name>/supported` (after redirects). */
 export interface ProxySumdbCheck {
@@ -61,7 +40,7 @@ export type SupportedAnswer = Pick<ProxySumdbCheck, 'status' | 'error'>
  * `off` ends the walk without overriding that error.
  */
 export async function walkSumdbRoute(
-  links: readonly ProxyLink[],
+  links: readonly GoproxyEntry[],
   name: string,
   ask: (url: string) => Promise<SupportedAnswer>
 ): Promise<{ route: SumdbRoute; checks: ProxySumdbCheck[] }> {
@@ -168,7 +147,7 @@ export async function checkSumdbRoute(
 ): Promise<{ route: SumdbRoute; checks: ProxySumdbCheck[] }> {
   const dispatcher = sumdbAgent(timeoutMs)
   try {
-    return await walkSumdbRoute(proxyLinks(goproxy), name, (url) =>
+    return await walkSumdbRoute(parseGoproxy(goproxy), name, (url) =>
       askSupported(url, authorization, timeoutMs, dispatcher)
     )
   } finally {

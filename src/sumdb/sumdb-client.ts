@@ -6,7 +6,8 @@
 // /sumdb/<name>/supported, else https://<name>.
 import { request } from 'undici'
 import { sumdbTarget } from './gosumdb-value.js'
-import { proxyLinks, walkSumdbRoute } from './proxy-route.js'
+import { parseGoproxy } from '../gomod/goproxy.js'
+import { walkSumdbRoute } from './proxy-route.js'
 import { escapeModulePath } from '../gomod/module-path.js'
 import { openNote, parseVerifierKey, type Verifier } from './note.js'
 import { readCapped } from '../net/read-body.js'
@@ -72,7 +73,7 @@ export async function sumdbBase(
   if (s.url) return s.url
   const name = s.verifier.name
   const { route } = await walkSumdbRoute(
-    proxyLinks(goproxy),
+    parseGoproxy(goproxy),
     name,
     async (url) => {
       // Only the status counts; undici's dump reads a bounded part of the body.

@@ -2,7 +2,7 @@
 // mirror whose `.zip` answered 200 is where the toolchain came from.
 import type { GoModDownloadJson } from '../gomod/json-stream.js'
 import { parseGetLine } from '../gomod/stderr-parser.js'
-import { escapeModulePath } from '../gomod/module-path.js'
+import { moduleFileUrl } from '../gomod/proxy-url.js'
 import { TOOLCHAIN_MODULE } from './select.js'
 
 export interface ToolchainFetchOutcome {
@@ -17,7 +17,7 @@ export function readToolchainFetch(
   stdout: string,
   stderr: string
 ): ToolchainFetchOutcome {
-  const suffix = `/${TOOLCHAIN_MODULE}/@v/${escapeModulePath(version)}.zip`
+  const suffix = moduleFileUrl('', { path: TOOLCHAIN_MODULE, version }, 'zip')
   let mirror: string | undefined
   for (const line of stderr.split(/\r?\n/)) {
     const g = parseGetLine(line)

@@ -2,9 +2,8 @@
 // action runs, through the exported GOPROXY and GOSUMDB: go does the download
 // and the checksum database check exactly as it would at the switch, with
 // GOTOOLCHAIN=local so that this go command cannot switch itself.
-import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
-import { killTree } from '../gomod/kill-tree.js'
+import { runWithDeadline } from '../gomod/run-with-deadline.js'
 import { readToolchainFetch } from './fetch-result.js'
 import { TOOLCHAIN_MODULE } from './select.js'
 
@@ -24,32 +23,20 @@ export async function fetchToolchain(
 ): Promise<ToolchainFetch> {
   const module = `${TOOLCHAIN_MODULE}@${version}`
   const started = Date.now()
-  const run = await new Promise<{
-    stdout: string
-    stderr: string
-    timedOut: boolean
-  }>((resolve) => {
-    const child = spawn('go', ['mod', 'download', '-x', '-json', module], {
+  let stdout = ''
+  let stderr = ''
+  const run = await runWithDeadline(
+    'go',
+    ['mod', 'download', '-x', '-json', module],
+    {
       cwd: opts.cwd,
       env: { ...opts.env, GOTOOLCHAIN: 'local' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32'
-    })
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s))
-    const timer = setTimeout(() => {
-      timedOut = true
-      killTree(child.pid)
-    }, opts.timeoutMs)
-    child.on('error', (e) => (stderr += `go: ${e.message}\n`))
-    child.on('close', () => {
-      clearTimeout(timer)
-      resolve({ stdout, stderr, timedOut })
-    })
-  })
+      deadlineMs: opts.timeoutMs,
+      onStdout: (s) => (stdout += s),
+      onStderr: (s) => (stderr += s)
+    }
+  )
+  if (run.spawnError) stderr += `go: ${run.spawnError}\n`
   const durationMs = Date.now() - started
   if (run.timedOut)
     return {
@@ -58,7 +45,7 @@ export async function fetchToolchain(
       durationMs,
       error: `not downloaded within ${Math.round(opts.timeoutMs / 1000)} s`
     }
-  const r = readToolchainFetch(version, run.stdout, run.stderr)
+  const r = readToolchainFetch(version, stdout, stderr)
   if (r.error !== undefined)
     return {
       module,

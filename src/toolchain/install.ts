@@ -12,6 +12,7 @@ import { checkModuleZip } from '../gomod/zip-check.js'
 import { downloadZip } from './zip-download.js'
 import { goPlatform, toolCacheVersion } from './platform.js'
 import { TOOLCHAIN_MODULE, toolchainModuleVersion } from './select.js'
+import { moduleFileUrl } from '../gomod/proxy-url.js'
 import {
   lookupVerified,
   parseGosumdb,
@@ -109,11 +110,10 @@ async function install(
 ): Promise<string> {
   const started = Date.now()
   const { goos, goarch } = goPlatform(o.platform, o.arch)
-  const base = (m: string) => `${m.replace(/\/+$/, '')}/${TOOLCHAIN_MODULE}/@v`
   if (o.mirrors.length === 0)
     throw new Error(`${req.input}: no usable mirror to install Go from`)
   const version = await resolveRemoteVersion(req.spec, {
-    bases: o.mirrors.map(base),
+    mirrors: o.mirrors,
     goos,
     goarch,
     http: o.http
@@ -142,7 +142,12 @@ async function install(
     proven.catch(() => undefined)
     const mirror = await download(
       o.mirrors,
-      (m) => `${base(m)}/${modVersion}.zip`,
+      (m) =>
+        moduleFileUrl(
+          m,
+          { path: TOOLCHAIN_MODULE, version: modVersion },
+          'zip'
+        ),
       zip,
       o.http
     )

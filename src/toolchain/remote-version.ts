@@ -5,7 +5,8 @@
 import { request } from 'undici'
 import { MAX_SMALL_BYTES } from '../gomod/limits.js'
 import { readCapped } from '../net/read-body.js'
-import { toolchainModuleVersion } from './select.js'
+import { moduleFileUrl, versionListUrl } from '../gomod/proxy-url.js'
+import { TOOLCHAIN_MODULE, toolchainModuleVersion } from './select.js'
 import type { HttpOptions } from '../sumdb/sumdb-client.js'
 import {
   resolveGoVersion,
@@ -14,8 +15,8 @@ import {
 } from './version-spec.js'
 
 export interface RemoteQuery {
-  /** `<mirror>/golang.org/toolchain/@v` of each mirror. */
-  bases: string[]
+  /** Base URLs of the mirrors. */
+  mirrors: string[]
   goos: string
   goarch: string
   http: HttpOptions
@@ -32,8 +33,12 @@ export async function resolveRemoteVersion(
   if (spec.kind === 'exact') {
     const mod = toolchainModuleVersion(`go${spec.version}`, q.goos, q.goarch)
     const known = await Promise.all(
-      q.bases.map((b) =>
-        fetchSmall(`${b}/${mod}.info`, 'a version .info', q.http).then(
+      q.mirrors.map((b) =>
+        fetchSmall(
+          moduleFileUrl(b, { path: TOOLCHAIN_MODULE, version: mod }, 'info'),
+          'a version .info',
+          q.http
+        ).then(
           (t) => infoVersion(t) === mod,
           () => false
         )
@@ -41,7 +46,7 @@ export async function resolveRemoteVersion(
     )
     return known.includes(true) ? spec.version : undefined
   }
-  const list = await unionOfLists(q.bases, q.http)
+  const list = await unionOfLists(q.mirrors, q.http)
   if (list === undefined) return new Error('no mirror lists it')
   return resolveGoVersion(spec, toolchainVersionsFor(list, q.goos, q.goarch))
 }
@@ -79,12 +84,16 @@ async function fetchSmall(
  * another has. Undefined when none answered.
  */
 async function unionOfLists(
-  bases: string[],
+  mirrors: string[],
   o: HttpOptions
 ): Promise<string | undefined> {
   const lists = await Promise.all(
-    bases.map((b) =>
-      fetchSmall(`${b}/list`, 'a version list', o).catch(() => undefined)
+    mirrors.map((b) =>
+      fetchSmall(
+        versionListUrl(b, TOOLCHAIN_MODULE),
+        'a version list',
+        o
+      ).catch(() => undefined)
     )
   )
   const answered = lists.filter((l) => l !== undefined)

@@ -13,14 +13,13 @@ import { MAX_SMALL_BYTES, MAX_ZIP_BYTES } from '../gomod/limits.js'
 import { readCapped, refuseDeclared, TooLarge } from '../net/read-body.js'
 import type { HttpOptions } from '../sumdb/sumdb-client.js'
 import {
+  END_RECORD_REACH,
   findCentralDirectory,
   parseCentralDirectory,
   type CentralDirectory
 } from '../gomod/zip-central.js'
 import { ZipStreamHasher } from '../gomod/zip-stream-hash.js'
 
-// The end record plus the longest comment it may carry.
-const TAIL = 22 + 0xffff
 // A larger central directory is not read ahead; the file is hashed instead.
 const MAX_DIRECTORY = MAX_SMALL_BYTES
 
@@ -69,7 +68,12 @@ async function readTail(
   url: string,
   o: HttpOptions
 ): Promise<Tail | undefined> {
-  let tail = await getRange(url, `bytes=-${TAIL}`, TAIL, o)
+  let tail = await getRange(
+    url,
+    `bytes=-${END_RECORD_REACH}`,
+    END_RECORD_REACH,
+    o
+  )
   if (!tail) return undefined
   const loc = findCentralDirectory(tail.bytes, tail.start)
   if (!loc) return undefined

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import { classifyUrl } from '../../../src/download/request-url.js'
-import { parseGoproxy } from '../../../src/selection/mirror-url.js'
+import { parseGoproxy } from '../../../src/gomod/goproxy.js'
 
 describe('parseGoproxy and classifyUrl', () => {
   test('separators, bare hosts and the end of the list', () => {

@@ -8,10 +8,10 @@ import {
   formatModuleVersion,
   hash1,
   hashGoMod,
-  moduleFileUrl,
   parseModuleVersion,
   unescapeModulePath
 } from '../../../src/gomod/module-path.js'
+import { moduleFileUrl } from '../../../src/gomod/proxy-url.js'
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'gomod')
 

@@ -6,8 +6,8 @@ import {
   proxiedSumdbName,
   toolchainOffWarning
 } from '../../../src/sumdb/choose-sumdb.js'
+import { parseGoproxy } from '../../../src/gomod/goproxy.js'
 import {
-  proxyLinks,
   walkSumdbRoute,
   type SupportedAnswer
 } from '../../../src/sumdb/proxy-route.js'
@@ -25,16 +25,16 @@ const brokenAt = (url: string, status: number) => ({
   }
 })
 
-describe('proxyLinks', () => {
+describe('parseGoproxy', () => {
   it('splits GOPROXY as go does and stops at direct or off', () => {
     expect(
-      proxyLinks('https://a.test,https://b.test|direct|https://c')
+      parseGoproxy('https://a.test,https://b.test|direct|https://c')
     ).toEqual([
       { url: 'https://a.test', fallBackOnError: false },
       { url: 'https://b.test', fallBackOnError: true },
       { url: 'direct', fallBackOnError: true }
     ])
-    expect(proxyLinks(' https://a.test ,, off,https://b')).toEqual([
+    expect(parseGoproxy(' https://a.test ,, off,https://b')).toEqual([
       { url: 'https://a.test', fallBackOnError: false },
       { url: 'off', fallBackOnError: false }
     ])
@@ -48,7 +48,7 @@ describe('walkSumdbRoute', () => {
     return (url) => Promise.resolve(m[new URL(url).host] ?? { status: 404 })
   }
   const walk = (goproxy: string, m: Record<string, SupportedAnswer>) =>
-    walkSumdbRoute(proxyLinks(goproxy), 'sum.golang.org', answers(m))
+    walkSumdbRoute(parseGoproxy(goproxy), 'sum.golang.org', answers(m))
   it('takes the first 200 and asks nothing after it', async () => {
     const r = await walk(
       'https://p.test,https://m1.test|https://m2.test|direct',

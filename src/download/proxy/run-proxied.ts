@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { planModDownload } from '../../gomod/download-plan.js'
+import { parseGoproxy } from '../../gomod/goproxy.js'
 import type { RootRun } from '../run-collector.js'
 import { runDownloads } from '../run-go.js'
 import { median } from '../../probe/cost-model.js'
@@ -169,10 +170,13 @@ export function localChain(
 ): string {
   const entries = chain?.entries ?? []
   const privates = entries.filter((e) => e.role === 'private').map((e) => e.url)
-  const direct = /([,|])direct$/.exec(chain?.goproxy ?? '')
-  return (
-    [...privates, localUrl].join(',') + (direct ? `${direct[1]}direct` : '')
-  )
+  const listed = parseGoproxy(chain?.goproxy ?? '')
+  const beforeDirect =
+    listed.at(-1)?.url === 'direct' ? listed.at(-2) : undefined
+  const direct = beforeDirect
+    ? `${beforeDirect.fallBackOnError ? '|' : ','}direct`
+    : ''
+  return [...privates, localUrl].join(',') + direct
 }
 
 /**

@@ -3,10 +3,8 @@
 // is a `.mod` or `.zip` whose h1 hash go.sum lists, and the `.info` of a
 // module whose zip it fetches (go checks an .info only for its shape). Pure.
 import type { GoSumEntry } from '../../gomod/gosum.js'
-import {
-  escapeModulePath,
-  type ModuleVersion
-} from '../../gomod/module-path.js'
+import type { ModuleVersion } from '../../gomod/module-path.js'
+import { moduleFilePath } from '../../gomod/proxy-url.js'
 
 export type FileKind = 'info' | 'mod' | 'zip'
 
@@ -34,7 +32,7 @@ function plannedFile(
     path: m.path,
     version: m.version,
     kind,
-    urlPath: `${escapeModulePath(m.path)}/@v/${escapeModulePath(m.version)}.${kind}`,
+    urlPath: moduleFilePath(m, kind),
     hash
   }
 }
