@@ -11,7 +11,8 @@
 // - Alerts (`> [!WARNING]`) are a GitHub post-process; here a blockquote that
 //   opens with such a marker becomes the same markdown-alert markup, without
 //   the icon.
-// - Fonts are the machine's, so heights and widths are close, not exact.
+// - Fonts are the machine's (emoji from fonts-noto-color-emoji), so heights
+//   and widths are close, not exact.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -131,7 +132,7 @@ export interface RenderedSummary {
   tables(): Promise<string[][][]>
   /** Height of the whole page, px. */
   height(): Promise<number>
-  /** A PNG of the whole page. */
+  /** A PNG of the summary, the page's full width and no taller than it. */
   screenshot(path: string): Promise<void>
   close(): Promise<void>
 }
@@ -204,7 +205,7 @@ async function openSummary(
         () => document.documentElement.getBoundingClientRect().height
       ),
     screenshot: async (path) => {
-      await page.screenshot({ path, fullPage: true })
+      await page.locator('.markdown-body').screenshot({ path })
     },
     close: () => context.close()
   }
