@@ -5,7 +5,10 @@ import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'lib/**'] },
+  // .tmp/ holds what npm run demo and screenshots compile.
+  {
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'lib/**', '.tmp/**']
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

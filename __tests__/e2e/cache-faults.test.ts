@@ -52,7 +52,9 @@ describe('a cache service that hangs', () => {
 })
 
 describe('no cache service', () => {
-  it('one that is not listening: a warning on restore and on save, green', async () => {
+  // @actions/cache would add annotations of its own ("Failed to restore: …",
+  // ::debug:: lines); the action says it once, in its own words.
+  it('one that is not listening: one warning of the action, no save, green', async () => {
     const svc = await startFakeCacheService()
     const env = svc.env('v2')
     await svc.close()
@@ -60,7 +62,31 @@ describe('no cache service', () => {
     expect(j.main.code).toBe(0)
     expect(j.post?.code).toBe(0)
     expect(j.main.outputs['cache-hit']).toBe('false')
-    expect(cacheWarnings(j).length).toBeGreaterThan(0)
+    expect(cacheWarnings(j)).toEqual([
+      expect.stringMatching(
+        /^The modules cache could not be restored \(Failed to GetCacheEntryDownloadURL: .*ECONNREFUSED/
+      )
+    ])
+    const commands = [...j.main.commands, ...(j.post?.commands ?? [])]
+    expect(
+      commands.filter((c) => ['debug', 'error'].includes(c.command))
+    ).toEqual([])
+    expect(j.post?.stdout).toContain('the cache service failed during restore')
+  }, 120_000)
+
+  it("passes the library's debug lines through when the job asks for debug logging", async () => {
+    const svc = await startFakeCacheService()
+    const env = svc.env('v2')
+    await svc.close()
+    const j = await cacheJob({ service: env, env: { RUNNER_DEBUG: '1' } })
+    expect(j.main.code).toBe(0)
+    expect(j.main.commands).toContainEqual(
+      expect.objectContaining({
+        command: 'debug',
+        message: expect.stringContaining('GetCacheEntryDownloadURL')
+      })
+    )
+    expect(cacheWarnings(j)).toHaveLength(1)
   }, 120_000)
 
   it('none configured in the job: reported as unavailable, green', async () => {

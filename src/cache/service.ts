@@ -2,6 +2,8 @@
 // failing service for about half a minute and has no timeout at all on its
 // service requests, so a hung service would otherwise hang the step.
 import * as cache from '@actions/cache'
+import * as core from '@actions/core'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { CachePathSpec } from './key.js'
 
 export class CacheTimeoutError extends Error {
@@ -10,6 +12,69 @@ export class CacheTimeoutError extends Error {
     this.name = 'CacheTimeoutError'
   }
 }
+
+/** The library's own account of why a call came back empty. */
+export class CacheServiceError extends Error {
+  constructor(messages: string[]) {
+    // "Failed to restore: " and the like repeat what the caller says.
+    super(
+      messages
+        .map((m) => m.replace(/^Failed to (?:restore|save): /, ''))
+        .join('; ')
+    )
+    this.name = 'CacheServiceError'
+  }
+}
+
+// The library reports a failed restore or save as a ::warning:: or ::error::
+// annotation of its own and returns a miss, and logs hundreds of ::debug::
+// lines. Workflow commands written while one of its calls runs (in that
+// call's async context, not the probe's beside it) are taken off stdout:
+// warnings and errors go to the caller as a CacheServiceError, to be reported
+// once in the action's words; debug lines reach the log only when the job
+// asks for debug logging.
+const libraryCall = new AsyncLocalStorage<string[]>()
+let stdoutFiltered = false
+
+function filterLibraryCommands(): void {
+  if (stdoutFiltered) return
+  stdoutFiltered = true
+  const stdout = process.stdout
+  const write = stdout.write.bind(stdout) as (...a: unknown[]) => boolean
+  stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const problems = libraryCall.getStore()
+    const m =
+      problems && typeof chunk === 'string'
+        ? /^::(debug|warning|error)(?: [^:]*)?::(.*?)\r?\n?$/s.exec(chunk)
+        : null
+    if (!problems || !m || (m[1] === 'debug' && core.isDebug()))
+      return write(chunk, ...rest)
+    if (m[1] !== 'debug')
+      problems.push(
+        m[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+      )
+    // An empty write still calls a callback the caller passed.
+    return write('', ...rest)
+  }) as typeof stdout.write
+}
+
+/**
+ * Runs a library call with its workflow commands filtered; an answer that
+ * `failed` judges a failure, given the warnings and errors, throws them.
+ */
+async function quietly<T>(
+  call: () => Promise<T>,
+  failed: (r: T, problems: string[]) => boolean
+): Promise<T> {
+  filterLibraryCommands()
+  const problems: string[] = []
+  const r = await libraryCall.run(problems, call)
+  if (failed(r, problems)) throw new CacheServiceError(problems)
+  return r
+}
+
+const missWithReason = (r: string | undefined, problems: string[]) =>
+  r === undefined && problems.length > 0
 
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -49,12 +114,16 @@ export async function lookupEntry(
   timeoutMs: number
 ): Promise<string | undefined> {
   return withDeadline(
-    cache.restoreCache(
-      [spec.pattern],
-      key,
-      restoreKeys,
-      { lookupOnly: true },
-      crossOs
+    quietly(
+      () =>
+        cache.restoreCache(
+          [spec.pattern],
+          key,
+          restoreKeys,
+          { lookupOnly: true },
+          crossOs
+        ),
+      missWithReason
     ),
     timeoutMs,
     'The cache lookup'
@@ -75,12 +144,16 @@ export async function restoreEntry(
 ): Promise<string | undefined> {
   return withDeadline(
     inRoot(into, () =>
-      cache.restoreCache(
-        [spec.pattern],
-        key,
-        [],
-        { segmentTimeoutInMs: timeoutMs, timeoutInMs: 30_000 },
-        crossOs
+      quietly(
+        () =>
+          cache.restoreCache(
+            [spec.pattern],
+            key,
+            [],
+            { segmentTimeoutInMs: timeoutMs, timeoutInMs: 30_000 },
+            crossOs
+          ),
+        missWithReason
       )
     ),
     timeoutMs,
@@ -88,7 +161,10 @@ export async function restoreEntry(
   )
 }
 
-/** Saves the directory; returns the entry id, or -1 when the service declined. */
+/**
+ * Saves the directory; returns the entry id, or -1 when the service declined
+ * (another job saved or is saving the same key).
+ */
 export async function saveEntry(
   spec: CachePathSpec,
   key: string,
@@ -97,7 +173,13 @@ export async function saveEntry(
 ): Promise<number> {
   return withDeadline(
     inRoot(spec.root, () =>
-      cache.saveCache([spec.pattern], key, undefined, crossOs)
+      quietly(
+        () => cache.saveCache([spec.pattern], key, undefined, crossOs),
+        // A key already taken is only a warning from the v2 protocol.
+        (id, problems) =>
+          id === -1 &&
+          problems.some((p) => !p.startsWith('Cache reservation failed:'))
+      )
     ),
     timeoutMs,
     'The cache upload'

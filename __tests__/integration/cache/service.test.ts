@@ -125,6 +125,16 @@ describe.each(['v2', 'v1'] as const)('cache service %s', (protocol) => {
       )
     ).toBe('k-1')
   })
+  // The key taken: v2 warns "Cache reservation failed", v1 only logs; both
+  // mean another job saved it first.
+  it('a save under a key already taken is declined, not an error', async () => {
+    useService(protocol)
+    const dir = join(home, 'declined')
+    fill(dir, { 'a.txt': 'a' })
+    const spec = cachePathSpec(dir, '/nonexistent-home')
+    expect(await saveEntry(spec, 'same', true, HEALTHY_MS)).toBeGreaterThan(0)
+    expect(await saveEntry(spec, 'same', true, HEALTHY_MS)).toBe(-1)
+  })
 })
 
 describe('faults', () => {
@@ -169,10 +179,19 @@ describe('faults', () => {
     }
   )
 
-  it('no service listening is a miss', async () => {
+  // The library answers a miss and says why only in an annotation of its
+  // own; the wrapper makes that an error for the action to report.
+  it("no service listening is an error with the library's reason", async () => {
     useService('v2')
     await svc.close()
     const spec = cachePathSpec(join(home, 'x'), home)
-    expect(await lookupEntry(spec, 'k', [], true, HEALTHY_MS)).toBeUndefined()
+    await expect(
+      lookupEntry(spec, 'k', [], true, HEALTHY_MS)
+    ).rejects.toMatchObject({
+      name: 'CacheServiceError',
+      message: expect.stringMatching(
+        /^Failed to GetCacheEntryDownloadURL: .*ECONNREFUSED/
+      )
+    })
   })
 })
