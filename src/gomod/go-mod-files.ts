@@ -1,6 +1,7 @@
 // Reading go.mod and go.work directives. Both files share one grammar for
 // what the action needs: `keyword args` on one line, or `keyword (` opening a
 // block of one entry per line; `//` starts a comment.
+import { goModLookup } from './gomod-lines.js'
 
 export interface Directive {
   args: string[]
@@ -71,12 +72,7 @@ export function findRequireLine(
     ?.line
 }
 
-/** 1-based line of the `toolchain` directive, else the `go` directive. */
+/** 1-based line of the `toolchain` line, else the `go` line, as the switch finds them. */
 export function findToolchainLine(goMod: string): number | undefined {
-  const lines = goMod.split(/\r?\n/)
-  const at = (re: RegExp) => lines.findIndex((l) => re.test(l.trim()))
-  const t = at(/^toolchain\s/)
-  if (t >= 0) return t + 1
-  const g = at(/^go\s/)
-  return g >= 0 ? g + 1 : undefined
+  return (goModLookup(goMod, 'toolchain') ?? goModLookup(goMod, 'go'))?.line
 }

@@ -3,15 +3,7 @@
 // line that starts with the key and a blank, without parsing the file, so a
 // file go could not otherwise parse still selects a toolchain.
 
-// unicode.IsSpace, which bytes.TrimSpace uses (JavaScript's trim differs:
-// it keeps U+0085 and removes U+FEFF).
-const GO_SPACE =
-  '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
-const TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g')
-
-function goTrimSpace(s: string): string {
-  return s.replace(TRIM, '')
-}
+import { goTrimSpace } from './go-fields.js'
 
 export interface GoModLine {
   value: string

@@ -6,6 +6,7 @@
 // trusted: the parser only collects strings, and repoUrlProblem decides
 // whether a URL may be handed to git or fetched. The tokenizer is
 // xml-tokens.ts.
+import { goFields } from '../gomod/go-fields.js'
 import { Tokenizer, XmlSyntaxError } from './xml-tokens.js'
 
 export interface GoImport {
@@ -14,10 +15,6 @@ export interface GoImport {
   repoRoot: string
   subDir?: string
 }
-
-// unicode.IsSpace, which strings.Fields splits on (JavaScript's \s differs).
-const GO_SPACE =
-  /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u
 
 /**
  * The go-import tags of a page in go's module-mode order: `mod` entries
@@ -34,9 +31,7 @@ export function parseGoImports(page: Buffer): GoImport[] {
       const attr = (n: string) =>
         tok.attrs.find(([k]) => k.toLowerCase() === n)?.[1] ?? ''
       if (attr('name') !== 'go-import') continue
-      const f = attr('content')
-        .split(GO_SPACE)
-        .filter((x) => x !== '')
+      const f = goFields(attr('content'))
       if (f.length !== 3 && f.length !== 4) continue
       found.push({
         prefix: f[0],
