@@ -71562,6 +71562,141 @@ function versionOfToolchain(name) {
     return isValidGoVersion(v) ? v : '';
 }
 
+;// CONCATENATED MODULE: ./src/gomod/go-fields.ts
+// Go's whitespace (unicode.IsSpace), which strings.Fields splits on and
+// bytes.TrimSpace trims. JavaScript's \s and trim() differ: they include
+// U+FEFF and lack U+0085.
+const GO_SPACE_CLASS = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const GO_SPACE = new RegExp(`[${GO_SPACE_CLASS}]+`, 'u');
+const TRIM = new RegExp(`^[${GO_SPACE_CLASS}]+|[${GO_SPACE_CLASS}]+$`, 'gu');
+/** strings.Fields: the non-empty runs between Go whitespace. */
+function go_fields_goFields(s) {
+    return s.split(GO_SPACE).filter((w) => w !== '');
+}
+/** strings.TrimSpace. */
+function go_fields_goTrimSpace(s) {
+    return s.replace(TRIM, '');
+}
+
+;// CONCATENATED MODULE: ./src/gomod/gomod-lines.ts
+// The `go` and `toolchain` lines of a go.mod or go.work, read the way the
+// toolchain switch reads them (cmd/go/internal/gover.GoModLookup): the first
+// line that starts with the key and a blank, without parsing the file, so a
+// file go could not otherwise parse still selects a toolchain.
+
+function gomod_lines_goModLookup(text, key) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = goTrimSpace(lines[i]);
+        if (!line.startsWith(key))
+            continue;
+        const rest = line.slice(key.length);
+        if (rest === '' || (rest[0] !== ' ' && rest[0] !== '\t'))
+            continue;
+        const cut = rest.indexOf('//');
+        return {
+            value: goTrimSpace(cut >= 0 ? rest.slice(0, cut) : rest),
+            line: i + 1
+        };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/gomod/go-mod-files.ts
+// Reading go.mod and go.work directives. Both files share one grammar for
+// what the action needs: `keyword args` on one line, or `keyword (` opening a
+// block of one entry per line; `//` starts a comment.
+
+/** Every `keyword` directive of a go.mod or go.work, single-line or in blocks. */
+function go_mod_files_goModDirectives(text, keyword) {
+    const out = [];
+    let inBlock = false;
+    // Built once: a go.mod of thousands of requires is read line by line.
+    const opensBlock = new RegExp(`^${keyword}\\s*\\($`);
+    const single = new RegExp(`^${keyword}\\s+\\S`);
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.replace(/\/\/.*$/, '').trim();
+        if (inBlock) {
+            if (line.startsWith(')'))
+                inBlock = false;
+            else if (line)
+                out.push({ args: fields(line), line: i + 1 });
+            return;
+        }
+        if (opensBlock.test(line))
+            inBlock = true;
+        else if (single.test(line)) {
+            out.push({ args: fields(line).slice(1), line: i + 1 });
+        }
+    });
+    return out;
+}
+// Splits on spaces outside quotes, so that `use "./my module"` stays one
+// argument, and removes the quotes.
+function fields(line) {
+    return [...line.matchAll(/"([^"]*)"|`([^`]*)`|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+/** The directories of a go.work's `use` directives. */
+function go_mod_files_parseGoWorkUses(goWork) {
+    return go_mod_files_goModDirectives(goWork, 'use').map((d) => d.args[0]);
+}
+/** Module paths of a go.mod's `require` directives, without duplicates. */
+function parseGoModRequires(goMod) {
+    return [...new Set(go_mod_files_goModDirectives(goMod, 'require').map((d) => d.args[0]))];
+}
+/** `require` directives as module path and version, without duplicates. */
+function go_mod_files_parseGoModRequireVersions(goMod) {
+    const seen = new Set();
+    return go_mod_files_goModDirectives(goMod, 'require')
+        .filter((d) => d.args.length >= 2)
+        .map((d) => ({ path: d.args[0], version: d.args[1] }))
+        .filter((m) => {
+        const k = `${m.path}@${m.version}`;
+        return !seen.has(k) && Boolean(seen.add(k));
+    });
+}
+/** 1-based line of `require path version` (single or in a block), or undefined. */
+function findRequireLine(goMod, modulePath) {
+    return go_mod_files_goModDirectives(goMod, 'require').find((d) => d.args[0] === modulePath)
+        ?.line;
+}
+/** 1-based line of the `toolchain` line, else the `go` line, as the switch finds them. */
+function findToolchainLine(goMod) {
+    return (goModLookup(goMod, 'toolchain') ?? goModLookup(goMod, 'go'))?.line;
+}
+
+;// CONCATENATED MODULE: ./src/gomod/mod-file.ts
+// The parts of a go.mod (or go.work) that decide the module graph: module
+// path, go version, require, exclude and replace.
+
+function versioned(args) {
+    return args.length >= 2 ? [{ path: args[0], version: args[1] }] : [];
+}
+// `old [version] => new [version]`; anything else is a line go rejects.
+function parseReplace(args) {
+    const arrow = args.indexOf('=>');
+    if (arrow < 1 || arrow > 2 || args.length - arrow - 1 < 1)
+        return [];
+    const [oldPath, oldVersion] = args.slice(0, arrow);
+    const [newPath, newVersion] = args.slice(arrow + 1);
+    return [
+        {
+            old: { path: oldPath, version: oldVersion },
+            new: { path: newPath, version: newVersion }
+        }
+    ];
+}
+function mod_file_parseModFile(text) {
+    const all = (keyword) => goModDirectives(text, keyword).map((d) => d.args);
+    return {
+        module: all('module')[0]?.[0],
+        go: all('go')[0]?.[0],
+        require: all('require').flatMap(versioned),
+        exclude: all('exclude').flatMap(versioned),
+        replace: all('replace').flatMap(parseReplace)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/gomod/module-graph.ts
 // The module requirement graph go reads before `go mod download` fetches
 // anything: cmd/go/internal/modload readModGraph and mvs.Graph, without the
