@@ -12,17 +12,12 @@ import { finishDownloads } from './download-phase.js'
 import { incompleteDownloads } from '../download/incomplete.js'
 import { EnvPlan } from '../env/env-plan.js'
 import { goDispatcher } from '../net/dispatcher.js'
-import { keptOffChain } from '../selection/goproxy-off.js'
 import { readInputs, type Inputs } from '../inputs/read-inputs.js'
-import { isPrivateModule } from '../privacy/patterns.js'
-import { planPrivacyEnv } from '../privacy/plan-env.js'
-import { planSumdb } from './plan-sumdb.js'
 import { newRunReport, type RunReport } from '../report/report.js'
 import { runMergeReports } from '../report/merge.js'
 import { writeReportFile } from '../report/write-report.js'
-import { runnerContext, type RunnerContext } from '../env/runner-context.js'
-import type { ChainResult } from '../selection/chain.js'
-import { chainFromRanking, probeAndRankMirrors } from './select-mirrors.js'
+import { runnerContext } from '../env/runner-context.js'
+import { chooseChain, planRouting, type ChosenChain } from './plan-routing.js'
 import { writeJobSummary } from '../report/job-summary.js'
 import { renderHeadlineText, renderSummary } from '../report/summary.js'
 import { startGoSetup, type GoSetup } from './go-setup.js'
@@ -61,7 +56,13 @@ export async function runMainStep(): Promise<void> {
       inputs.project,
       workspace
     )
-    const chain = await chooseChain(inputs, ctx, jobEnv, report)
+    // Before the chain, which throws when no mirror is usable.
+    const chain = await chooseChain(inputs, ctx, jobEnv, report, () =>
+      core.setOutput(
+        'probe-results',
+        JSON.stringify({ probe: report.probe, ranking: report.ranking })
+      )
+    )
     const planned = await planEnv(inputs, chain, jobEnv, go, report)
     await applyPlan(inputs, planned, jobEnv, workspace, ctx, report)
   } catch (err) {
@@ -86,36 +87,6 @@ async function writeOutcome(report: RunReport, summary: boolean) {
     await writeJobSummary(renderSummary(report), renderHeadlineText(report))
 }
 
-/** The probe, ranking and chain sections; GOPROXY=off in the job is kept unprobed. */
-async function chooseChain(
-  inputs: Inputs,
-  ctx: RunnerContext,
-  jobEnv: Record<string, string | undefined>,
-  report: RunReport
-): Promise<{ chain: ChainResult; keptOff: boolean }> {
-  const keptOff = keptOffChain(jobEnv.GOPROXY)
-  if (!keptOff) {
-    const isPrivate = (path: string) => isPrivateModule(inputs.privacy, path)
-    Object.assign(
-      report,
-      await probeAndRankMirrors(
-        inputs.selection,
-        inputs.project,
-        isPrivate,
-        ctx
-      )
-    )
-  }
-  // Before the chain, which throws when no mirror is usable.
-  core.setOutput(
-    'probe-results',
-    JSON.stringify({ probe: report.probe, ranking: report.ranking })
-  )
-  report.chain =
-    keptOff ?? chainFromRanking(inputs.selection, report.ranking ?? [])
-  return { chain: report.chain, keptOff: keptOff !== undefined }
-}
-
 /**
  * Every variable to export, with its reason (the env, toolchain and cache
  * sections); nothing exported yet, except what a go-version install puts on
@@ -123,29 +94,17 @@ async function chooseChain(
  */
 async function planEnv(
   inputs: Inputs,
-  { chain, keptOff }: { chain: ChainResult; keptOff: boolean },
+  { chain, keptOff }: ChosenChain,
   jobEnv: Record<string, string | undefined>,
   go: GoSetup,
   report: RunReport
 ): Promise<PlannedEnv> {
   const plan = new EnvPlan()
-  plan.set(
-    'GOPROXY',
-    chain.goproxy,
-    keptOff ? 'kept: the job env sets GOPROXY=off' : 'ranked mirror chain'
-  )
-  const privacy = planPrivacyEnv(
-    inputs.privacy,
-    { privateProxies: inputs.selection.privateProxies, env: jobEnv },
-    plan
-  )
-  const sumdb = await planSumdb(
-    inputs.privacy,
-    chain.goproxy,
-    plan,
+  const { privacy, sumdb } = await planRouting(
+    inputs,
+    { chain, keptOff },
     jobEnv,
-    // GOPROXY=off asks for no network: no reachability check either.
-    keptOff ? () => Promise.resolve({}) : undefined
+    plan
   )
   await go.finishInstall({
     chain,

@@ -1,0 +1,207 @@
+// The command line: the action's inputs as `--name value` flags, with
+// action.yml's names, descriptions and defaults, so both fronts validate the
+// same values through readInputs.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { InputError, type InputGetter } from '../base/values.js'
+import { readActionYml } from '../inputs/action-defaults.js'
+
+export const COMMANDS = ['probe', 'env', 'apply', 'download'] as const
+export type Command = (typeof COMMANDS)[number]
+
+// Inputs that only mean something on an Actions runner (the Actions cache,
+// the job summary, a proxy kept for later steps, matrix merges, a Go
+// installed into the tool cache), and credentials, which never come on argv.
+const NOT_FLAGS = new Set([
+  'cache',
+  'cache-mode',
+  'cache-build',
+  'cache-save',
+  'cache-lookup-timeout',
+  'cache-key-prefix',
+  'cache-dependency-path',
+  'keep-proxy',
+  'keep-proxy-idle-timeout',
+  'merge-reports',
+  'expected-legs',
+  'summary',
+  'go-version',
+  'go-version-file',
+  'credentials',
+  // The download command is the prefetch; the others never run it.
+  'download'
+])
+
+// The command's own flags, and the subcommands that take each.
+const OWN_FLAGS = {
+  help: { type: 'boolean', short: 'h', for: COMMANDS, text: 'This help.' },
+  json: {
+    type: 'boolean',
+    for: ['probe'],
+    text: 'Print the probe, ranking and chain as JSON.'
+  },
+  format: {
+    type: 'string',
+    for: ['env'],
+    text: 'sh (default), fish, powershell, dotenv or github (for $GITHUB_ENV).'
+  },
+  force: {
+    type: 'boolean',
+    for: ['apply'],
+    text: 'Overwrite values already set in the go env file.'
+  },
+  report: {
+    type: 'string',
+    for: ['download'],
+    text: 'Write the JSON report of the run to FILE.'
+  },
+  'credentials-file': {
+    type: 'string',
+    for: COMMANDS,
+    text: 'Read credentials (HOST[/PATH]=TOKEN lines) from FILE; or set SETUP_GOPROXY_CREDENTIALS.'
+  }
+} as const
+
+export interface ParsedArgs {
+  command: Command
+  help: boolean
+  dir?: string
+  json: boolean
+  format: string
+  force: boolean
+  report?: string
+  /** The action's inputs as given on the command line. */
+  get: InputGetter
+}
+
+/** The input flags: every input of action.yml that makes sense off a runner. */
+export function inputFlags(): [string, string][] {
+  return Object.entries(readActionYml().inputs)
+    .filter(([name]) => !NOT_FLAGS.has(name))
+    .map(([name, input]) => [name, input.description ?? ''])
+}
+
+export function parseCommandLine(
+  argv: string[],
+  env: NodeJS.ProcessEnv
+): ParsedArgs {
+  const [command, ...rest] = argv
+  if (!COMMANDS.includes(command as Command)) {
+    throw new InputError(
+      'command',
+      `"${command ?? ''}" is not one of ${COMMANDS.join(', ')}`
+    )
+  }
+  // Refused before parsing, so that the value is never parsed nor echoed.
+  if (rest.some((a) => a === '--credentials' || a.startsWith('--credentials=')))
+    throw new InputError(
+      'credentials',
+      'a token on the command line ends up in shell history and process lists; use --credentials-file FILE or SETUP_GOPROXY_CREDENTIALS'
+    )
+  const flags = inputFlags()
+  const options = Object.fromEntries([
+    ...flags.map(([name]) => [name, { type: 'string' as const }]),
+    ...Object.entries(OWN_FLAGS).map(([name, f]) => [
+      name,
+      'short' in f ? { type: f.type, short: f.short } : { type: f.type }
+    ])
+  ])
+  let parsed
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true })
+  } catch (e) {
+    throw new InputError('arguments', (e as Error).message)
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>
+  for (const [name, f] of Object.entries(OWN_FLAGS)) {
+    if (
+      values[name] !== undefined &&
+      !(f.for as readonly string[]).includes(command)
+    )
+      throw new InputError(name, `--${name} is not a flag of ${command}`)
+  }
+  if (parsed.positionals.length > 1)
+    throw new InputError(
+      'dir',
+      `one directory at most, got ${parsed.positionals.join(' ')}`
+    )
+  const dir = parsed.positionals[0]
+  if (dir !== undefined && values['working-directory'] !== undefined)
+    throw new InputError(
+      'working-directory',
+      'give the directory once, as [dir] or --working-directory'
+    )
+  const credentials = readCredentials(
+    values['credentials-file'] as string | undefined,
+    env
+  )
+  const get: InputGetter = (name) => {
+    if (name === 'credentials') return credentials
+    if (name === 'working-directory' && dir !== undefined) return dir
+    // The prefetch is what the download command is for.
+    if (name === 'download') return command === 'download' ? 'true' : 'false'
+    const v = values[name]
+    return typeof v === 'string' ? v : ''
+  }
+  const format = (values.format as string | undefined) ?? 'sh'
+  return {
+    command: command as Command,
+    help: values.help === true,
+    dir,
+    json: values.json === true,
+    format,
+    force: values.force === true,
+    report: values.report as string | undefined,
+    get
+  }
+}
+
+function readCredentials(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv
+): string {
+  if (file === undefined) return env.SETUP_GOPROXY_CREDENTIALS ?? ''
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new InputError(
+      'credentials-file',
+      `cannot read "${file}": ${(e as NodeJS.ErrnoException).code ?? 'error'}`
+    )
+  }
+}
+
+/** A module or workspace must be there: probing nothing would look like success. */
+export function requireGoProject(dir: string): void {
+  if (!existsSync(join(dir, 'go.mod')) && !existsSync(join(dir, 'go.work')))
+    throw new InputError('dir', `"${dir}" has no go.mod or go.work`)
+}
+
+/** The help of one subcommand: its purpose, its own flags and the input flags. */
+export function helpText(
+  command: Command | undefined,
+  purpose: string
+): string {
+  const lines = [purpose, '']
+  const own = Object.entries(OWN_FLAGS).filter(
+    ([, f]) =>
+      command === undefined || (f.for as readonly string[]).includes(command)
+  )
+  for (const [name, f] of own)
+    lines.push(
+      `  --${name}${f.type === 'string' ? ' VALUE' : ''}`,
+      `      ${f.text}`
+    )
+  lines.push('', 'Inputs of the action, with its defaults (see action.yml):')
+  const defaults = readActionYml().inputs
+  for (const [name, text] of inputFlags()) {
+    const d = defaults[name].default
+    const shown =
+      d === undefined || d === ''
+        ? ''
+        : ` (default: ${String(d).trim().split('\n').join(', ')})`
+    lines.push(`  --${name} VALUE${shown}`, `      ${text}`)
+  }
+  return lines.join('\n')
+}
