@@ -85626,6 +85626,109 @@ function netrc_targets_localNetrcTargets() {
     return netrcTargets(process.env, process.platform, os.homedir(), existsSync);
 }
 
+;// CONCATENATED MODULE: ./src/gomod/go-fields.ts
+// Go's whitespace (unicode.IsSpace), which strings.Fields splits on and
+// bytes.TrimSpace trims. JavaScript's \s and trim() differ: they include
+// U+FEFF and lack U+0085.
+const GO_SPACE_CLASS = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const GO_SPACE = new RegExp(`[${GO_SPACE_CLASS}]+`, 'u');
+const TRIM = new RegExp(`^[${GO_SPACE_CLASS}]+|[${GO_SPACE_CLASS}]+$`, 'gu');
+/** strings.Fields: the non-empty runs between Go whitespace. */
+function go_fields_goFields(s) {
+    return s.split(GO_SPACE).filter((w) => w !== '');
+}
+/** strings.TrimSpace. */
+function go_fields_goTrimSpace(s) {
+    return s.replace(TRIM, '');
+}
+
+;// CONCATENATED MODULE: ./src/gomod/gomod-lines.ts
+// The `go` and `toolchain` lines of a go.mod or go.work, read the way the
+// toolchain switch reads them (cmd/go/internal/gover.GoModLookup): the first
+// line that starts with the key and a blank, without parsing the file, so a
+// file go could not otherwise parse still selects a toolchain.
+
+function gomod_lines_goModLookup(text, key) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = goTrimSpace(lines[i]);
+        if (!line.startsWith(key))
+            continue;
+        const rest = line.slice(key.length);
+        if (rest === '' || (rest[0] !== ' ' && rest[0] !== '\t'))
+            continue;
+        const cut = rest.indexOf('//');
+        return {
+            value: goTrimSpace(cut >= 0 ? rest.slice(0, cut) : rest),
+            line: i + 1
+        };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/gomod/go-mod-files.ts
+// Reading go.mod and go.work directives. Both files share one grammar for
+// what the action needs: `keyword args` on one line, or `keyword (` opening a
+// block of one entry per line; `//` starts a comment.
+
+/** Every `keyword` directive of a go.mod or go.work, single-line or in blocks. */
+function goModDirectives(text, keyword) {
+    const out = [];
+    let inBlock = false;
+    // Built once: a go.mod of thousands of requires is read line by line.
+    const opensBlock = new RegExp(`^${keyword}\\s*\\($`);
+    const single = new RegExp(`^${keyword}\\s+\\S`);
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.replace(/\/\/.*$/, '').trim();
+        if (inBlock) {
+            if (line.startsWith(')'))
+                inBlock = false;
+            else if (line)
+                out.push({ args: fields(line), line: i + 1 });
+            return;
+        }
+        if (opensBlock.test(line))
+            inBlock = true;
+        else if (single.test(line)) {
+            out.push({ args: fields(line).slice(1), line: i + 1 });
+        }
+    });
+    return out;
+}
+// Splits on spaces outside quotes, so that `use "./my module"` stays one
+// argument, and removes the quotes.
+function fields(line) {
+    return [...line.matchAll(/"([^"]*)"|`([^`]*)`|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+/** The directories of a go.work's `use` directives. */
+function go_mod_files_parseGoWorkUses(goWork) {
+    return goModDirectives(goWork, 'use').map((d) => d.args[0]);
+}
+/** Module paths of a go.mod's `require` directives, without duplicates. */
+function go_mod_files_parseGoModRequires(goMod) {
+    return [...new Set(goModDirectives(goMod, 'require').map((d) => d.args[0]))];
+}
+/** `require` directives as module path and version, without duplicates. */
+function parseGoModRequireVersions(goMod) {
+    const seen = new Set();
+    return goModDirectives(goMod, 'require')
+        .filter((d) => d.args.length >= 2)
+        .map((d) => ({ path: d.args[0], version: d.args[1] }))
+        .filter((m) => {
+        const k = `${m.path}@${m.version}`;
+        return !seen.has(k) && Boolean(seen.add(k));
+    });
+}
+/** 1-based line of `require path version` (single or in a block), or undefined. */
+function go_mod_files_findRequireLine(goMod, modulePath) {
+    return goModDirectives(goMod, 'require').find((d) => d.args[0] === modulePath)
+        ?.line;
+}
+/** 1-based line of the `toolchain` line, else the `go` line, as the switch finds them. */
+function go_mod_files_findToolchainLine(goMod) {
+    return (goModLookup(goMod, 'toolchain') ?? goModLookup(goMod, 'go'))?.line;
+}
+
 ;// CONCATENATED MODULE: ./src/privacy/path-match.ts
 // Go's path.Match, ported over UTF-8 bytes. A RegExp translation cannot be
 // exact: Go's `*` backtracks byte by byte, so a class after it may see half a
@@ -86980,8 +87083,7 @@ function inCharacterRange(r) {
 // whether a URL may be handed to git or fetched. The tokenizer is
 // xml-tokens.ts.
 
-// unicode.IsSpace, which strings.Fields splits on (JavaScript's \s differs).
-const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+
 /**
  * The go-import tags of a page in go's module-mode order: `mod` entries
  * first, then the others whose prefix has no `mod` entry.
@@ -87000,9 +87102,7 @@ function go_import_parseGoImports(page) {
             const attr = (n) => tok.attrs.find(([k]) => k.toLowerCase() === n)?.[1] ?? '';
             if (attr('name') !== 'go-import')
                 continue;
-            const f = attr('content')
-                .split(GO_SPACE)
-                .filter((x) => x !== '');
+            const f = goFields(attr('content'));
             if (f.length !== 3 && f.length !== 4)
                 continue;
             found.push({
@@ -90683,15 +90783,6 @@ async function probeMirror(mirror, opts, signal) {
         mirror.done = true;
 }
 
-;// CONCATENATED MODULE: ./src/gomod/go-fields.ts
-// unicode.IsSpace, which Go's strings.Fields splits on (JavaScript's \s
-// differs: it includes U+FEFF and lacks U+0085).
-const go_fields_GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
-/** strings.Fields: the non-empty runs between Go whitespace. */
-function goFields(s) {
-    return s.split(go_fields_GO_SPACE).filter((w) => w !== '');
-}
-
 ;// CONCATENATED MODULE: ./src/gomod/gosum.ts
 
 
@@ -90703,7 +90794,7 @@ const EMPTY_GO_MOD_HASH = 'h1:G7mAYYxgmS0lVkHyy2hEOLQCFB0DlQFTMLWggykrydY=';
 function goSumLines(text) {
     return text
         .split('\n')
-        .map((l, i) => ({ line: i + 1, fields: goFields(l) }))
+        .map((l, i) => ({ line: i + 1, fields: go_fields_goFields(l) }))
         .filter((l) => l.fields.length > 0);
 }
 /**
@@ -90800,74 +90891,6 @@ function sampleModules(entries, count, isPrivate, seed) {
 function uniform(seed, item) {
     const h = (0,external_node_crypto_.createHash)('sha256').update(seed).update('\0').update(item).digest();
     return (h.readUInt32BE(0) + 1) / 4294967297;
-}
-
-;// CONCATENATED MODULE: ./src/gomod/go-mod-files.ts
-// Reading go.mod and go.work directives. Both files share one grammar for
-// what the action needs: `keyword args` on one line, or `keyword (` opening a
-// block of one entry per line; `//` starts a comment.
-/** Every `keyword` directive of a go.mod or go.work, single-line or in blocks. */
-function goModDirectives(text, keyword) {
-    const out = [];
-    let inBlock = false;
-    // Built once: a go.mod of thousands of requires is read line by line.
-    const opensBlock = new RegExp(`^${keyword}\\s*\\($`);
-    const single = new RegExp(`^${keyword}\\s+\\S`);
-    text.split(/\r?\n/).forEach((raw, i) => {
-        const line = raw.replace(/\/\/.*$/, '').trim();
-        if (inBlock) {
-            if (line.startsWith(')'))
-                inBlock = false;
-            else if (line)
-                out.push({ args: fields(line), line: i + 1 });
-            return;
-        }
-        if (opensBlock.test(line))
-            inBlock = true;
-        else if (single.test(line)) {
-            out.push({ args: fields(line).slice(1), line: i + 1 });
-        }
-    });
-    return out;
-}
-// Splits on spaces outside quotes, so that `use "./my module"` stays one
-// argument, and removes the quotes.
-function fields(line) {
-    return [...line.matchAll(/"([^"]*)"|`([^`]*)`|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
-}
-/** The directories of a go.work's `use` directives. */
-function go_mod_files_parseGoWorkUses(goWork) {
-    return goModDirectives(goWork, 'use').map((d) => d.args[0]);
-}
-/** Module paths of a go.mod's `require` directives, without duplicates. */
-function go_mod_files_parseGoModRequires(goMod) {
-    return [...new Set(goModDirectives(goMod, 'require').map((d) => d.args[0]))];
-}
-/** `require` directives as module path and version, without duplicates. */
-function parseGoModRequireVersions(goMod) {
-    const seen = new Set();
-    return goModDirectives(goMod, 'require')
-        .filter((d) => d.args.length >= 2)
-        .map((d) => ({ path: d.args[0], version: d.args[1] }))
-        .filter((m) => {
-        const k = `${m.path}@${m.version}`;
-        return !seen.has(k) && Boolean(seen.add(k));
-    });
-}
-/** 1-based line of `require path version` (single or in a block), or undefined. */
-function go_mod_files_findRequireLine(goMod, modulePath) {
-    return goModDirectives(goMod, 'require').find((d) => d.args[0] === modulePath)
-        ?.line;
-}
-/** 1-based line of the `toolchain` directive, else the `go` directive. */
-function go_mod_files_findToolchainLine(goMod) {
-    const lines = goMod.split(/\r?\n/);
-    const at = (re) => lines.findIndex((l) => re.test(l.trim()));
-    const t = at(/^toolchain\s/);
-    if (t >= 0)
-        return t + 1;
-    const g = at(/^go\s/);
-    return g >= 0 ? g + 1 : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/probe/plan.ts
