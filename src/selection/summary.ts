@@ -77,7 +77,7 @@ function whyMirror(
     else if (leftOutReason) words.push(leftOutReason)
   }
   const dropped = d.dropped?.find((x) => x.url === k.url)
-  if (dropped)
+  if (dropped && !leftOutReason?.includes('dropped'))
     words.push(
       `dropped during the prefetch at ${formatMs(dropped.atMs)}: ${dropped.why}`
     )
