@@ -251,9 +251,7 @@ describe('messages', () => {
     )
     expect(res.stdout + res.stderr).not.toContain('ENOENT')
     expect(reportOf(res).downloadsSkipped).toContain('go is not on PATH')
-    expect(res.summary).toContain(
-      'the module prefetch was skipped: go is not on PATH'
-    )
+    expect(res.summary).toContain('prefetch skipped: go is not on PATH')
   })
 
   it('keeps GOPROXY=off from the job env, probes nothing and says how to get mirrors', async () => {
@@ -270,7 +268,9 @@ describe('messages', () => {
     )
     expect(warned).toContain('remove GOPROXY from the workflow or job env')
     expect(reportOf(res).downloadsSkipped).toBe('GOPROXY=off in the job env')
-    expect(res.summary).toContain('module downloads are off')
+    expect(res.summary).toContain(
+      'GOPROXY=off kept from the job env, no mirror probed'
+    )
   })
 })
 

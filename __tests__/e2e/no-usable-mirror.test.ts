@@ -44,7 +44,7 @@ describe('no usable mirror', () => {
       JSON.parse(main.outputs['probe-results']).probe.mirrors
     ).toHaveLength(1)
     expect(main.summary).toContain(
-      '❌ **The step failed:** No candidate mirror passed its probe'
+      '**the step failed:** No candidate mirror passed its probe'
     )
 
     // The matrix's merge job: this leg's report downloaded as an artifact,

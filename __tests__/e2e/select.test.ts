@@ -67,7 +67,7 @@ describe('mirror selection end to end', () => {
     expect(results.ranking.find((r) => r.url === broken.url)?.tier).toBe(
       'failed'
     )
-    expect(res.summary).toContain('### Mirrors')
+    expect(res.summary).toContain('### Why this chain')
     expect(res.summary).toContain(broken.url)
     // Its failures, all alike, read as one count with one example: in the
     // probe log and in the summary.

@@ -6,6 +6,11 @@ export function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
+/** Text for prose and alerts: line breaks flattened, pipes left as they are. */
+export function inline(s: string): string {
+  return s.replace(/\r?\n/g, ' ')
+}
+
 /** Binary units; one decimal below 10 so small sizes keep their precision. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`

@@ -1,4 +1,4 @@
-import { cell, formatBytes } from '../base/markdown.js'
+import { cell, formatBytes, inline } from '../base/markdown.js'
 import type { CacheMode, CacheSave } from './options.js'
 
 /**
@@ -43,6 +43,13 @@ const HIT_TEXT: Record<CacheHit, string> = {
   skipped: '⚪ skipped'
 }
 
+// The readable head of a key: the prefix and a few hash digits.
+function shortKey(key: string): string {
+  const i = key.lastIndexOf('-')
+  const hash = key.slice(i + 1)
+  return hash.length > 12 ? `${key.slice(0, i + 1)}${hash.slice(0, 12)}…` : key
+}
+
 /** The job summary's cache section (markdown); empty when there is no cache data. */
 export function renderCacheSection(report: { cache?: CacheReport }): string {
   const c = report.cache
@@ -59,15 +66,24 @@ export function renderCacheSection(report: { cache?: CacheReport }): string {
     '|---|---|---:|---:|---|---|'
   ]
   for (const e of c.entries) {
-    const size =
-      e.sizeBytes !== undefined
-        ? formatBytes(e.sizeBytes) +
-          (e.versions !== undefined ? ` (${e.versions} versions)` : '')
-        : ''
+    // Nothing restored has no size: a dash, not "0 B (0 versions)".
+    const size = e.sizeBytes
+      ? formatBytes(e.sizeBytes) +
+        (e.versions !== undefined ? ` (${e.versions} versions)` : '')
+      : '—'
     lines.push(
-      `| ${e.kind} | ${HIT_TEXT[e.hit]}${e.detail ? ': ' + cell(e.detail) : ''} | ${size} | ${(e.durationMs / 1000).toFixed(1)} s | \`${cell(e.key)}\` | ${e.matchedKey ? '`' + cell(e.matchedKey) + '`' : ''} |`
+      `| ${e.kind} | ${HIT_TEXT[e.hit]}${e.detail ? ': ' + cell(e.detail) : ''} | ${size} | ${(e.durationMs / 1000).toFixed(1)} s | \`${shortKey(e.key)}\` | ${e.matchedKey ? '`' + shortKey(e.matchedKey) + '`' : '—'} |`
     )
   }
-  for (const w of c.warnings) lines.push('', `> [!WARNING]\n> ${cell(w)}`)
+  const keys = c.entries.flatMap((e) => [e.key, e.matchedKey ?? ''])
+  lines.push(
+    '',
+    '<details><summary>Full cache keys</summary>',
+    '',
+    ...[...new Set(keys.filter(Boolean))].map((k) => `- \`${k}\``),
+    '',
+    '</details>'
+  )
+  for (const w of c.warnings) lines.push('', `> [!WARNING]\n> ${inline(w)}`)
   return lines.join('\n') + '\n'
 }

@@ -21,6 +21,20 @@ function saveText(r: SaveResult): string {
   }
 }
 
+/** Post's verdict on the saves, a few words; '' when nothing was considered. */
+export function saveVerdict(results: readonly SaveResult[]): string {
+  if (results.length === 0) return ''
+  const bad = results.filter((r) => ['declined', 'failed'].includes(r.outcome))
+  const saved = results.filter((r) => r.outcome === 'saved')
+  const words = saved.map(
+    (r) =>
+      `${r.kind} cache saved${r.sizeBytes !== undefined ? ` (${formatBytes(r.sizeBytes)})` : ''}`
+  )
+  if (bad.length > 0)
+    return `⚠️ ${[...words, `${bad.map((r) => r.kind).join(' and ')} cache not saved`].join(', ')}`
+  return `✅ ${words.length > 0 ? words.join(', ') : 'nothing new to save in the Go caches'}`
+}
+
 /** The post step's summary section: one row per cache; empty when nothing was considered. */
 export function renderSaveSection(results: readonly SaveResult[]): string {
   if (results.length === 0) return ''

@@ -2,8 +2,7 @@
 // failing service for about half a minute and has no timeout at all on its
 // service requests, so a hung service would otherwise hang the step.
 import * as cache from '@actions/cache'
-import * as core from '@actions/core'
-import { AsyncLocalStorage } from 'node:async_hooks'
+import { quietLibraryCall } from '../base/library-log.js'
 import type { CachePathSpec } from './key.js'
 
 export class CacheTimeoutError extends Error {
@@ -26,49 +25,18 @@ export class CacheServiceError extends Error {
   }
 }
 
-// The library reports a failed restore or save as a ::warning:: or ::error::
-// annotation of its own and returns a miss, and logs hundreds of ::debug::
-// lines. Workflow commands written while one of its calls runs (in that
-// call's async context, not the probe's beside it) are taken off stdout:
-// warnings and errors go to the caller as a CacheServiceError, to be reported
-// once in the action's words; debug lines reach the log only when the job
-// asks for debug logging.
-const libraryCall = new AsyncLocalStorage<string[]>()
-let stdoutFiltered = false
-
-function filterLibraryCommands(): void {
-  if (stdoutFiltered) return
-  stdoutFiltered = true
-  const stdout = process.stdout
-  const write = stdout.write.bind(stdout) as (...a: unknown[]) => boolean
-  stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-    const problems = libraryCall.getStore()
-    const m =
-      problems && typeof chunk === 'string'
-        ? /^::(debug|warning|error)(?: [^:]*)?::(.*?)\r?\n?$/s.exec(chunk)
-        : null
-    if (!problems || !m || (m[1] === 'debug' && core.isDebug()))
-      return write(chunk, ...rest)
-    if (m[1] !== 'debug')
-      problems.push(
-        m[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-      )
-    // An empty write still calls a callback the caller passed.
-    return write('', ...rest)
-  }) as typeof stdout.write
-}
-
 /**
- * Runs a library call with its workflow commands filtered; an answer that
- * `failed` judges a failure, given the warnings and errors, throws them.
+ * Runs a library call with its workflow commands filtered: the library
+ * reports a failed restore or save as a ::warning:: of its own and returns
+ * a miss. An answer that `failed` judges a failure, given the warnings and
+ * errors, throws them.
  */
 async function quietly<T>(
   call: () => Promise<T>,
   failed: (r: T, problems: string[]) => boolean
 ): Promise<T> {
-  filterLibraryCommands()
   const problems: string[] = []
-  const r = await libraryCall.run(problems, call)
+  const r = await quietLibraryCall(call, problems)
   if (failed(r, problems)) throw new CacheServiceError(problems)
   return r
 }

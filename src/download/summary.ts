@@ -1,9 +1,9 @@
 // Job summary sections of the downloads phase: one short headline line, then
-// the per-source table, a chart of where modules came from, warnings, the
-// failures grouped by kind and answers with a hint each, and the details
-// (go output, every module) folded away.
+// one table of the sources (what go and the prefetch got from each),
+// warnings, the failures grouped by kind and answers with a hint each, and
+// the details (go output, every module) folded away.
 import { FAILURE_TEXT, groupBy } from '../base/failure-kinds.js'
-import { cell, formatBytes, formatMs } from '../base/markdown.js'
+import { cell, formatBytes, formatMs, inline } from '../base/markdown.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,
@@ -95,39 +95,60 @@ function sourceRole(r: DownloadsSummaryData, source: string): string {
   return source === DIRECT_SOURCE ? 'direct' : ''
 }
 
+/** A number that says what it is, or a dash when there is nothing to say. */
+function firstByte(s: SourceStats): string {
+  const answered = s.requests - s.errors
+  return answered > 0 && s.seconds > 0
+    ? formatMs((s.seconds * 1000) / s.requests)
+    : '—'
+}
+
+// One row per source: what go fetched from it and, when the prefetch ran
+// ahead of go, what the local proxy fetched, failed and dropped. A mirror
+// the prefetch never got a file from and never heard fail is no news.
 function renderSourceTable(
   r: DownloadsSummaryData,
   d: DownloadsReport
 ): string[] {
+  const proxy = new Map((d.proxy?.mirrors ?? []).map((m) => [m.url, m]))
   const lines = [
-    '| Source | Role | Modules | Requests | Bytes | Time to headers | Fall-throughs | Errors | Other answers |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|'
+    '| Source | Modules | Requests | Bytes | First byte (mean) | Other answers | Note |',
+    '|---|---:|---:|---:|---:|---|---|'
   ]
-  for (const s of d.sources) {
-    if (s.source === CACHE_SOURCE && s.modules === 0 && s.bytes === 0) continue
+  const row = (source: string, s: SourceStats | undefined) => {
+    const m = proxy.get(source)
+    const answers = [
+      s ? answersText(s) : '',
+      // go's own 404s are in its answers already.
+      ...Object.entries(m?.failures ?? {})
+        .filter(([k]) => k !== 'not-found')
+        .map(([k, n]) => `${k} ×${n}`)
+    ].filter(Boolean)
+    const note = [
+      sourceRole(r, source),
+      m && m.files > 0
+        ? `prefetched ${m.files} file${m.files === 1 ? '' : 's'}`
+        : '',
+      m && m.hedgesWon > 0 ? `${m.hedgesWon} won by a hedge` : '',
+      m?.dropped
+        ? `dropped for the rest of the run at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
+        : ''
+    ].filter(Boolean)
     lines.push(
-      `| ${cell(s.source === CACHE_SOURCE ? 'module cache' : s.source)} | ${sourceRole(r, s.source)} | ${s.modules} | ${s.requests} | ${formatBytes(s.bytes)} | ${s.requests ? `${s.seconds.toFixed(2)} s` : '–'} | ${s.fallThroughs} | ${s.errors} | ${cell(answersText(s))} |`
+      `| ${cell(source === CACHE_SOURCE ? 'module cache' : sourceLabel(source))} | ${s?.modules ?? 0} | ${s?.requests ?? 0} | ${s && s.bytes > 0 ? formatBytes(s.bytes) : '—'} | ${s ? firstByte(s) : '—'} | ${cell(answers.join(', ')) || '—'} | ${cell(note.join('; '))} |`
     )
   }
+  for (const s of d.sources) {
+    if (s.source === CACHE_SOURCE && s.modules === 0 && s.bytes === 0) continue
+    row(s.source, s)
+  }
+  for (const m of proxy.values())
+    if (
+      !d.sources.some((s) => s.source === m.url) &&
+      (m.files > 0 || m.dropped || Object.keys(m.failures).length > 0)
+    )
+      row(m.url, undefined)
   return lines
-}
-
-// A pie says at a glance how the work was spread; only worth it with two
-// or more sources.
-function renderChart(d: DownloadsReport): string[] {
-  const by = new Map<string, number>()
-  for (const m of d.modules)
-    if (m.status === 'downloaded' || m.status === 'cached')
-      by.set(m.source, (by.get(m.source) ?? 0) + 1)
-  if (by.size < 2) return []
-  return [
-    '```mermaid',
-    'pie showData title Where module versions came from',
-    ...[...by].map(
-      ([s, n]) => `    "${sourceLabel(s).replace(/"/g, "'")}" : ${n}`
-    ),
-    '```'
-  ]
 }
 
 function answeredText(f: DownloadFailure): string {
@@ -239,18 +260,15 @@ function renderModules(d: DownloadsReport): string[] {
 export function renderDownloadSection(r: DownloadsSummaryData): string {
   const d = r.downloads
   if (!d) return ''
-  const lines = ['### Downloads', '']
+  const lines = ['### Downloads', '', renderDownloadHeadline(r), '']
   lines.push(
-    `\`go mod download -x -json\` in ${d.roots.map((x) => `\`${x.dir}\``).join(', ')} with GOPROXY \`${d.goproxy}\`: ${formatMs(d.durationMs)}.`,
+    `\`go mod download -x -json\` ran in ${d.roots.map((x) => `\`${x.dir}\``).join(', ')}.${d.prefetch ? ` Chose ${inline(d.prefetch)}.` : ''}`,
     ''
   )
-  if (d.prefetch) lines.push(`Chose ${cell(d.prefetch)}.`, '')
   lines.push(...renderSourceTable(r, d), '')
   lines.push(...renderProxySection(d))
-  const chart = renderChart(d)
-  if (chart.length > 0) lines.push(...chart, '')
   for (const w of d.warnings)
-    lines.push(`> [!WARNING]\n> ${cell(w.message)}`, '')
+    lines.push(`> [!WARNING]\n> ${inline(w.message)}`, '')
   const failures = renderFailures(d)
   if (failures.length > 0) lines.push(...failures, '')
   lines.push(...renderModules(d))

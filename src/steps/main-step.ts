@@ -83,8 +83,11 @@ export async function runMainStep(): Promise<void> {
 async function writeOutcome(report: RunReport, summary: boolean) {
   // A report nowhere to be written costs a warning there, never the step.
   await writeReportFile(report)
-  if (summary)
-    await writeJobSummary(renderSummary(report), renderHeadlineText(report))
+  // The log ends with the recap, summary or not (without one,
+  // writeJobSummary logs it).
+  const recap = renderHeadlineText(report)
+  if (!summary || (await writeJobSummary(renderSummary(report), recap)))
+    core.info(`setup-goproxy: ${recap}`)
 }
 
 /**

@@ -1,14 +1,17 @@
 // The post step: credentials put back first, whatever else happens; then the
 // kept proxy stopped, the cache save, and their sections of the job summary.
 import * as core from '@actions/core'
-import { renderSaveSection } from '../cache/save-section.js'
 import { saveCaches } from '../cache/save.js'
 import { renderKeptProxySection } from '../download/proxy/kept-summary.js'
 import { stopKeptProxy } from './keep-alive.js'
-import type { KeptProxyState } from '../download/proxy/kept-config.js'
+import type {
+  KeptProxyFile,
+  KeptProxyState
+} from '../download/proxy/kept-config.js'
 import { loadState } from '../env/state.js'
 import { readPostInputs } from '../inputs/post-inputs.js'
 import { writeJobSummary } from '../report/job-summary.js'
+import { renderPostSummary } from '../report/summary.js'
 import { restoreCredentials } from '../privacy/setup.js'
 
 export async function runPostStep(): Promise<void> {
@@ -17,29 +20,30 @@ export async function runPostStep(): Promise<void> {
   await restoreCredentials().catch((err: unknown) => {
     restoreError = err
   })
-  const proxy = await stopProxy().catch((err: unknown) => {
+  const kept = await stopProxy().catch((err: unknown) => {
     core.warning(
       `keep-proxy: ${err instanceof Error ? err.message : String(err)}`
     )
-    return ''
+    return undefined
   })
-  const section = proxy + renderSaveSection(await saveCaches())
+  const summary = renderPostSummary({
+    kept,
+    saves: await saveCaches()
+  })
   // Main already rejected a malformed summary input, so there is no state to save then.
-  if (section !== '' && readPostInputs((name) => core.getInput(name)).summary)
+  if (summary !== '' && readPostInputs((name) => core.getInput(name)).summary)
     await writeJobSummary(
-      section,
+      summary,
       'the local proxy and Go cache save results are above'
     )
   if (restoreError !== undefined) throw restoreError
 }
 
-/** Stops the proxy main kept for the job; its summary section, or ''. */
-async function stopProxy(): Promise<string> {
+/** Stops the proxy main kept for the job; what it recorded, if anything. */
+async function stopProxy(): Promise<KeptProxyFile | undefined> {
   const saved = loadState('keptProxy')
-  if (!saved) return ''
+  if (!saved) return undefined
   const record = await stopKeptProxy(JSON.parse(saved) as KeptProxyState)
-  if (!record) return ''
-  const section = renderKeptProxySection(record)
-  core.info(section)
-  return section
+  if (record) core.info(renderKeptProxySection(record))
+  return record ?? undefined
 }

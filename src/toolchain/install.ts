@@ -4,6 +4,7 @@
 // (signed tree head, inclusion proof, the zip's h1) before anything is
 // unpacked, then kept in the tool cache under setup-go's names.
 import * as tc from '@actions/tool-cache'
+import { quietLibraryCall } from '../base/library-log.js'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { hashZipFile } from '../gomod/dirhash.js'
@@ -56,7 +57,7 @@ export async function findInToolCache(
           ? spec.range
           : undefined
   if (semverSpec === undefined) return undefined
-  const dir = tc.find(TOOL, semverSpec, arch)
+  const dir = quietLibraryCall(() => tc.find(TOOL, semverSpec, arch))
   if (!dir) return undefined
   // A Go distribution's VERSION starts with `go1.25.4`; the directory
   // (<tool cache>/go/<semver>/<arch>) names it only in semver.
@@ -127,7 +128,9 @@ async function install(
       `${req.input}: no Go matching ${JSON.stringify(req.value)} for ${goos}/${goarch} in ${TOOLCHAIN_MODULE} (its @v/list, or .info for an exact version)`
     )
   report.version = version
-  const cached = tc.find(TOOL, toolCacheVersion(version), o.arch)
+  const cached = quietLibraryCall(() =>
+    tc.find(TOOL, toolCacheVersion(version), o.arch)
+  )
   if (cached) {
     report.source = 'tool-cache'
     return cached

@@ -39,8 +39,11 @@ export function toolchainHeadline(t: ToolchainReport | undefined): string {
   return `**Go** ${t.local} from PATH`
 }
 
+/** The section; '' when the headline's Go from PATH is all there is to say. */
 export function renderToolchainSection(t: ToolchainReport | undefined): string {
   if (!t) return ''
+  const more = t.install || t.fetch || t.note || t.local === undefined
+  if (!more && (t.selected === undefined || t.selected === t.local)) return ''
   const lines = ['### Go toolchain']
   const i = t.install
   if (i?.source === 'tool-cache')

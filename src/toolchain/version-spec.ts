@@ -2,6 +2,7 @@
 // in actions/setup-go's spelling where the two overlap, and its resolution
 // against the toolchain versions a mirror lists.
 import { evaluateVersions } from '@actions/tool-cache'
+import { quietLibraryCall } from '../base/library-log.js'
 import { InputError } from '../base/values.js'
 import {
   compareGoVersions,
@@ -122,7 +123,8 @@ export function resolveGoVersion(
       // full list, where semver lets a pre-release match only a range that
       // names one of the same x.y.z.
       const goOf = new Map(available.map((v) => [toolCacheVersion(v), v]))
-      const match = (vs: string[]) => evaluateVersions(vs, spec.range)
+      const match = (vs: string[]) =>
+        quietLibraryCall(() => evaluateVersions(vs, spec.range))
       const found =
         match(releases.map(toolCacheVersion)) || match([...goOf.keys()])
       return found ? goOf.get(found) : undefined

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import { synthesizeChain } from '../../../src/selection/chain.js'
 import { rankMirrors } from '../../../src/selection/rank.js'
 import { REPORT_SCHEMA, type RunReport } from '../../../src/report/report.js'
-import { formatMs } from '../../../src/base/markdown.js'
 import { renderSummary } from '../../../src/report/summary.js'
 import { analyzeFixture } from '../../support/download-fixtures.js'
 import { mirrorProbe, type ProbeOptions } from '../../support/probes.js'
@@ -114,62 +113,50 @@ describe('renderSummary', () => {
   const md = renderSummary(report)
   const lines = md.split('\n')
 
-  it('starts with the headline: GOPROXY and the first mirror', () => {
+  it('opens with the verdict: status, mirrors usable, what failed, what to do', () => {
     expect(lines[0]).toBe('## setup-goproxy')
-    expect(md).toContain(
-      '**GOPROXY** `https://athens.corp.test,https://fast.test|https://second.test/base|direct`'
+    expect(lines[2]).toBe(
+      '⚠️ **4 of 5 mirrors usable**; left out as failed: dead.test; degraded: flaky.test (server-error), limited.test (rate-limited). If a mirror keeps failing, leave it out of `mirrors`.'
     )
-    expect(md).toMatch(
-      /first mirror \*\*https:\/\/fast\.test\*\* \(expected [\d.]+ (ms|s) for this project's downloads\) · 5 mirrors probed in 1\.2 s/
+    expect(lines[4]).toBe(
+      'GOPROXY `https://athens.corp.test,https://fast.test|https://second.test/base|direct`'
     )
     expect(md.endsWith('\n')).toBe(true)
   })
 
-  it('has one probe table row per mirror, best first, failed last', () => {
-    const header = lines.findIndex((l) => l.startsWith('| # | Mirror |'))
-    expect(header).toBeGreaterThan(0)
-    expect(lines[header + 1]).toBe('|---|---|---|---|---|---|---|---|---|')
+  it('folds the probe table: one row per mirror, best first, a dash where nothing was measured', () => {
+    const header = lines.findIndex((l) => l.startsWith('| Mirror | Versions'))
+    expect(lines[header - 4]).toBe(
+      '<details><summary>Probe: 5 mirrors in 1.2 s</summary>'
+    )
     const rows = lines.slice(header + 2, header + 7)
-    for (const r of rows) expect(cellPipes(r)).toBe(10)
-    // The Expected cell is the ranking's own estimate for this mirror.
-    const fastExpectedMs = report.ranking!.find(
-      (r) => r.url === 'https://fast.test'
-    )!.expectedMs!
-    expect(fastExpectedMs).toBeGreaterThan(0)
-    expect(rows[0]).toBe(
-      '| 1 | https://fast.test | ✅ healthy | 3/3 | 30 | 3 / 13 / 20 | 20 MiB/s | ' +
-        `${formatMs(fastExpectedMs)} | 200 |`
+    for (const r of rows) expect(cellPipes(r)).toBe(6)
+    expect(rows[0]).toBe('| fast.test | 3 of 3 | 30 ms | 20 MiB/s | proxied |')
+    expect(rows[3]).toBe(
+      '| limited.test | 3 of 3 | 40 ms | not limiting | proxied |'
     )
-    expect(rows[1]).toMatch(
-      /^\| 2 \| https:\/\/second\.test\/base \| ✅ healthy \|.*\| 4\.0 MiB\/s \|/
-    )
-    expect(rows[3]).toMatch(
-      /^\| 4 \| https:\/\/limited\.test \| ⚠️ rate-limited: HTTP 429 \|.*\| not limiting \|/
-    )
-    expect(rows[2]).toMatch(
-      /^\| 3 \| https:\/\/flaky\.test \| ⚠️ server-error: HTTP 502 \\\| bad gateway \|/
-    )
-    expect(rows[4]).toBe(
-      '| – | https://dead.test | ❌ refused: connect ECONNREFUSED 127.0.0.1:9 | 3/3 | – | 3 / 13 / 20 | – | – | refused |'
-    )
-    expect(lines[header + 7]).toBe('')
+    expect(rows[4]).toBe('| dead.test | 3 of 3 | — | — | refused |')
+  })
+
+  it('says which versions a mirror cut short was never asked for', () => {
+    const r = buildReport()
+    const fast = r.probe!.mirrors[0]
+    Object.assign(fast, { cutShort: true, found: 1, sampled: 3, missing: [] })
+    expect(renderSummary(r)).toContain('| fast.test | 1 of 1 (2 not checked) |')
   })
 
   it('names the probed modules and their source', () => {
     expect(md).toContain(
-      'Timed with 2 module versions from go.sum: `golang.org/x/text@v0.17.0`, `golang.org/x/mod@v0.20.0`; 5 more checked for presence'
+      'Timed with 2 module versions from go.sum: `golang.org/x/text@v0.17.0`, `golang.org/x/mod@v0.20.0`; 5 more checked for presence.'
     )
   })
 
   it('lists each probe failure kind of a mirror once, with Retry-After when given', () => {
     expect(md).toContain(
-      '<details><summary>Probe failures (3 on 3 mirrors)</summary>'
-    )
-    expect(md).toContain(
       '- https://limited.test: **rate-limited**, throttled (429); `/golang.org/x/mod/@v/v0.20.0.mod`: HTTP 429 (Retry-After 30 s)'
     )
     expect(md).toContain(
-      '- https://flaky.test: **server-error**, server error (5xx or a broken body); `/golang.org/x/text/@v/v0.17.0.info`: HTTP 502 \\| bad gateway'
+      '- https://flaky.test: **server-error**, server error (5xx or a broken body); `/golang.org/x/text/@v/v0.17.0.info`: HTTP 502 | bad gateway'
     )
   })
 
@@ -206,7 +193,6 @@ describe('renderSummary', () => {
       '- https://goproxy.example-corp.test: **server-error ×17**, server error (5xx or a broken body); e.g. `/github.com/!my-org/svc_0/@v/v1.0.0.info`: HTTP 503',
       '- https://goproxy.example-corp.test: **timeout**, no answer before the deadline; `/golang.org/x/mod/@v/v0.20.0.zip`: no answer before the probe deadline'
     ])
-    expect(out).toContain('Probe failures (21 on 4 mirrors)')
   })
 
   it('groups a mirror’s repeated failures by kind, with a count and one example', () => {
@@ -228,26 +214,36 @@ describe('renderSummary', () => {
     ])
   })
 
-  it('explains the chain and what was left out', () => {
+  it('explains the chain in words: place, expected time, why; then what was left out', () => {
     const start = lines.indexOf('### Why this chain')
-    expect(start).toBeGreaterThan(0)
-    expect(lines[start + 1]).toMatch(
-      /^1\. `https:\/\/athens\.corp\.test`: private-proxy: first/
+    expect(start).toBeGreaterThan(4)
+    expect(lines[start + 2]).toBe(
+      '| In GOPROXY | Mirror | Expected time | Why |'
     )
-    expect(lines[start + 2]).toMatch(
-      /^2\. `https:\/\/fast\.test`: rank 1, healthy, 3\/3 sampled versions, expected /
+    expect(lines[start + 4]).toBe(
+      '| 1st | athens.corp.test | — | private proxy: asked first, and its refusals are final |'
     )
-    expect(lines[start + 3]).toMatch(
-      /^3\. `https:\/\/second\.test\/base`: rank 2/
+    expect(lines[start + 5]).toMatch(
+      /^\| 2nd \| fast\.test \| \d+ ms \| healthy \|$/
     )
-    expect(lines[start + 4]).toMatch(/^4\. `direct`: direct-fallback/)
-    expect(md).toContain('Left out:')
+    expect(lines[start + 7]).toBe(
+      "| 4th | direct | — | direct: what no mirror has comes from the module's origin |"
+    )
+    expect(md).toMatch(
+      /\| left out \| flaky\.test \| \d+ ms \| degraded; server-error \(HTTP 502 \\\| bad gateway\); usable, but ranked 3, beyond max-mirrors \(2\) \|/
+    )
     expect(md).toContain(
-      '- `https://flaky.test`: ranked 3, beyond max-mirrors (2)'
+      '| left out | dead.test | — | failed its probe: refused (connect ECONNREFUSED 127.0.0.1:9) |'
     )
+  })
+
+  it('charts the expected times of three or more usable mirrors', () => {
     expect(md).toContain(
-      '- `https://dead.test`: failed its probe: refused: connect ECONNREFUSED 127.0.0.1:9'
+      'x-axis ["fast.test", "second.test/base", "flaky.test", "limited.test"]'
     )
+    const two = buildReport()
+    two.ranking = two.ranking!.slice(0, 2)
+    expect(renderSummary(two)).not.toContain('```mermaid')
   })
 
   it('escapes pipes in the environment table and the findings', () => {
@@ -261,7 +257,7 @@ describe('renderSummary', () => {
     expect(md.indexOf('What go will really use')).toBeLessThan(
       md.indexOf('<details><summary>2 variables exported, and why</summary>')
     )
-    expect(md).toContain('- GOPROXY: go uses GOPROXY=https://x.test\\|direct')
+    expect(md).toContain('- GOPROXY: go uses GOPROXY=https://x.test|direct')
   })
 
   it('warns when no mirror is usable', () => {
@@ -279,27 +275,40 @@ describe('renderSummary', () => {
       directFallback: true
     })
     const out = renderSummary(dead)
-    expect(out).toContain('**GOPROXY** `direct`')
-    expect(out).toContain(
-      'no usable mirror: public modules come from their origins'
+    expect(out.split('\n')[2]).toMatch(
+      /^⚠️ \*\*0 of 1 mirror usable\*\*; left out as failed: dead\.test\. What to do: check that the runner reaches the mirrors/
     )
+    expect(out).toContain('GOPROXY `direct`')
     expect(out).toMatch(
       /> \[!WARNING\]\n> No candidate mirror passed its probe/
     )
   })
 
-  it('keeps the headline short: what the downloads did comes before the warnings', () => {
+  it('says what the downloads did in the verdict, before the warnings', () => {
     const r = buildReport()
     r.chain!.warnings.push('GOPROXY=off is set in the job env, and more.')
     r.downloads = analyzeFixture('go1.26.8', 'ok', () => 100).report
     const out = renderSummary(r)
-    const downloads = out.indexOf('**Downloads:** 3 module versions fetched')
-    expect(downloads).toBeGreaterThan(out.indexOf('**GOPROXY**'))
-    expect(downloads).toBeLessThan(out.indexOf('> [!WARNING]'))
-    expect(out.indexOf('> [!WARNING]')).toBeLessThan(out.indexOf('### Mirrors'))
+    expect(out.split('\n')[2]).toMatch(
+      /^⚠️ \*\*4 of 5 mirrors usable\*\*, 3 module versions fetched in /
+    )
+    expect(out.indexOf('> [!WARNING]')).toBeLessThan(
+      out.indexOf('### Why this chain')
+    )
+    expect(out.indexOf('### Why this chain')).toBeLessThan(
+      out.indexOf('### Downloads')
+    )
   })
 
-  it('renders only the headline for a report without sections', () => {
+  it('says why first when the step failed', () => {
+    const r = buildReport()
+    r.failure = 'No candidate mirror passed its probe'
+    expect(renderSummary(r).split('\n')[2]).toMatch(
+      /^❌ .*; \*\*the step failed:\*\* No candidate mirror passed its probe\./
+    )
+  })
+
+  it('renders only the verdict for a report without sections', () => {
     expect(
       renderSummary({
         schema: REPORT_SCHEMA,
@@ -307,6 +316,6 @@ describe('renderSummary', () => {
         runner: { os: 'Linux', arch: 'X64', job: 'j', runId: '1' },
         env: []
       })
-    ).toBe('## setup-goproxy\n')
+    ).toBe('## setup-goproxy\n\n✅ done.\n')
   })
 })

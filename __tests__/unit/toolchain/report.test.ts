@@ -82,10 +82,10 @@ describe('renderToolchainSection', () => {
     )
   })
 
-  it('says plainly when the go on PATH is used', () => {
+  it('leaves the go on PATH to the headline, with nothing more to say', () => {
     expect(
       renderToolchainSection({ local: 'go1.26.8', selected: 'go1.26.8' })
-    ).toContain('**go1.26.8** from PATH')
+    ).toBe('')
     expect(renderToolchainSection(undefined)).toBe('')
   })
 })

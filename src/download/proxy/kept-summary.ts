@@ -5,6 +5,14 @@ import { cell, formatBytes } from '../../base/markdown.js'
 import type { KeptProxyFile } from './kept-config.js'
 import { mirrorTable } from './summary.js'
 
+/** Post's verdict on the kept proxy, a few words. */
+export function keptVerdict(f: KeptProxyFile): string {
+  const files = f.record.files
+  const failed = files.filter((x) => x.status === 'failed').length
+  const served = files.filter((x) => x.status === 'served').length
+  return `${failed > 0 ? '⚠️' : '✅'} local proxy served ${served} of ${files.length} file${files.length === 1 ? '' : 's'} later go commands asked${failed > 0 ? `, ${failed} failed` : ''}`
+}
+
 export function renderKeptProxySection(f: KeptProxyFile): string {
   const files = f.record.files
   const served = files.filter((x) => x.status === 'served')

@@ -1,7 +1,8 @@
-// The local proxy's part of the downloads section: per mirror what it served,
-// what failed, whether the breaker dropped it, and every file a mirror served
-// with wrong bits, named with the module and where it came from instead.
-import { cell, formatBytes, formatMs } from '../../base/markdown.js'
+// The local proxy's part of the downloads section: what it prefetched, and
+// every file a mirror served with wrong bits, named with the module and where
+// it came from instead (per mirror figures are in the sources table). Also
+// the per-mirror table the kept proxy's section shows.
+import { cell, formatBytes, formatMs, inline } from '../../base/markdown.js'
 import type { DownloadsReport } from '../downloads-report.js'
 import type { MirrorRecord } from './record.js'
 
@@ -18,10 +19,8 @@ export function renderProxySection(d: DownloadsReport): string[] {
   const verified = served.filter((f) => f.verified).length
   const lines = [
     `Prefetched into the module cache: ${p.planned} file(s) that go mod download reads were missing, ${served.length} fetched (${verified} verified against go.sum), ${p.concurrency} at once, ${hedged} hedged.`,
-    '',
-    ...mirrorTable(p.mirrors)
+    ''
   ]
-  lines.push('')
   for (const f of p.files) {
     for (const x of f.failures) {
       const label = KIND_LABEL[x.kind]
@@ -34,16 +33,11 @@ export function renderProxySection(d: DownloadsReport): string[] {
           ? `served from ${f.mirror} instead`
           : 'no other mirror had it'
       lines.push(
-        `> [!WARNING]\n> ${cell(x.mirror)} served ${label} for ${what}: ${cell(x.detail)}; ${instead}.`,
+        `> [!WARNING]\n> ${x.mirror} served ${label} for ${what}: ${inline(x.detail)}; ${instead}.`,
         ''
       )
     }
   }
-  for (const m of p.mirrors.filter((x) => x.dropped))
-    lines.push(
-      `> [!WARNING]\n> ${cell(m.url)} was dropped for the rest of the run at ${formatMs(m.dropped!.atMs)}: ${cell(m.dropped!.why)}.`,
-      ''
-    )
   return lines
 }
 
@@ -52,14 +46,19 @@ export function mirrorTable(mirrors: readonly MirrorRecord[]): string[] {
   return [
     '| Mirror | Files served | Bytes | Won by a hedge | Failed answers | Dropped |',
     '|---|---:|---:|---:|---|---|',
-    ...mirrors.map((m) => {
-      const failures = Object.entries(m.failures)
-        .map(([k, n]) => `${k} ×${n}`)
-        .join(', ')
-      const dropped = m.dropped
-        ? `at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
-        : ''
-      return `| ${cell(m.url)} | ${m.files} | ${formatBytes(m.bytes)} | ${m.hedgesWon} | ${cell(failures)} | ${cell(dropped)} |`
-    })
+    // A mirror that served nothing and never failed has nothing to say.
+    ...mirrors
+      .filter(
+        (m) => m.files > 0 || m.dropped || Object.keys(m.failures).length > 0
+      )
+      .map((m) => {
+        const failures = Object.entries(m.failures)
+          .map(([k, n]) => `${k} ×${n}`)
+          .join(', ')
+        const dropped = m.dropped
+          ? `at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
+          : ''
+        return `| ${cell(m.url)} | ${m.files} | ${formatBytes(m.bytes)} | ${m.hedgesWon} | ${cell(failures)} | ${cell(dropped)} |`
+      })
   ]
 }

@@ -79,12 +79,9 @@ describe('prefetch summary', () => {
     expect(text).toContain(
       `${BAD} served wrong bits (hash differs from go.sum) for \`github.com/BurntSushi/toml@v1.3.2\` (.zip): h1:x, go.sum has h1:y; served from ${GOOD} instead.`
     )
-    expect(text).toContain(
-      `${BAD} was dropped for the rest of the run at 2.5 s`
-    )
-    expect(text).toMatch(
-      /\| https:\/\/goproxy\.example \| 0 \| [^|]+ \| 0 \| checksum ×1, timeout ×2 \| at 2\.5 s/
-    )
+    // Per mirror figures and the drop are the sources table's, said once.
+    expect(text).not.toContain('was dropped')
+    expect(text).not.toMatch(/^\| /m)
     expect(text).toContain(
       '1 fetched (1 verified against go.sum), 32 at once, 1 hedged'
     )
