@@ -88641,6 +88641,48 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
+;// CONCATENATED MODULE: ./src/base/library-log.ts
+// Libraries (@actions/cache, @actions/tool-cache) write workflow commands of
+// their own: a failed restore as a ::warning:: annotation, hundreds of
+// ::debug:: lines. Commands written while one of their calls runs (in that
+// call's async context, not the work beside it) are taken off stdout:
+// warnings and errors go back to the caller, to be reported once in the
+// action's words; debug lines reach the log only when the job asks for
+// debug logging.
+
+
+const libraryCall = new external_node_async_hooks_.AsyncLocalStorage();
+let stdoutFiltered = false;
+function filterLibraryCommands() {
+    if (stdoutFiltered)
+        return;
+    stdoutFiltered = true;
+    const stdout = process.stdout;
+    const write = stdout.write.bind(stdout);
+    stdout.write = ((chunk, ...rest) => {
+        const problems = libraryCall.getStore();
+        const m = problems && typeof chunk === 'string'
+            ? /^::(debug|warning|error)(?: [^:]*)?::(.*?)\r?\n?$/s.exec(chunk)
+            : null;
+        if (!problems || !m || (m[1] === 'debug' && core.isDebug()))
+            return write(chunk, ...rest);
+        if (m[1] !== 'debug')
+            problems.push(m[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+        // An empty write still calls a callback the caller passed.
+        return write('', ...rest);
+    });
+}
+/**
+ * Runs a library call with its workflow commands filtered; `problems`
+ * receives the warnings and errors it wrote.
+ */
+function library_log_quietLibraryCall(call, problems = []) {
+    filterLibraryCommands();
+    return libraryCall.run(problems, call);
+}
+
 ;// CONCATENATED MODULE: ./src/gomod/gover.ts
 // Go version strings as cmd/go compares them (internal/gover): `1.21` is the
 // language version and sorts before `1.21rc1`, which sorts before `1.21.0`;
@@ -88810,6 +88852,7 @@ function isExecutable(rel, platform) {
 
 
 
+
 // node-semver's range grammar, closely enough to refuse what cannot be a
 // range (`latest`, `1.25.4.1`) with the input's name rather than a miss.
 const PARTIAL = String.raw `v?(?:\d+|[xX*])(?:\.(?:\d+|[xX*])){0,2}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?`;
@@ -88893,7 +88936,7 @@ function resolveGoVersion(spec, available) {
             // full list, where semver lets a pre-release match only a range that
             // names one of the same x.y.z.
             const goOf = new Map(available.map((v) => [toolCacheVersion(v), v]));
-            const match = (vs) => evaluateVersions(vs, spec.range);
+            const match = (vs) => quietLibraryCall(() => evaluateVersions(vs, spec.range));
             const found = match(releases.map(toolCacheVersion)) || match([...goOf.keys()]);
             return found ? goOf.get(found) : undefined;
         }
@@ -89381,6 +89424,10 @@ async function planSumdb(privacy, goproxy, plan, env = process.env, check = chec
 /** Text for a Markdown table cell: pipes escaped, line breaks flattened. */
 function cell(s) {
     return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** Text for prose and alerts: line breaks flattened, pipes left as they are. */
+function inline(s) {
+    return s.replace(/\r?\n/g, ' ');
 }
 /** Binary units; one decimal below 10 so small sizes keep their precision. */
 function formatBytes(n) {
