@@ -95529,7 +95529,6 @@ async function runServe({ inputs, report }, flags) {
         signal: stop.signal,
         onListening: (url) => {
             const goproxy = keptGoproxy(url, chain);
-            print(`GOPROXY=${goproxy}`);
             const others = report.env.filter((e) => e.name !== 'GOPROXY');
             log([
                 `Serving ${url} from ${mirrors.map((m) => m.url).join(', ')}. In the shell that runs go:`,
@@ -95537,6 +95536,7 @@ async function runServe({ inputs, report }, flags) {
                 ...(others.length > 0 ? [formatEnv(others, 'sh')] : []),
                 'Ctrl-C stops it and prints what it served.'
             ].join('\n'));
+            print(`GOPROXY=${goproxy}`);
         }
     });
     log(servedText(served));

@@ -65,7 +65,6 @@ export async function runServe(
       signal: stop.signal,
       onListening: (url) => {
         const goproxy = keptGoproxy(url, chain)
-        print(`GOPROXY=${goproxy}`)
         const others = report.env.filter((e) => e.name !== 'GOPROXY')
         log(
           [
@@ -75,6 +74,7 @@ export async function runServe(
             'Ctrl-C stops it and prints what it served.'
           ].join('\n')
         )
+        print(`GOPROXY=${goproxy}`)
       }
     }
   )
