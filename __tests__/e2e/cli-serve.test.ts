@@ -113,6 +113,49 @@ describe('setup-goproxy serve', () => {
     )
   })
 
+  it('puts the private proxies ahead of the local proxy, and names GOPRIVATE', async () => {
+    const ctx = createRunnerContext()
+    await writeConsumerModule(ctx.workspace, tree)
+    const live = await mirror()
+    const priv = await mirror()
+    const env = { HOME: ctx.home, ...loopbackGoEnv(ctx) }
+    const s = await serve(
+      [
+        '--mirrors',
+        live.url,
+        '--private-proxy',
+        priv.url,
+        '--private',
+        'corp.test/*'
+      ],
+      ctx.workspace,
+      env
+    )
+    expect(s.goproxy).toMatch(
+      new RegExp(
+        `^GOPROXY=${priv.url},http://127\\.0\\.0\\.1:\\d+\\|${live.url}\\|direct$`,
+        'u'
+      )
+    )
+    s.child.kill('SIGTERM')
+    expect(await s.exited).toBe(0)
+    expect(s.stderr()).toContain("export GOPRIVATE='corp.test/*'")
+    expect(s.stderr()).toContain('Stopped (terminated)')
+  })
+
+  it('exits 1 when no mirror is usable, before listening', async () => {
+    const ctx = createRunnerContext()
+    await writeConsumerModule(ctx.workspace, tree)
+    const dead = await mirror({ status: 500 })
+    const res = await runCli(['serve', '--mirrors', dead.url], {
+      cwd: ctx.workspace,
+      env: { HOME: ctx.home, ...loopbackGoEnv(ctx) }
+    })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('no public mirror to serve from')
+    expect(res.stdout).toBe('')
+  })
+
   it.each(['--port=70000', '--port=eighty', '--port=-1', '--port=1.5'])(
     'refuses %s naming the flag, exit 2',
     async (flag) => {
