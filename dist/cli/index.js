@@ -95314,7 +95314,9 @@ const LINE = {
     // Inside '…' nothing is special but ' itself.
     sh: (n, v) => `export ${n}='${v.replace(/'/gu, `'\\''`)}'`,
     fish: (n, v) => `set -gx ${n} '${v.replace(/[\\']/gu, '\\$&')}'`,
-    powershell: (n, v) => `$env:${n} = '${v.replace(/'/gu, "''")}'`,
+    // PowerShell also closes a '…' string on the typographic single quotes;
+    // each quote is doubled to stand for itself. $ and ` are inert inside.
+    powershell: (n, v) => `$env:${n} = '${v.replace(/['\u2018\u2019\u201A\u201B]/gu, '$&$&')}'`,
     dotenv: (n, v) => BARE.test(v)
         ? `${n}=${v}`
         : `${n}="${v.replace(/[\\"$`]/gu, '\\$&').replace(/\n/gu, '\\n')}"`,
