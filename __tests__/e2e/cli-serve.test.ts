@@ -143,6 +143,20 @@ describe('setup-goproxy serve', () => {
     expect(s.stderr()).toContain('Stopped (terminated)')
   })
 
+  it('stops by itself after --idle-timeout, exit 0', async () => {
+    const ctx = createRunnerContext()
+    await writeConsumerModule(ctx.workspace, tree)
+    const live = await mirror()
+    const env = { HOME: ctx.home, ...loopbackGoEnv(ctx) }
+    const s = await serve(
+      ['--mirrors', live.url, '--idle-timeout', '0.2'],
+      ctx.workspace,
+      env
+    )
+    expect(await s.exited).toBe(0)
+    expect(s.stderr()).toContain('Stopped (idle for 0.2 s)')
+  })
+
   it('exits 1 when no mirror is usable, before listening', async () => {
     const ctx = createRunnerContext()
     await writeConsumerModule(ctx.workspace, tree)
