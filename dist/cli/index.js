@@ -81301,7 +81301,7 @@ function withActionDefaults(get) {
 
 
 
-const COMMANDS = ['probe', 'env', 'apply', 'download'];
+const COMMANDS = ['probe', 'env', 'apply', 'download', 'serve'];
 // Inputs that only mean something on an Actions runner (the Actions cache,
 // the job summary, a proxy kept for later steps, matrix merges, a Go
 // installed into the tool cache), and credentials, which never come on argv.
@@ -81346,6 +81346,16 @@ const OWN_FLAGS = {
         type: 'string',
         for: ['download'],
         text: 'Write the JSON report of the run to FILE.'
+    },
+    port: {
+        type: 'string',
+        for: ['serve'],
+        text: 'Listen on this port of 127.0.0.1 (default 0: any free port).'
+    },
+    'idle-timeout': {
+        type: 'string',
+        for: ['serve'],
+        text: 'Stop after this many seconds without a request from go (default 0: never).'
     },
     'credentials-file': {
         type: 'string',
@@ -81414,6 +81424,8 @@ function parseCommandLine(argv, env) {
         format,
         force: values.force === true,
         report: values.report,
+        port: values.port,
+        idleTimeout: values['idle-timeout'],
         get
     };
 }
@@ -94936,14 +94948,14 @@ function readLocalGoMod(root, dir) {
 }
 
 ;// CONCATENATED MODULE: ./src/download/proxy/server.ts
-// The GOPROXY protocol on 127.0.0.1 (ephemeral port), answered from the
+// The GOPROXY protocol on 127.0.0.1 (an ephemeral port unless given), answered from the
 // engine's verified spool. Paths of private modules are answered 404 at
 // once and never reach the engine, so go goes on to the next GOPROXY entry
 // as it would without this proxy. No credentials are ever configured here.
 
 
 
-async function startLocalProxy(source, isPrivate) {
+async function startLocalProxy(source, isPrivate, port = 0) {
     const sockets = new Set();
     const server = (0,external_node_http_.createServer)((req, res) => {
         handle(source, isPrivate, req, res).catch((err) => {
@@ -94959,11 +94971,11 @@ async function startLocalProxy(source, isPrivate) {
     });
     await new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
+        server.listen(port, '127.0.0.1', () => resolve());
     });
-    const { port } = server.address();
+    const bound = server.address().port;
     return {
-        url: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${bound}`,
         close: () => new Promise((resolve) => {
             server.close(() => resolve());
             for (const s of sockets)
@@ -95349,7 +95361,9 @@ const LINE = {
     // Inside '…' nothing is special but ' itself.
     sh: (n, v) => `export ${n}='${v.replace(/'/gu, `'\\''`)}'`,
     fish: (n, v) => `set -gx ${n} '${v.replace(/[\\']/gu, '\\$&')}'`,
-    powershell: (n, v) => `$env:${n} = '${v.replace(/'/gu, "''")}'`,
+    // PowerShell also closes a '…' string on the typographic single quotes;
+    // each quote is doubled to stand for itself. $ and ` are inert inside.
+    powershell: (n, v) => `$env:${n} = '${v.replace(/['\u2018\u2019\u201A\u201B]/gu, '$&$&')}'`,
     dotenv: (n, v) => BARE.test(v)
         ? `${n}=${v}`
         : `${n}="${v.replace(/[\\"$`]/gu, '\\$&').replace(/\n/gu, '\\n')}"`,
@@ -95424,10 +95438,189 @@ function probeTable(report, stream) {
     return out.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/download/proxy/kept-config.ts
+/** Set on the detached process: the path of its config file. */
+const KEPT_PROXY_ENV = 'SETUP_GOPROXY_KEPT_PROXY';
+/**
+ * The GOPROXY later steps get: the chain's private proxies first, as in the
+ * chain (a path they serve never reaches the local URL, whatever listens
+ * there once the proxy has exited), then the local proxy in place ahead of
+ * the public part after `|`, so that go falls through to it on any error,
+ * the local proxy being gone included.
+ */
+function keptGoproxy(localUrl, chain) {
+    const privates = chain.entries
+        .filter((e) => e.role === 'private')
+        .map((e) => e.url);
+    const publicPart = chain.goproxy
+        .slice(privates.join(',').length)
+        .replace(/^,/, '');
+    return [...privates, `${localUrl}|${publicPart}`].join(',');
+}
+
+;// CONCATENATED MODULE: ./src/download/proxy/local-serve.ts
+// The local proxy as a process of its own runs it (the kept proxy, and
+// `setup-goproxy serve`): the engine with no planned work fetching on
+// demand, the GOPROXY server in front of it, until a stop signal, the idle
+// limit or the hard limit. Its spool goes with it.
+
+
+
+
+// How often the limits are checked and a changed record is handed on.
+const TICK_MS = 1000;
+async function serveLocalProxy(cfg, hooks) {
+    const engine = await PrefetchEngine.start({
+        mirrors: cfg.mirrors,
+        concurrency: cfg.concurrency,
+        spoolDir: cfg.spoolDir,
+        deadlines: DEADLINES,
+        zipBytesHint: cfg.zipBytesHint,
+        // go falls through to the chain on any error: a fast one beats a wait.
+        waitOutPauses: false
+    }, []);
+    let inflight = 0;
+    let lastActive = performance.now();
+    let changed = false;
+    let server;
+    try {
+        server = await startLocalProxy({
+            get: (path) => {
+                inflight++;
+                changed = true;
+                return engine.get(path).finally(() => {
+                    inflight--;
+                    lastActive = performance.now();
+                });
+            }
+        }, (path) => isOffMirrors(cfg.privatePatterns, path), cfg.port);
+    }
+    catch (e) {
+        await engine.stop();
+        throw e;
+    }
+    await hooks.onListening(server.url, engine.record());
+    const startedAt = performance.now();
+    let tick;
+    let onAbort;
+    const why = await new Promise((resolve) => {
+        onAbort = () => resolve(String(hooks.signal.reason));
+        if (hooks.signal.aborted)
+            return onAbort();
+        hooks.signal.addEventListener('abort', onAbort, { once: true });
+        tick = setInterval(() => {
+            const now = performance.now();
+            if (cfg.maxMs > 0 && now - startedAt >= cfg.maxMs)
+                return resolve(`hard limit (${cfg.maxMs / 1000} s) reached`);
+            if (cfg.idleMs > 0 && inflight === 0 && now - lastActive >= cfg.idleMs)
+                return resolve(`idle for ${cfg.idleMs / 1000} s`);
+            if (changed && hooks.onChange) {
+                changed = false;
+                hooks.onChange(engine.record());
+            }
+        }, cfg.idleMs > 0 ? Math.min(TICK_MS, cfg.idleMs) : TICK_MS);
+    });
+    clearInterval(tick);
+    hooks.signal.removeEventListener('abort', onAbort);
+    await server.close();
+    await hooks.onStopped?.(engine.record(), why);
+    await engine.stop();
+    return { url: server.url, record: engine.record(), why };
+}
+
+;// CONCATENATED MODULE: ./src/cli/serve.ts
+// `setup-goproxy serve`: the kept proxy in the foreground for a developer.
+// The chain is decided as `env` decides it; the local proxy then serves go
+// from the ranked mirrors with the same hedging and verification, behind the
+// chain's private proxies (keptGoproxy), until Ctrl-C, and says what it
+// served. stdout gets one line, GOPROXY=…; everything else goes to stderr.
+
+
+
+
+
+
+
+
+
+
+/** Read before the probe, so a bad value costs nothing. */
+function parseServeFlags(args) {
+    return {
+        port: parseNumber('port', args.port ?? '0', {
+            min: 0,
+            max: 65535,
+            integer: true
+        }),
+        idleMs: parseNumber('idle-timeout', args.idleTimeout ?? '0', { min: 0 }) * 1000
+    };
+}
+async function runServe({ inputs, report }, flags) {
+    const mirrors = mirrorPriors(report);
+    const chain = report.chain;
+    if (!chain || mirrors.length === 0) {
+        log('setup-goproxy: the chain has no public mirror to serve from');
+        return 1;
+    }
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort('interrupted'));
+    process.once('SIGTERM', () => stop.abort('terminated'));
+    const served = await serveLocalProxy({
+        mirrors,
+        concurrency: inputs.download.concurrency,
+        zipBytesHint: zipBytesHint(report),
+        privatePatterns: inputs.privacy,
+        spoolDir: await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'setup-goproxy-serve-')),
+        idleMs: flags.idleMs,
+        maxMs: 0,
+        port: flags.port
+    }, {
+        signal: stop.signal,
+        onListening: (url) => {
+            const goproxy = keptGoproxy(url, chain);
+            const others = report.env.filter((e) => e.name !== 'GOPROXY');
+            log([
+                `Serving ${url} from ${mirrors.map((m) => m.url).join(', ')}. In the shell that runs go:`,
+                formatEnv([{ name: 'GOPROXY', value: goproxy, reason: '' }], 'sh'),
+                ...(others.length > 0 ? [formatEnv(others, 'sh')] : []),
+                'Ctrl-C stops it and prints what it served.'
+            ].join('\n'));
+            print(`GOPROXY=${goproxy}`);
+        }
+    });
+    log(servedText(served));
+    return 0;
+}
+/** What it served, for a terminal: totals, then one line per mirror. */
+function servedText({ url, record, why }) {
+    const files = record.files;
+    const count = (s) => files.filter((f) => f.status === s).length;
+    const bytes = files.reduce((n, f) => n + (f.status === 'served' ? (f.bytes ?? 0) : 0), 0);
+    const hedged = files.filter((f) => f.hedges > 0).length;
+    const lines = [
+        `Stopped (${why}). ${url} was asked for ${files.length} file(s): ${count('served')} served (${formatBytes(bytes)}), ${count('not-found')} not found, ${count('failed')} failed, ${hedged} hedged.`
+    ];
+    for (const m of record.mirrors) {
+        const failures = Object.entries(m.failures).map(([k, n]) => `${k} ×${n}`);
+        lines.push(`  ${m.url}: ${m.files} file(s), ${formatBytes(m.bytes)}, ${m.hedgesWon} won by a hedge` +
+            (failures.length > 0
+                ? `; failed answers: ${failures.join(', ')}`
+                : '') +
+            (m.dropped
+                ? `; dropped at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
+                : ''));
+    }
+    const failed = files.filter((f) => f.status === 'failed').map((f) => f.path);
+    if (failed.length > 0)
+        lines.push(`  not served (go fell through to the chain): ${failed.slice(0, 10).join(', ')}${failed.length > 10 ? ` and ${failed.length - 10} more` : ''}`);
+    return lines.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/cli/run.ts
 // setup-goproxy outside GitHub Actions: the action's probe and decision for
-// a laptop, GitLab CI, Jenkins or any shell. Exit 0 ok, 1 no usable mirror
-// or a failed download, 2 bad input.
+// a laptop, GitLab CI, Jenkins or any shell. Exit 0 ok (serve: stopped by
+// Ctrl-C), 1 no usable mirror or a failed download, 2 bad input.
+
 
 
 
@@ -95442,7 +95635,8 @@ const PURPOSE = {
     probe: 'setup-goproxy probe [dir]: probe the candidate mirrors with the modules of the module or workspace in dir (default .), print their ranking and the GOPROXY chain.',
     env: 'setup-goproxy env [dir]: print the variables the action would export (GOPROXY, the private-module variables, GOSUMDB when it must change), e.g. eval "$(setup-goproxy env)". The module and build cache variables of the action (GOMODCACHE, GOCACHE, GOFLAGS=-modcacherw) belong to the Actions cache and are left out; credentials are not written to a netrc file.',
     apply: 'setup-goproxy apply [dir]: write the choice to the go env file with `go env -w`, print what changed and the `go env -u` that undoes it. Refuses to replace a value you set there unless --force.',
-    download: 'setup-goproxy download [dir]: choose as env does, then prefetch every module of dir into the module cache as the action does, with a summary at the end.'
+    download: 'setup-goproxy download [dir]: choose as env does, then prefetch every module of dir into the module cache as the action does, with a summary at the end.',
+    serve: 'setup-goproxy serve [dir]: choose as env does, then run the local proxy in the foreground: it fetches what go asks from the ranked mirrors at once, hedged and verified, behind the private proxies of the chain. Prints GOPROXY=… on stdout (the local proxy first, then the chain) and the other variables on stderr; Ctrl-C stops it and prints what it served.'
 };
 const USAGE = `usage: setup-goproxy <${COMMANDS.join('|')}> [dir] [flags]; setup-goproxy <command> --help`;
 async function runCli(argv, env = process.env) {
@@ -95476,6 +95670,7 @@ async function runCli(argv, env = process.env) {
 }
 async function runCommand(args, env, report) {
     const format = args.command === 'env' ? parseFormat(args.format) : undefined;
+    const serve = args.command === 'serve' ? parseServeFlags(args) : undefined;
     const inputs = readCliInputs(args, env);
     const decision = await decide(inputs, env, report);
     for (const w of report.chain?.warnings ?? [])
@@ -95491,6 +95686,8 @@ async function runCommand(args, env, report) {
             return applyDecision(report.env, args.force, env);
         case 'download':
             return runDownload(decision, args.report, env);
+        case 'serve':
+            return runServe(decision, serve);
     }
 }
 function showProbe(args, report) {

@@ -75999,14 +75999,14 @@ function read_work_readLocalGoMod(root, dir) {
 }
 
 ;// CONCATENATED MODULE: ./src/download/proxy/server.ts
-// The GOPROXY protocol on 127.0.0.1 (ephemeral port), answered from the
+// The GOPROXY protocol on 127.0.0.1 (an ephemeral port unless given), answered from the
 // engine's verified spool. Paths of private modules are answered 404 at
 // once and never reach the engine, so go goes on to the next GOPROXY entry
 // as it would without this proxy. No credentials are ever configured here.
 
 
 
-async function server_startLocalProxy(source, isPrivate) {
+async function server_startLocalProxy(source, isPrivate, port = 0) {
     const sockets = new Set();
     const server = (0,external_node_http_.createServer)((req, res) => {
         handle(source, isPrivate, req, res).catch((err) => {
@@ -76022,11 +76022,11 @@ async function server_startLocalProxy(source, isPrivate) {
     });
     await new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
+        server.listen(port, '127.0.0.1', () => resolve());
     });
-    const { port } = server.address();
+    const bound = server.address().port;
     return {
-        url: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${bound}`,
         close: () => new Promise((resolve) => {
             server.close(() => resolve());
             for (const s of sockets)
@@ -76266,24 +76266,18 @@ function zipBytesHint(report) {
     return sizes.length > 0 ? median(sizes) : TYPICAL_ZIP_BYTES;
 }
 
-;// CONCATENATED MODULE: ./src/download/proxy/detached.ts
-// The kept proxy's own process (the kept-proxy bundle, started detached with
-// KEPT_PROXY_ENV set): the local proxy with no planned work, fetching on
-// demand for every later go command of the job. It prints one line, its URL,
-// on stdout (main reads it, then closes the pipe) and nothing else; keeps its
-// download record in a file for post; and exits on SIGTERM (post), after an
-// idle limit, or at a hard limit, so a job that never runs post does not keep
-// it for ever. Its spool goes with it.
+;// CONCATENATED MODULE: ./src/download/proxy/local-serve.ts
+// The local proxy as a process of its own runs it (the kept proxy, and
+// `setup-goproxy serve`): the engine with no planned work fetching on
+// demand, the GOPROXY server in front of it, until a stop signal, the idle
+// limit or the hard limit. Its spool goes with it.
 
 
 
 
-
-// How often a changed record is written out.
-const RECORD_EVERY_MS = 1000;
-async function runKeptProxy(configFile) {
-    const cfg = JSON.parse(await (0,promises_.readFile)(configFile, 'utf8'));
-    await (0,promises_.rm)(configFile, { force: true });
+// How often the limits are checked and a changed record is handed on.
+const TICK_MS = 1000;
+async function serveLocalProxy(cfg, hooks) {
     const engine = await engine_PrefetchEngine.start({
         mirrors: cfg.mirrors,
         concurrency: cfg.concurrency,
@@ -76295,26 +76289,74 @@ async function runKeptProxy(configFile) {
     }, []);
     let inflight = 0;
     let lastActive = performance.now();
-    let changed = true;
-    const server = await server_startLocalProxy({
-        get: (path) => {
-            inflight++;
-            changed = true;
-            return engine.get(path).finally(() => {
-                inflight--;
-                lastActive = performance.now();
-            });
-        }
-    }, (path) => isOffMirrors(cfg.privatePatterns, path));
+    let changed = false;
+    let server;
+    try {
+        server = await server_startLocalProxy({
+            get: (path) => {
+                inflight++;
+                changed = true;
+                return engine.get(path).finally(() => {
+                    inflight--;
+                    lastActive = performance.now();
+                });
+            }
+        }, (path) => isOffMirrors(cfg.privatePatterns, path), cfg.port);
+    }
+    catch (e) {
+        await engine.stop();
+        throw e;
+    }
+    await hooks.onListening(server.url, engine.record());
+    const startedAt = performance.now();
+    let tick;
+    let onAbort;
+    const why = await new Promise((resolve) => {
+        onAbort = () => resolve(String(hooks.signal.reason));
+        if (hooks.signal.aborted)
+            return onAbort();
+        hooks.signal.addEventListener('abort', onAbort, { once: true });
+        tick = setInterval(() => {
+            const now = performance.now();
+            if (cfg.maxMs > 0 && now - startedAt >= cfg.maxMs)
+                return resolve(`hard limit (${cfg.maxMs / 1000} s) reached`);
+            if (cfg.idleMs > 0 && inflight === 0 && now - lastActive >= cfg.idleMs)
+                return resolve(`idle for ${cfg.idleMs / 1000} s`);
+            if (changed && hooks.onChange) {
+                changed = false;
+                hooks.onChange(engine.record());
+            }
+        }, cfg.idleMs > 0 ? Math.min(TICK_MS, cfg.idleMs) : TICK_MS);
+    });
+    clearInterval(tick);
+    hooks.signal.removeEventListener('abort', onAbort);
+    await server.close();
+    await hooks.onStopped?.(engine.record(), why);
+    await engine.stop();
+    return { url: server.url, record: engine.record(), why };
+}
+
+;// CONCATENATED MODULE: ./src/download/proxy/detached.ts
+// The kept proxy's own process (the kept-proxy bundle, started detached with
+// KEPT_PROXY_ENV set): the local proxy with no planned work, fetching on
+// demand for every later go command of the job. It prints one line, its URL,
+// on stdout (main reads it, then closes the pipe) and nothing else; keeps its
+// download record in a file for post; and exits on SIGTERM (post), after an
+// idle limit, or at a hard limit, so a job that never runs post does not keep
+// it for ever. Its spool goes with it.
+
+
+async function runKeptProxy(configFile) {
+    const cfg = JSON.parse(await (0,promises_.readFile)(configFile, 'utf8'));
+    await (0,promises_.rm)(configFile, { force: true });
+    const stop = new AbortController();
+    process.once('SIGTERM', () => stop.abort('stopped by the post step'));
+    process.once('SIGINT', () => stop.abort('interrupted'));
     // One write at a time, so the last record written is the last taken.
+    let url = '';
     let writing = Promise.resolve();
-    const save = (stopped) => {
-        changed = false;
-        const content = {
-            url: server.url,
-            record: engine.record(),
-            stopped
-        };
+    const save = (record, stopped) => {
+        const content = { url, record, stopped };
         const tmp = `${cfg.recordFile}.tmp`;
         writing = writing
             .then(async () => {
@@ -76324,27 +76366,16 @@ async function runKeptProxy(configFile) {
             .catch(() => undefined);
         return writing;
     };
-    await save();
-    const startedAt = performance.now();
-    let tick;
-    const why = await new Promise((resolve) => {
-        process.once('SIGTERM', () => resolve('stopped by the post step'));
-        process.once('SIGINT', () => resolve('interrupted'));
-        tick = setInterval(() => {
-            const now = performance.now();
-            if (now - startedAt >= cfg.maxMs)
-                return resolve(`hard limit (${cfg.maxMs / 1000} s) reached`);
-            if (inflight === 0 && now - lastActive >= cfg.idleMs)
-                return resolve(`idle for ${cfg.idleMs / 1000} s`);
-            if (changed)
-                void save();
-        }, Math.min(RECORD_EVERY_MS, cfg.idleMs));
-        process.stdout.write(`${server.url}\n`);
+    await serveLocalProxy(cfg, {
+        signal: stop.signal,
+        onListening: async (listening, record) => {
+            url = listening;
+            await save(record);
+            process.stdout.write(`${url}\n`);
+        },
+        onChange: (record) => void save(record),
+        onStopped: (record, why) => save(record, why)
     });
-    clearInterval(tick);
-    await server.close();
-    await save(why);
-    await engine.stop();
 }
 
 ;// CONCATENATED MODULE: ./src/download/proxy/kept-config.ts

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { InputError, type InputGetter } from '../base/values.js'
 import { readActionYml } from '../inputs/action-defaults.js'
 
-export const COMMANDS = ['probe', 'env', 'apply', 'download'] as const
+export const COMMANDS = ['probe', 'env', 'apply', 'download', 'serve'] as const
 export type Command = (typeof COMMANDS)[number]
 
 // Inputs that only mean something on an Actions runner (the Actions cache,
@@ -56,6 +56,16 @@ const OWN_FLAGS = {
     for: ['download'],
     text: 'Write the JSON report of the run to FILE.'
   },
+  port: {
+    type: 'string',
+    for: ['serve'],
+    text: 'Listen on this port of 127.0.0.1 (default 0: any free port).'
+  },
+  'idle-timeout': {
+    type: 'string',
+    for: ['serve'],
+    text: 'Stop after this many seconds without a request from go (default 0: never).'
+  },
   'credentials-file': {
     type: 'string',
     for: COMMANDS,
@@ -71,6 +81,8 @@ export interface ParsedArgs {
   format: string
   force: boolean
   report?: string
+  port?: string
+  idleTimeout?: string
   /** The action's inputs as given on the command line. */
   get: InputGetter
 }
@@ -153,6 +165,8 @@ export function parseCommandLine(
     format,
     force: values.force === true,
     report: values.report as string | undefined,
+    port: values.port as string | undefined,
+    idleTimeout: values['idle-timeout'] as string | undefined,
     get
   }
 }

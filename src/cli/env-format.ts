@@ -13,7 +13,10 @@ const LINE: Record<Format, (name: string, value: string) => string> = {
   // Inside '…' nothing is special but ' itself.
   sh: (n, v) => `export ${n}='${v.replace(/'/gu, `'\\''`)}'`,
   fish: (n, v) => `set -gx ${n} '${v.replace(/[\\']/gu, '\\$&')}'`,
-  powershell: (n, v) => `$env:${n} = '${v.replace(/'/gu, "''")}'`,
+  // PowerShell also closes a '…' string on the typographic single quotes;
+  // each quote is doubled to stand for itself. $ and ` are inert inside.
+  powershell: (n, v) =>
+    `$env:${n} = '${v.replace(/['\u2018\u2019\u201A\u201B]/gu, '$&$&')}'`,
   dotenv: (n, v) =>
     BARE.test(v)
       ? `${n}=${v}`

@@ -1,6 +1,6 @@
 // setup-goproxy outside GitHub Actions: the action's probe and decision for
-// a laptop, GitLab CI, Jenkins or any shell. Exit 0 ok, 1 no usable mirror
-// or a failed download, 2 bad input.
+// a laptop, GitLab CI, Jenkins or any shell. Exit 0 ok (serve: stopped by
+// Ctrl-C), 1 no usable mirror or a failed download, 2 bad input.
 import { InputError } from '../base/values.js'
 import { runnerContext } from '../env/runner-context.js'
 import { newRunReport, type RunReport } from '../report/report.js'
@@ -15,6 +15,7 @@ import { decide, readCliInputs } from './decide.js'
 import { runDownload } from './download.js'
 import { formatEnv, parseFormat } from './env-format.js'
 import { probeTable } from './probe-table.js'
+import { parseServeFlags, runServe } from './serve.js'
 import { log, print, routeStdoutToStderr } from './terminal-log.js'
 
 const PURPOSE: Record<(typeof COMMANDS)[number], string> = {
@@ -24,7 +25,9 @@ const PURPOSE: Record<(typeof COMMANDS)[number], string> = {
   apply:
     'setup-goproxy apply [dir]: write the choice to the go env file with `go env -w`, print what changed and the `go env -u` that undoes it. Refuses to replace a value you set there unless --force.',
   download:
-    'setup-goproxy download [dir]: choose as env does, then prefetch every module of dir into the module cache as the action does, with a summary at the end.'
+    'setup-goproxy download [dir]: choose as env does, then prefetch every module of dir into the module cache as the action does, with a summary at the end.',
+  serve:
+    'setup-goproxy serve [dir]: choose as env does, then run the local proxy in the foreground: it fetches what go asks from the ranked mirrors at once, hedged and verified, behind the private proxies of the chain. Prints GOPROXY=… on stdout (the local proxy first, then the chain) and the other variables on stderr; Ctrl-C stops it and prints what it served.'
 }
 
 const USAGE = `usage: setup-goproxy <${COMMANDS.join('|')}> [dir] [flags]; setup-goproxy <command> --help`
@@ -66,6 +69,7 @@ async function runCommand(
   report: RunReport
 ): Promise<number> {
   const format = args.command === 'env' ? parseFormat(args.format) : undefined
+  const serve = args.command === 'serve' ? parseServeFlags(args) : undefined
   const inputs = readCliInputs(args, env)
   const decision = await decide(inputs, env, report)
   for (const w of report.chain?.warnings ?? []) log(`warning: ${w}`)
@@ -80,6 +84,8 @@ async function runCommand(
       return applyDecision(report.env, args.force, env)
     case 'download':
       return runDownload(decision, args.report, env)
+    case 'serve':
+      return runServe(decision, serve!)
   }
 }
 

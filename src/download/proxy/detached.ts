@@ -6,56 +6,22 @@
 // idle limit, or at a hard limit, so a job that never runs post does not keep
 // it for ever. Its spool goes with it.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { isOffMirrors } from '../../privacy/patterns.js'
-import { PrefetchEngine } from './engine.js'
 import type { KeptProxyConfig, KeptProxyFile } from './kept-config.js'
-import { DEADLINES } from './run-proxied.js'
-import { startLocalProxy } from './server.js'
-
-// How often a changed record is written out.
-const RECORD_EVERY_MS = 1000
+import { serveLocalProxy } from './local-serve.js'
+import type { ProxyRecord } from './record.js'
 
 export async function runKeptProxy(configFile: string): Promise<void> {
   const cfg = JSON.parse(await readFile(configFile, 'utf8')) as KeptProxyConfig
   await rm(configFile, { force: true })
-  const engine = await PrefetchEngine.start(
-    {
-      mirrors: cfg.mirrors,
-      concurrency: cfg.concurrency,
-      spoolDir: cfg.spoolDir,
-      deadlines: DEADLINES,
-      zipBytesHint: cfg.zipBytesHint,
-      // go falls through to the chain on any error: a fast one beats a wait.
-      waitOutPauses: false
-    },
-    []
-  )
-  let inflight = 0
-  let lastActive = performance.now()
-  let changed = true
-  const server = await startLocalProxy(
-    {
-      get: (path) => {
-        inflight++
-        changed = true
-        return engine.get(path).finally(() => {
-          inflight--
-          lastActive = performance.now()
-        })
-      }
-    },
-    (path) => isOffMirrors(cfg.privatePatterns, path)
-  )
+  const stop = new AbortController()
+  process.once('SIGTERM', () => stop.abort('stopped by the post step'))
+  process.once('SIGINT', () => stop.abort('interrupted'))
 
   // One write at a time, so the last record written is the last taken.
+  let url = ''
   let writing = Promise.resolve()
-  const save = (stopped?: string) => {
-    changed = false
-    const content: KeptProxyFile = {
-      url: server.url,
-      record: engine.record(),
-      stopped
-    }
+  const save = (record: ProxyRecord, stopped?: string) => {
+    const content: KeptProxyFile = { url, record, stopped }
     const tmp = `${cfg.recordFile}.tmp`
     writing = writing
       .then(async () => {
@@ -65,28 +31,14 @@ export async function runKeptProxy(configFile: string): Promise<void> {
       .catch(() => undefined)
     return writing
   }
-  await save()
-
-  const startedAt = performance.now()
-  let tick: NodeJS.Timeout | undefined
-  const why = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('stopped by the post step'))
-    process.once('SIGINT', () => resolve('interrupted'))
-    tick = setInterval(
-      () => {
-        const now = performance.now()
-        if (now - startedAt >= cfg.maxMs)
-          return resolve(`hard limit (${cfg.maxMs / 1000} s) reached`)
-        if (inflight === 0 && now - lastActive >= cfg.idleMs)
-          return resolve(`idle for ${cfg.idleMs / 1000} s`)
-        if (changed) void save()
-      },
-      Math.min(RECORD_EVERY_MS, cfg.idleMs)
-    )
-    process.stdout.write(`${server.url}\n`)
+  await serveLocalProxy(cfg, {
+    signal: stop.signal,
+    onListening: async (listening, record) => {
+      url = listening
+      await save(record)
+      process.stdout.write(`${url}\n`)
+    },
+    onChange: (record) => void save(record),
+    onStopped: (record, why) => save(record, why)
   })
-  clearInterval(tick)
-  await server.close()
-  await save(why)
-  await engine.stop()
 }

@@ -9,18 +9,24 @@ import type { MirrorPrior } from './scheduler.js'
 /** Set on the detached process: the path of its config file. */
 export const KEPT_PROXY_ENV = 'SETUP_GOPROXY_KEPT_PROXY'
 
-export interface KeptProxyConfig {
+/** The local proxy on its own: the kept proxy's and `setup-goproxy serve`'s. */
+export interface LocalServeConfig {
   mirrors: MirrorPrior[]
   concurrency: number
   zipBytesHint: number
   privatePatterns: PrivatePatterns
   spoolDir: string
+  /** Stops after this long without a request from go; 0: never. */
+  idleMs: number
+  /** Stops after this long whatever happens (a job without post); 0: never. */
+  maxMs: number
+  /** Port on 127.0.0.1; 0 or absent: any free one. */
+  port?: number
+}
+
+export interface KeptProxyConfig extends LocalServeConfig {
   /** Where the proxy keeps its download record, rewritten as it changes. */
   recordFile: string
-  /** Exits after this long without a request from go. */
-  idleMs: number
-  /** Exits after this long whatever happens (a job without post). */
-  maxMs: number
 }
 
 /** Step state: what post needs to stop the proxy and read its record. */

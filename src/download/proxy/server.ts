@@ -1,4 +1,4 @@
-// The GOPROXY protocol on 127.0.0.1 (ephemeral port), answered from the
+// The GOPROXY protocol on 127.0.0.1 (an ephemeral port unless given), answered from the
 // engine's verified spool. Paths of private modules are answered 404 at
 // once and never reach the engine, so go goes on to the next GOPROXY entry
 // as it would without this proxy. No credentials are ever configured here.
@@ -24,7 +24,8 @@ export interface ProxySource {
 
 export async function startLocalProxy(
   source: ProxySource,
-  isPrivate: (modulePath: string) => boolean
+  isPrivate: (modulePath: string) => boolean,
+  port = 0
 ): Promise<LocalProxy> {
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => {
@@ -39,11 +40,11 @@ export async function startLocalProxy(
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(port, '127.0.0.1', () => resolve())
   })
-  const { port } = server.address() as AddressInfo
+  const bound = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())
