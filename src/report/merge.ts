@@ -95,18 +95,15 @@ interface LegView extends Leg {
   items: string[]
 }
 
-/** Expected legs without a report: their names when known, else how many. */
+/** Expected legs without a report: their names as given when known, else how many. */
 function missingLegs(
   legs: readonly LegView[],
-  expected: ExpectedLegs | undefined,
-  prefix: string
+  expected: ExpectedLegs | undefined
 ): { count: number; names: string[] } {
   if (!expected) return { count: 0, names: [] }
   // An expected name may be written with or without the shared prefix.
   const found = new Set(legs.flatMap((l) => [l.name, l.short]))
-  const names = expected.names
-    .filter((n) => !found.has(n))
-    .map((n) => shortLegName(n, prefix))
+  const names = expected.names.filter((n) => !found.has(n))
   return {
     count: Math.max(names.length, expected.count - legs.length),
     names
@@ -173,7 +170,7 @@ function crossLegView(found: readonly Leg[], expected?: ExpectedLegs) {
     short: shortLegName(l.name, prefix),
     ...legProblems(l.report)
   }))
-  return { prefix, legs, missing: missingLegs(legs, expected, prefix) }
+  return { prefix, legs, missing: missingLegs(legs, expected) }
 }
 
 /** The cross-leg summary (markdown): the verdict, then one row per leg. */
@@ -181,7 +178,13 @@ export function renderCrossLegTable(
   found: readonly Leg[],
   expected?: ExpectedLegs
 ): string {
-  const { prefix, legs, missing } = crossLegView(found, expected)
+  const view = crossLegView(found, expected)
+  const { prefix, legs } = view
+  // The log's warning names missing legs as given; the page, as the rows.
+  const missing = {
+    count: view.missing.count,
+    names: view.missing.names.map((n) => shortLegName(n, prefix))
+  }
   const lines = [
     '## setup-goproxy across the matrix',
     '',
