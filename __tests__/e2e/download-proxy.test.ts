@@ -436,6 +436,15 @@ describe('prefetch into the module cache', () => {
       `reading ${gone.url}/example.test/delta/@v/v0.3.0.mod: 410 Gone`
     )
     expect(errors).not.toContain('404')
+    // go asked the local proxy, gone after the step: the annotation's
+    // first line names the mirror instead, as the one that lacked it.
+    const first = errors.split('\n')[0]
+    expect(first).toContain(
+      `example.test/delta@v0.3.0 could not be downloaded (missing): no mirror of the chain had it (asked ${gone.url}); go: `
+    )
+    expect(
+      first.match(/http:\/\/127\.0\.0\.1:\d+/g)?.filter((u) => u !== gone.url)
+    ).toEqual([])
   })
 
   it('plans the work of every module root of a go.work', async () => {

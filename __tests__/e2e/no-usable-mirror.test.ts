@@ -62,12 +62,19 @@ describe('no usable mirror', () => {
       }
     })
     expect(merged.code).toBe(0)
+    // Legs are named without the artifact prefix they share (`leg-`).
     expect(merged.summary).toContain(
-      '❌ 1 leg report found, 2 expected: **1 missing** (`leg-windows`).'
+      '❌ **0 of 2 legs fine**; **1 report missing**: `windows`; linux: step failed: No candidate mirror passed its probe'
+    )
+    expect(merged.summary).toContain(
+      '1 leg report found (artifacts `leg-*`), 2 expected: **1 missing**.'
     )
     expect(
-      merged.summary.split('\n').find((l) => l.startsWith('| leg-linux'))
+      merged.summary.split('\n').find((l) => l.startsWith('| linux'))
     ).toContain('❌ step failed: No candidate mirror passed its probe')
+    expect(merged.summary).toContain(
+      '| windows | – | – | – | – | – | – | ❌ wrote no report |'
+    )
     expect(
       merged.commands
         .filter((c) => c.command === 'warning')

@@ -75613,6 +75613,7 @@ function attribution_attributeProxied(runs, localUrl, record) {
             ...e,
             message: nameTheMirror(e.message, localUrl, byPath)
         })),
+        json: run.json.map((o) => o.Error ? { ...o, Error: nameTheMirror(o.Error, localUrl, byPath) } : o),
         requests: run.requests.flatMap((r) => {
             if (r.source !== localUrl)
                 return [r];
@@ -75650,16 +75651,21 @@ function attribution_attributeProxied(runs, localUrl, record) {
 /**
  * go's message names the local proxy and the status it relayed; the job
  * needs the mirror that gave the answer (the proxy's port is gone after
- * the step).
+ * the step): the one that served the file, else the last one that failed.
  */
 function nameTheMirror(message, localUrl, byPath) {
     const reading = new RegExp(`reading ${localUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\S+): [^\n]*`, 'g');
     return message.replace(reading, (whole, path) => {
         const f = byPath.get(decodePath(path));
-        const last = f?.status === 'not-found' ? f.failures.at(-1) : undefined;
-        if (!last?.status)
+        if (f?.status === 'served' && f.mirror)
+            return whole.replace(localUrl, f.mirror);
+        const last = f?.failures.at(-1);
+        if (!last)
             return whole;
-        return `reading ${last.mirror}/${path}: ${last.status} ${STATUS_CODES[last.status] ?? ''}`.trimEnd();
+        const answer = last.status
+            ? `${last.status} ${STATUS_CODES[last.status] ?? ''}`.trimEnd()
+            : ANSWER[last.kind];
+        return `reading ${last.mirror}/${path}: ${answer}`;
     });
 }
 function decodePath(p) {

@@ -61,15 +61,27 @@ export function triedText(f: DownloadFailure): string {
     .join('; ')
 }
 
+/**
+ * Through the prefetch, go only saw the local proxy, whose address is gone
+ * after the step: say which mirror answered, or that none had the file.
+ */
+function answeredText(f: DownloadFailure): string {
+  const served = f.tried.find((t) => t.answers.some((a) => /: 200\b/.test(a)))
+  if (served) return `${served.source} served it; go: `
+  return `no mirror of the chain had it (asked ${f.tried.map((t) => t.source).join(', ')}); go: `
+}
+
 function failureAnnotation(
   f: DownloadFailure,
   read: FileReader,
-  level: 'error' | 'warning'
+  level: 'error' | 'warning',
+  viaProxy: boolean
 ): Annotation {
+  const answered = viaProxy && f.tried.length > 0 ? answeredText(f) : ''
   const parts = [
     f.module
-      ? `${moduleLabel(f)} could not be downloaded (${f.kind}): ${f.message}`
-      : `go mod download failed (${f.kind}): ${f.message}`
+      ? `${moduleLabel(f)} could not be downloaded (${f.kind}): ${answered}${f.message}`
+      : `go mod download failed (${f.kind}): ${answered}${f.message}`
   ]
   if (f.badSource) parts.push(`The bad bits came from ${f.badSource}.`)
   if (f.tried.length > 0) parts.push(`Tried: ${triedText(f)}.`)
@@ -152,7 +164,14 @@ export function downloadAnnotations(
       message: w.message
     })
   for (const f of d?.failures ?? [])
-    out.push(failureAnnotation(f, read, failOnError ? 'error' : 'warning'))
+    out.push(
+      failureAnnotation(
+        f,
+        read,
+        failOnError ? 'error' : 'warning',
+        d?.proxy !== undefined
+      )
+    )
   return out
 }
 

@@ -9,6 +9,13 @@ import { searchFiles, searchLimitWarning } from '../gomod/dependency-files.js'
 import { failureGroups } from '../download/annotations.js'
 import { sourceLabel } from '../download/summary.js'
 import { writeJobSummary } from './job-summary.js'
+import { legPrefix, shortLegName } from './leg-names.js'
+import {
+  mirrorProblems,
+  mirrorsText,
+  problems,
+  type Status
+} from './verdict.js'
 import type { RunReport } from './report.js'
 import type { ExpectedLegs } from '../download/options.js'
 
@@ -55,25 +62,47 @@ function fetchedText(r: RunReport): string {
   return `${total}${parts.length ? ` (${parts.join(', ')})` : ''}${cached ? `, ${cached} cached` : ''}`
 }
 
-function troubleText(r: RunReport): string {
+/** A leg's status (as its own verdict has it) and its problems, worst first. */
+function legProblems(r: RunReport): { status: Status; items: string[] } {
   const d = r.downloads
+  const mirrors = mirrorProblems(r)
   const items = [
     ...(r.failure ? [`❌ step failed: ${r.failure}`] : []),
     ...failureGroups(d?.failures ?? []).map((g) => `❌ ${g}`),
+    ...(d?.roots.some((x) => x.timedOut)
+      ? [`❌ stopped at download-timeout (${d.timeoutSec} s)`]
+      : []),
+    // "2 of 5 mirrors usable" first: how much of the chain was left.
+    ...(mirrors.length > 0
+      ? [
+          `⚠️ ${[mirrorsText(r).replaceAll('**', ''), ...mirrors].filter(Boolean).join('; ')}`
+        ]
+      : []),
+    ...(r.downloadsSkipped
+      ? [`⚠️ prefetch skipped: ${r.downloadsSkipped}`]
+      : []),
     ...(d?.warnings ?? []).map(
       (w) => `⚠️ ${sourceLabel(w.source)} ${w.kind} ×${w.count}`
     )
   ]
-  return items.length ? items.join('<br>') : '✅'
+  return { status: problems(r).status, items }
 }
 
-/** Expected legs without a report: their names when known, else how many. */
+interface LegView extends Leg {
+  /** The name without the prefix all legs share. */
+  short: string
+  status: Status
+  items: string[]
+}
+
+/** Expected legs without a report: their names as given when known, else how many. */
 function missingLegs(
-  legs: readonly Leg[],
+  legs: readonly LegView[],
   expected: ExpectedLegs | undefined
 ): { count: number; names: string[] } {
   if (!expected) return { count: 0, names: [] }
-  const found = new Set(legs.map((l) => l.name))
+  // An expected name may be written with or without the shared prefix.
+  const found = new Set(legs.flatMap((l) => [l.name, l.short]))
   const names = expected.names.filter((n) => !found.has(n))
   return {
     count: Math.max(names.length, expected.count - legs.length),
@@ -81,40 +110,105 @@ function missingLegs(
   }
 }
 
-function legCountText(legs: readonly Leg[], expected?: ExpectedLegs): string {
-  const found = `${legs.length} leg report${legs.length === 1 ? '' : 's'} found`
-  if (!expected) return `${found}.`
-  const missing = missingLegs(legs, expected)
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+function legCountText(
+  legs: readonly LegView[],
+  missing: { count: number },
+  expected: ExpectedLegs | undefined,
+  prefix: string
+): string {
+  const from = prefix ? ` (artifacts \`${cell(prefix)}*\`)` : ''
+  const found = `${plural(legs.length, 'leg report')} found${from}`
+  if (!expected)
+    return `${found}; set \`expected-legs\` to name a leg that wrote none.`
   if (missing.count === 0) return `${found}, ${expected.count} expected.`
-  const named = missing.names.map((n) => `\`${cell(n)}\``).join(', ')
-  return `❌ ${found}, ${expected.count} expected: **${missing.count} missing**${named ? ` (${named})` : ''}.`
+  return `${found}, ${expected.count} expected: **${missing.count} missing**.`
 }
 
-/** The cross-leg table (markdown). */
+/** The merged summary's first paragraph: how many legs are fine, and what is not. */
+function mergedVerdict(
+  legs: readonly LegView[],
+  missing: { count: number; names: string[] },
+  expected: ExpectedLegs | undefined
+): string {
+  const fine = legs.filter((l) => l.status === '✅').length
+  const status: Status =
+    missing.count > 0 || legs.some((l) => l.status === '❌')
+      ? '❌'
+      : fine < legs.length
+        ? '⚠️'
+        : '✅'
+  const total = legs.length + missing.count
+  const head = `${status} **${fine} of ${total} ${expected ? 'legs' : 'leg reports'} fine**`
+  const notFine = legs
+    .filter((l) => l.status !== '✅')
+    .map((l) => {
+      const first = l.items[0]?.replace(/^\S+ /, '') ?? l.status
+      return `${cell(l.short)}: ${first}${l.items.length > 1 ? ` (and ${l.items.length - 1} more)` : ''}`
+    })
+  const said = [
+    ...(missing.count > 0
+      ? [
+          `**${plural(missing.count, 'report')} missing**${missing.names.length ? `: ${missing.names.map((n) => `\`${cell(n)}\``).join(', ')}` : ''}`
+        ]
+      : []),
+    ...notFine.slice(0, 3),
+    ...(notFine.length > 3 ? [`${notFine.length - 3} more legs below`] : [])
+  ]
+  return [head, ...said].join('; ') + '.'
+}
+
+/** The legs as the table shows them, and the expected ones missing. */
+function crossLegView(found: readonly Leg[], expected?: ExpectedLegs) {
+  const prefix = legPrefix(
+    found.map((l) => l.name),
+    expected?.names
+  )
+  const legs: LegView[] = found.map((l) => ({
+    ...l,
+    short: shortLegName(l.name, prefix),
+    ...legProblems(l.report)
+  }))
+  return { prefix, legs, missing: missingLegs(legs, expected) }
+}
+
+/** The cross-leg summary (markdown): the verdict, then one row per leg. */
 export function renderCrossLegTable(
-  legs: readonly Leg[],
+  found: readonly Leg[],
   expected?: ExpectedLegs
 ): string {
+  const view = crossLegView(found, expected)
+  const { prefix, legs } = view
+  // The log's warning names missing legs as given; the page, as the rows.
+  const missing = {
+    count: view.missing.count,
+    names: view.missing.names.map((n) => shortLegName(n, prefix))
+  }
   const lines = [
     '## setup-goproxy across the matrix',
     '',
-    legCountText(legs, expected),
+    mergedVerdict(legs, missing, expected),
+    '',
+    legCountText(legs, missing, expected, prefix),
     '',
     '| Leg | Runner | First mirror | Probe | Fetched (from where) | Download time | Cache | Problems |',
     '|---|---|---|---:|---|---:|---|---|'
   ]
-  for (const { name, report: r } of legs) {
+  for (const { short, report: r, status, items } of legs) {
     const first = r.chain?.firstMirror ?? '–'
     const hit = r.cache?.entries.find((e) => e.kind === 'modules')?.hit
     lines.push(
-      `| ${cell(name)} | ${cell(`${r.runner.os}/${r.runner.arch}`)} | ${cell(first === 'direct' ? 'direct' : sourceLabel(first))} | ${r.probe ? formatMs(r.probe.durationMs) : '–'} | ${cell(fetchedText(r))} | ${r.downloads ? formatMs(r.downloads.durationMs) : '–'} | ${hit ?? '–'} | ${troubleText(r)} |`
+      `| ${cell(short)} | ${cell(`${r.runner.os}/${r.runner.arch}`)} | ${cell(first === 'direct' ? 'direct' : sourceLabel(first))} | ${r.probe ? formatMs(r.probe.durationMs) : '–'} | ${cell(fetchedText(r))} | ${r.downloads ? formatMs(r.downloads.durationMs) : '–'} | ${hit ?? '–'} | ${items.length ? items.map(cell).join('<br>') : status} |`
     )
   }
+  for (const n of missing.names)
+    lines.push(`| ${cell(n)} | – | – | – | – | – | – | ❌ wrote no report |`)
   const chains = legs.filter((l) => l.report.chain)
   if (chains.length > 0) {
     lines.push('', '<details><summary>GOPROXY of each leg</summary>', '')
     for (const l of chains)
-      lines.push(`- ${cell(l.name)}: \`${l.report.chain!.goproxy}\``)
+      lines.push(`- ${cell(l.short)}: \`${l.report.chain!.goproxy}\``)
     lines.push('', '</details>')
   }
   return lines.join('\n') + '\n'
@@ -143,7 +237,7 @@ export async function runMergeReports(
       name: legName(f),
       report: parseLegReport(f, await readFile(f, 'utf8'))
     })
-  const missing = missingLegs(legs, expected)
+  const { missing } = crossLegView(legs, expected)
   if (missing.count > 0)
     core.warning(
       `merge-reports: ${missing.count} expected leg report(s) missing${missing.names.length ? `: ${missing.names.join(', ')}` : ''}`

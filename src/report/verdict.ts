@@ -1,49 +1,60 @@
 // The summary's first paragraph: one line a person reads to know whether to
 // read on: the status, how many mirrors were usable, what failed and what
 // to do. Also the plain recap the log ends with.
+import { FAILURE_HINT, type FailureKind } from '../base/failure-kinds.js'
 import { formatMs } from '../base/markdown.js'
 import { failureGroups } from '../download/annotations.js'
 import { mirrorLabel } from '../selection/summary.js'
 import type { RunReport } from './report.js'
 
-type Status = '✅' | '⚠️' | '❌'
+export type Status = '✅' | '⚠️' | '❌'
 
 function fetchedCount(r: RunReport): number {
   return (r.downloads?.modules ?? []).filter((m) => m.status === 'downloaded')
     .length
 }
 
+const droppedMirrors = (r: RunReport) =>
+  (r.downloads?.proxy?.mirrors ?? []).filter((m) => m.dropped)
+
+// The kind a degraded mirror's first reason names ("rate-limited: …").
+const reasonKind = (reason: string | undefined) =>
+  (reason ?? '').split(/[ :]/)[0]
+
 function names(urls: string[]): string {
   const shown = urls.slice(0, 3).map(mirrorLabel).join(', ')
   return urls.length > 3 ? `${shown} and ${urls.length - 3} more` : shown
 }
 
-/** What failed, in a few words per thing, and the advice that goes with it. */
-function problems(r: RunReport): { status: Status; said: string[] } {
+/** The mirrors that failed their probe, are degraded or were dropped. */
+export function mirrorProblems(r: RunReport): string[] {
+  const said: string[] = []
+  const failed = (r.ranking ?? []).filter((k) => k.position === undefined)
+  const degraded = (r.ranking ?? []).filter((k) => k.tier === 'degraded')
+  const dropped = droppedMirrors(r)
+  if (failed.length > 0)
+    said.push(`left out as failed: ${names(failed.map((k) => k.url))}`)
+  if (degraded.length > 0)
+    said.push(
+      `degraded: ${degraded.map((k) => `${mirrorLabel(k.url)} (${reasonKind(k.reasons[0])})`).join(', ')}`
+    )
+  if (dropped.length > 0)
+    said.push(
+      `dropped during the prefetch: ${names(dropped.map((m) => m.url))}`
+    )
+  return said
+}
+
+/** What failed, in a few words per thing, and how bad it is. */
+export function problems(r: RunReport): { status: Status; said: string[] } {
   const said: string[] = []
   let status: Status = '✅'
   const warn = () => {
     if (status === '✅') status = '⚠️'
   }
-  const failed = (r.ranking ?? []).filter((k) => k.position === undefined)
-  const degraded = (r.ranking ?? []).filter((k) => k.tier === 'degraded')
-  const dropped = (r.downloads?.proxy?.mirrors ?? []).filter((m) => m.dropped)
-  if (failed.length > 0) {
-    warn()
-    said.push(`left out as failed: ${names(failed.map((k) => k.url))}`)
-  }
-  if (degraded.length > 0) {
-    warn()
-    said.push(
-      `degraded: ${degraded.map((k) => `${mirrorLabel(k.url)} (${(k.reasons[0] ?? '').split(/[ :]/)[0]})`).join(', ')}`
-    )
-  }
-  if (dropped.length > 0) {
-    warn()
-    said.push(
-      `dropped during the prefetch: ${names(dropped.map((m) => m.url))}`
-    )
-  }
+  const mirrorSaid = mirrorProblems(r)
+  if (mirrorSaid.length > 0) warn()
+  said.push(...mirrorSaid)
   const d = r.downloads
   if (d && d.failures.length > 0) {
     status = '❌'
@@ -66,12 +77,23 @@ function problems(r: RunReport): { status: Status; said: string[] } {
   return { status, said }
 }
 
-function mirrorsText(r: RunReport): string {
+/**
+ * "N of M mirrors usable": a mirror dropped during the prefetch is not
+ * usable; one that max-mirrors left out is, so the chain's size follows.
+ */
+export function mirrorsText(r: RunReport): string {
   if (r.chain?.firstMirror === 'off')
     return 'GOPROXY=off kept from the job env, no mirror probed'
   if (!r.ranking) return ''
-  const usable = r.ranking.filter((k) => k.position !== undefined).length
-  return `**${usable} of ${r.ranking.length} mirror${r.ranking.length === 1 ? '' : 's'} usable**`
+  const dropped = new Set(droppedMirrors(r).map((m) => m.url))
+  const passed = r.ranking.filter((k) => k.position !== undefined)
+  const usable = passed.filter((k) => !dropped.has(k.url)).length
+  const inChain = (r.chain?.entries ?? []).filter(
+    (e) => e.role === 'mirror'
+  ).length
+  const chainText =
+    r.chain && inChain < passed.length ? `, ${inChain} in the chain` : ''
+  return `**${usable} of ${r.ranking.length} mirror${r.ranking.length === 1 ? '' : 's'} usable**${chainText}`
 }
 
 function downloadsText(r: RunReport): string {
@@ -81,14 +103,24 @@ function downloadsText(r: RunReport): string {
   return `${n} module version${n === 1 ? '' : 's'} fetched in ${formatMs(d.durationMs)}`
 }
 
-function advice(r: RunReport, status: Status): string {
+function advice(r: RunReport, status: Status, said: string[]): string {
   if (r.ranking && !r.ranking.some((k) => k.position !== undefined))
     return 'What to do: check that the runner reaches the mirrors (egress proxy, firewall, DNS) or list others in `mirrors`; the table below says what each answered.'
-  if (
-    status === '⚠️' &&
-    (r.ranking ?? []).some((k) => k.position === undefined)
-  )
+  if (status !== '⚠️') return ''
+  if ((r.ranking ?? []).some((k) => k.position === undefined))
     return 'If a mirror keeps failing, leave it out of `mirrors`.'
+  // Degraded mirrors alone: the advice of their kinds, once each.
+  if (said.length === 1 && said[0].startsWith('degraded: ')) {
+    const kinds = new Set(
+      (r.ranking ?? [])
+        .filter((k) => k.tier === 'degraded')
+        .map((k) => reasonKind(k.reasons[0]))
+    )
+    return [...kinds]
+      .filter((k): k is FailureKind => k in FAILURE_HINT)
+      .map((k) => FAILURE_HINT[k])
+      .join(' ')
+  }
   return ''
 }
 
@@ -99,7 +131,9 @@ export function verdictLine(r: RunReport): string {
   const body = [head || (status === '✅' ? 'done' : ''), ...said]
     .filter(Boolean)
     .join('; ')
-  return [`${status} ${body}.`, advice(r, status)].filter(Boolean).join(' ')
+  return [`${status} ${body}.`, advice(r, status, said)]
+    .filter(Boolean)
+    .join(' ')
 }
 
 const CACHE_WORDS: Record<string, string> = {

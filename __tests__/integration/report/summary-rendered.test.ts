@@ -136,6 +136,7 @@ interface Seen {
   leaks: unknown[]
   wide: unknown[]
   height: number
+  tables: string[][][]
 }
 
 async function seen(markdown: string): Promise<Seen> {
@@ -145,7 +146,8 @@ async function seen(markdown: string): Promise<Seen> {
       verdict: await page.firstParagraph(),
       leaks: await page.markupLeaks(),
       wide: await page.tablesWiderThanPage(),
-      height: await page.height()
+      height: await page.height(),
+      tables: await page.tables()
     }
   } finally {
     await page.close()
@@ -221,18 +223,61 @@ describe("main's summary, rendered", () => {
 })
 
 describe('the other summaries, rendered', () => {
-  it('matrix merge: one row per leg, within the page', async () => {
+  it('matrix merge: the verdict first, legs by what differs in their names, a dropped chain and a missing leg called out', async () => {
+    const dropping = run([
+      healthy('https://a.test', 30),
+      healthy('https://b.test', 40),
+      healthy('https://c.test', 50)
+    ])
+    // The prefetch dropped two of the three mirrors of the chain.
+    dropping.downloads = {
+      ...dropping.downloads!,
+      proxy: {
+        goproxy: dropping.chain!.goproxy,
+        planned: 3,
+        concurrency: 4,
+        files: [],
+        mirrors: ['https://a.test', 'https://b.test', 'https://c.test'].map(
+          (url) => ({
+            url,
+            files: 0,
+            bytes: 0,
+            hedgesWon: 0,
+            failures: {},
+            badFiles: [],
+            ...(url === 'https://a.test'
+              ? {}
+              : { dropped: { atMs: 500, why: 'failing' } })
+          })
+        )
+      }
+    }
     const s = await seen(
-      renderCrossLegTable([
-        { name: 'ap-east', report: clean() },
+      renderCrossLegTable(
+        [
+          { name: 'goproxy-report-ap-east', report: clean() },
+          { name: 'goproxy-report-eu-west', report: dropping }
+        ],
         {
-          name: 'eu-west',
-          report: run([dead, limited, healthy('https://a.test', 30)])
+          count: 3,
+          names: [
+            'goproxy-report-ap-east',
+            'goproxy-report-eu-west',
+            'goproxy-report-us-west'
+          ]
         }
-      ])
+      )
     )
     readable(s)
-    expect(s.verdict).toBe('2 leg reports found.')
+    expect(s.verdict).toBe(
+      '❌ 1 of 3 legs fine; 1 report missing: us-west; eu-west: 1 of 3 mirrors usable; dropped during the prefetch: b.test, c.test (and 1 more).'
+    )
+    const rows = s.tables[0].slice(1)
+    expect(rows.map((r) => r[0])).toEqual(['ap-east', 'eu-west', 'us-west'])
+    expect(rows[1].at(-1)).toMatch(
+      /^⚠️ 1 of 3 mirrors usable; dropped during the prefetch: b\.test, c\.test/
+    )
+    expect(rows[2].at(-1)).toBe('❌ wrote no report')
   })
 
   it('post: the verdict on the save first', async () => {

@@ -8,6 +8,11 @@ import {
   findRequireLine,
   findToolchainLine
 } from '../../../src/gomod/go-mod-files.js'
+import { analyzeDownloads } from '../../../src/download/analyze.js'
+import type { DownloadsReport } from '../../../src/download/downloads-report.js'
+import { attributeProxied } from '../../../src/download/proxy/attribution.js'
+import type { ProxyRecord } from '../../../src/download/proxy/record.js'
+import type { RootRun } from '../../../src/download/run-collector.js'
 import { latestFixtureReport } from '../../support/download-fixtures.js'
 
 const GO_MOD = `module example.test/consumer
@@ -114,5 +119,98 @@ describe('annotations', () => {
       })
     ])
     expect(failedModulesOutput(undefined)).toBe('[]')
+  })
+})
+
+describe('annotations of a prefetch run', () => {
+  const LOCAL = 'http://127.0.0.1:4100'
+  const A = 'https://a.example'
+  const B = 'https://b.example/go'
+  const MOD = 'example.test/ghost/@v/v1.0.0.mod'
+
+  // go asked the local proxy, which relayed the mirrors' 404s.
+  function prefetchRun(
+    status: 'not-found' | 'failed',
+    failures: ProxyRecord['files'][number]['failures']
+  ): DownloadsReport {
+    const run: RootRun = {
+      dir: '.',
+      goproxy: `${LOCAL},direct`,
+      requests: [
+        {
+          url: `${LOCAL}/${MOD}`,
+          source: LOCAL,
+          kind: 'mod',
+          module: 'example.test/ghost',
+          version: 'v1.0.0',
+          status: status === 'failed' ? 502 : 404
+        }
+      ],
+      json: [
+        {
+          Path: 'example.test/ghost',
+          Version: 'v1.0.0',
+          Error: `example.test/ghost@v1.0.0: reading ${LOCAL}/${MOD}: ${status === 'failed' ? '502 Bad Gateway' : '404 Not Found'}`
+        }
+      ],
+      errors: [],
+      checksums: [],
+      vcsRepos: [],
+      toolchainDownloads: [],
+      exitCode: 1,
+      timedOut: false,
+      durationMs: 1,
+      otherOutput: []
+    }
+    const record: ProxyRecord = {
+      concurrency: 4,
+      mirrors: [],
+      files: [
+        {
+          path: MOD,
+          module: 'example.test/ghost',
+          version: 'v1.0.0',
+          kind: 'mod',
+          status,
+          attempts: failures.length,
+          hedges: 0,
+          failures,
+          verified: false,
+          planned: true,
+          askedByGo: true
+        }
+      ]
+    }
+    const d = analyzeDownloads(attributeProxied([run], LOCAL, record), {
+      goproxy: `${LOCAL},direct`,
+      timeoutSec: 600
+    })
+    return { ...d, proxy: { ...record, goproxy: d.goproxy, planned: 1 } }
+  }
+
+  test('the first line says no mirror had it, and names the mirrors, not the local proxy', () => {
+    const d = prefetchRun('not-found', [
+      { mirror: A, kind: 'not-found', status: 404, detail: '404', atMs: 1 },
+      { mirror: B, kind: 'not-found', status: 410, detail: '410', atMs: 2 }
+    ])
+    const a = downloadAnnotations(d, undefined, undefined, () => GO_MOD, true)
+    const first = a.find((x) => x.level === 'error')!.message.split('\n')[0]
+    expect(first).not.toContain('127.0.0.1')
+    expect(first).toBe(
+      `example.test/ghost@v1.0.0 could not be downloaded (missing): no mirror of the chain had it (asked ${A}, ${B}); go: example.test/ghost@v1.0.0: reading ${B}/${MOD}: 410 Gone`
+    )
+  })
+
+  test('a file every mirror failed names the last mirror and its answer', () => {
+    const d = prefetchRun('failed', [
+      { mirror: A, kind: 'server-error', status: 502, detail: '502', atMs: 1 },
+      { mirror: B, kind: 'timeout', detail: 'no answer in 30 s', atMs: 2 }
+    ])
+    const a = downloadAnnotations(d, undefined, undefined, () => GO_MOD, true)
+    const first = a.find((x) => x.level === 'error')!.message.split('\n')[0]
+    expect(first).not.toContain('127.0.0.1')
+    expect(first).toContain(
+      `no mirror of the chain had it (asked ${A}, ${B}); go: example.test/ghost@v1.0.0: reading ${B}/${MOD}: timeout`
+    )
   })
 })

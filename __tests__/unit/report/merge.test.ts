@@ -39,13 +39,13 @@ describe('cross-leg merge', () => {
       }
     ]
     const md = renderCrossLegTable(legs)
-    const rows = md.split('\n').filter((l) => l.startsWith('| report-'))
+    const rows = md.split('\n').filter((l) => /^\| (ubuntu|cn) /.test(l))
     expect(rows).toHaveLength(2)
     expect(rows[0]).toMatch(
-      /^\| report-ubuntu \| Linux\/X64 \| proxy\.golang\.org \| – \| 3 \(3 from 127\.0\.0\.1:\d+\) \| 2\.3 s \| – \| ✅ \|$/
+      /^\| ubuntu \| Linux\/X64 \| proxy\.golang\.org \| – \| 3 \(3 from 127\.0\.0\.1:\d+\) \| 2\.3 s \| – \| ✅ \|$/
     )
     expect(rows[1]).toContain('❌ example.test/ghost@v1.0.0 (missing)')
-    expect(md).toContain('- report-cn: `https://goproxy.cn|direct`')
+    expect(md).toContain('- cn: `https://goproxy.cn|direct`')
   })
 
   test('a leg whose modules failed the same way has one entry for them', () => {
@@ -55,7 +55,7 @@ describe('cross-leg merge', () => {
     const md = renderCrossLegTable([
       { name: 'report-eu', report: reportWithDownloads(d) }
     ])
-    const row = md.split('\n').find((l) => l.startsWith('| report-eu'))
+    const row = md.split('\n').find((l) => l.startsWith('| report-eu '))
     expect(row).toMatch(
       /\| ❌ missing ×3 \(e\.g\. example\.test\/ghost@v1\.0\.0\) \|$/
     )
@@ -87,19 +87,92 @@ describe('cross-leg merge', () => {
     const named = renderCrossLegTable(legs, {
       count: 3,
       names: ['report-linux', 'report-windows', 'report-macos']
-    })
+    }).split('\n')
+    expect(named[2]).toBe(
+      '❌ **1 of 3 legs fine**; **1 report missing**: `macos`; windows: step failed: No candidate mirror passed its probe.'
+    )
+    expect(named[4]).toBe(
+      '2 leg reports found (artifacts `report-*`), 3 expected: **1 missing**.'
+    )
+    expect(named.find((l) => l.startsWith('| windows'))).toMatch(
+      /\| ❌ step failed: No candidate mirror passed its probe \|$/
+    )
     expect(named).toContain(
-      '❌ 2 leg reports found, 3 expected: **1 missing** (`report-macos`).'
+      '| macos | – | – | – | – | – | – | ❌ wrote no report |'
     )
+    // Names may be given without the artifact prefix.
     expect(
-      named.split('\n').find((l) => l.startsWith('| report-windows'))
-    ).toMatch(/\| ❌ step failed: No candidate mirror passed its probe \|$/)
-    expect(renderCrossLegTable(legs, { count: 4, names: [] })).toContain(
-      '❌ 2 leg reports found, 4 expected: **2 missing**.'
-    )
+      renderCrossLegTable(legs, {
+        count: 3,
+        names: ['linux', 'windows', 'macos']
+      })
+    ).toContain('**1 report missing**: `macos`;')
+    const counted = renderCrossLegTable(legs, { count: 4, names: [] })
+    expect(counted).toContain('❌ **1 of 4 legs fine**; **2 reports missing**;')
+    expect(counted).toContain('4 expected: **2 missing**.')
     expect(renderCrossLegTable(legs, { count: 2, names: [] })).toContain(
-      '2 leg reports found, 2 expected.'
+      '2 leg reports found (artifacts `report-*`), 2 expected.'
     )
-    expect(renderCrossLegTable(legs)).toContain('2 leg reports found.')
+    const unexpected = renderCrossLegTable(legs).split('\n')
+    expect(unexpected[2]).toMatch(
+      /^❌ \*\*1 of 2 leg reports fine\*\*; windows:/
+    )
+    expect(unexpected[4]).toBe(
+      '2 leg reports found (artifacts `report-*`); set `expected-legs` to name a leg that wrote none.'
+    )
+  })
+
+  test('a leg whose mirrors were mostly dropped is not fine, and says which', () => {
+    const ok = reportWithDownloads(latestFixtureReport('ok'))
+    const d = latestFixtureReport('ok')
+    const urls = ['a', 'b', 'c', 'd', 'e'].map((h) => `https://${h}.test`)
+    d.proxy = {
+      goproxy: urls.join('|'),
+      planned: 3,
+      concurrency: 4,
+      files: [],
+      mirrors: urls.map((url, i) => ({
+        url,
+        files: 0,
+        bytes: 0,
+        hedgesWon: 0,
+        failures: {},
+        badFiles: [],
+        ...(i >= 2 ? { dropped: { atMs: 100, why: 'failing' } } : {})
+      }))
+    }
+    const ranking = urls.map((url, i) => ({
+      url,
+      tier: 'healthy' as const,
+      found: 3,
+      sampled: 3,
+      missing: 0,
+      position: i + 1,
+      reasons: []
+    }))
+    const md = renderCrossLegTable([
+      { name: 'goproxy-report-us', report: ok },
+      {
+        name: 'goproxy-report-ap-east',
+        report: reportWithDownloads(d, { ranking })
+      }
+    ]).split('\n')
+    expect(md[2]).toBe(
+      '⚠️ **1 of 2 leg reports fine**; ap-east: 2 of 5 mirrors usable; dropped during the prefetch: c.test, d.test, e.test.'
+    )
+    expect(md.find((l) => l.startsWith('| ap-east '))).toMatch(
+      /\| ⚠️ 2 of 5 mirrors usable; dropped during the prefetch: c\.test, d\.test, e\.test \|$/
+    )
+  })
+
+  test('a lone leg loses the documented artifact prefix, and no more', () => {
+    const ok = reportWithDownloads(latestFixtureReport('ok'))
+    const one = (name: string) =>
+      renderCrossLegTable([{ name, report: ok }])
+        .split('\n')
+        .find((l) => l.startsWith('| ') && !l.startsWith('| Leg'))
+    expect(one('goproxy-report-eu-1')).toMatch(/^\| eu-1 \|/)
+    expect(one('report-eu-1')).toMatch(/^\| report-eu-1 \|/)
+    expect(one('goproxy-report-')).toMatch(/^\| goproxy-report- \|/)
   })
 })

@@ -116,7 +116,7 @@ describe('renderSummary', () => {
   it('opens with the verdict: status, mirrors usable, what failed, what to do', () => {
     expect(lines[0]).toBe('## setup-goproxy')
     expect(lines[2]).toBe(
-      '⚠️ **4 of 5 mirrors usable**; left out as failed: dead.test; degraded: flaky.test (server-error), limited.test (rate-limited). If a mirror keeps failing, leave it out of `mirrors`.'
+      '⚠️ **4 of 5 mirrors usable**, 2 in the chain; left out as failed: dead.test; degraded: flaky.test (server-error), limited.test (rate-limited). If a mirror keeps failing, leave it out of `mirrors`.'
     )
     expect(lines[4]).toBe(
       'GOPROXY `https://athens.corp.test,https://fast.test|https://second.test/base|direct`'
@@ -290,7 +290,7 @@ describe('renderSummary', () => {
     r.downloads = analyzeFixture('go1.26.8', 'ok', () => 100).report
     const out = renderSummary(r)
     expect(out.split('\n')[2]).toMatch(
-      /^⚠️ \*\*4 of 5 mirrors usable\*\*, 3 module versions fetched in /
+      /^⚠️ \*\*4 of 5 mirrors usable\*\*, 2 in the chain, 3 module versions fetched in /
     )
     expect(out.indexOf('> [!WARNING]')).toBeLessThan(
       out.indexOf('### Why this chain')

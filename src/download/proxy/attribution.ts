@@ -72,6 +72,9 @@ export function attributeProxied(
       ...e,
       message: nameTheMirror(e.message, localUrl, byPath)
     })),
+    json: run.json.map((o) =>
+      o.Error ? { ...o, Error: nameTheMirror(o.Error, localUrl, byPath) } : o
+    ),
     requests: run.requests.flatMap((r) => {
       if (r.source !== localUrl) return [r]
       const path = decodePath(r.url.slice(localUrl.length))
@@ -108,7 +111,7 @@ export function attributeProxied(
 /**
  * go's message names the local proxy and the status it relayed; the job
  * needs the mirror that gave the answer (the proxy's port is gone after
- * the step).
+ * the step): the one that served the file, else the last one that failed.
  */
 function nameTheMirror(
   message: string,
@@ -121,9 +124,14 @@ function nameTheMirror(
   )
   return message.replace(reading, (whole, path: string) => {
     const f = byPath.get(decodePath(path))
-    const last = f?.status === 'not-found' ? f.failures.at(-1) : undefined
-    if (!last?.status) return whole
-    return `reading ${last.mirror}/${path}: ${last.status} ${STATUS_CODES[last.status] ?? ''}`.trimEnd()
+    if (f?.status === 'served' && f.mirror)
+      return whole.replace(localUrl, f.mirror)
+    const last = f?.failures.at(-1)
+    if (!last) return whole
+    const answer = last.status
+      ? `${last.status} ${STATUS_CODES[last.status] ?? ''}`.trimEnd()
+      : ANSWER[last.kind]
+    return `reading ${last.mirror}/${path}: ${answer}`
   })
 }
 
