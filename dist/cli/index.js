@@ -92200,11 +92200,22 @@ function triedText(f) {
         .map((t) => `${t.source} answered ${t.answers.join(', ')}`)
         .join('; ');
 }
-function failureAnnotation(f, read, level) {
+/**
+ * Through the prefetch, go only saw the local proxy, whose address is gone
+ * after the step: say which mirror answered, or that none had the file.
+ */
+function answeredText(f) {
+    const served = f.tried.find((t) => t.answers.some((a) => /: 200\b/.test(a)));
+    if (served)
+        return `${served.source} served it; go: `;
+    return `no mirror of the chain had it (asked ${f.tried.map((t) => t.source).join(', ')}); go: `;
+}
+function failureAnnotation(f, read, level, viaProxy) {
+    const answered = viaProxy && f.tried.length > 0 ? answeredText(f) : '';
     const parts = [
         f.module
-            ? `${moduleLabel(f)} could not be downloaded (${f.kind}): ${f.message}`
-            : `go mod download failed (${f.kind}): ${f.message}`
+            ? `${moduleLabel(f)} could not be downloaded (${f.kind}): ${answered}${f.message}`
+            : `go mod download failed (${f.kind}): ${answered}${f.message}`
     ];
     if (f.badSource)
         parts.push(`The bad bits came from ${f.badSource}.`);
@@ -92279,7 +92290,7 @@ function annotations_downloadAnnotations(d, chain, ranking, read, failOnError) {
             message: w.message
         });
     for (const f of d?.failures ?? [])
-        out.push(failureAnnotation(f, read, failOnError ? 'error' : 'warning'));
+        out.push(failureAnnotation(f, read, failOnError ? 'error' : 'warning', d?.proxy !== undefined));
     return out;
 }
 /** The `failed-modules` output: small, stable fields only. */
@@ -93271,6 +93282,7 @@ function attributeProxied(runs, localUrl, record) {
             ...e,
             message: nameTheMirror(e.message, localUrl, byPath)
         })),
+        json: run.json.map((o) => o.Error ? { ...o, Error: nameTheMirror(o.Error, localUrl, byPath) } : o),
         requests: run.requests.flatMap((r) => {
             if (r.source !== localUrl)
                 return [r];
@@ -93308,16 +93320,21 @@ function attributeProxied(runs, localUrl, record) {
 /**
  * go's message names the local proxy and the status it relayed; the job
  * needs the mirror that gave the answer (the proxy's port is gone after
- * the step).
+ * the step): the one that served the file, else the last one that failed.
  */
 function nameTheMirror(message, localUrl, byPath) {
     const reading = new RegExp(`reading ${localUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\S+): [^\n]*`, 'g');
     return message.replace(reading, (whole, path) => {
         const f = byPath.get(decodePath(path));
-        const last = f?.status === 'not-found' ? f.failures.at(-1) : undefined;
-        if (!last?.status)
+        if (f?.status === 'served' && f.mirror)
+            return whole.replace(localUrl, f.mirror);
+        const last = f?.failures.at(-1);
+        if (!last)
             return whole;
-        return `reading ${last.mirror}/${path}: ${last.status} ${external_node_http_.STATUS_CODES[last.status] ?? ''}`.trimEnd();
+        const answer = last.status
+            ? `${last.status} ${external_node_http_.STATUS_CODES[last.status] ?? ''}`.trimEnd()
+            : ANSWER[last.kind];
+        return `reading ${last.mirror}/${path}: ${answer}`;
     });
 }
 function decodePath(p) {
