@@ -128,6 +128,8 @@ export interface RenderedSummary {
   markupLeaks(): Promise<MarkupLeak[]>
   /** Tables (closed <details> opened first) that need more width than the summary has. */
   tablesWiderThanPage(): Promise<WideTable[]>
+  /** Table cells holding a figure with its unit ("400 KiB", "1.2 s") drawn on more than one line. */
+  brokenFigures(): Promise<string[]>
   /** Each table's cells as text, row by row, header row first. */
   tables(): Promise<string[][][]>
   /** Height of the whole page, px. */
@@ -190,6 +192,7 @@ async function openSummary(
       ),
     markupLeaks: () => page.evaluate(findMarkupLeaks),
     tablesWiderThanPage: () => page.evaluate(findWideTables),
+    brokenFigures: () => page.evaluate(findBrokenFigures),
     tables: () =>
       page.evaluate(() =>
         Array.from(document.querySelectorAll('.markdown-body table')).map((t) =>
@@ -247,6 +250,26 @@ function findMarkupLeaks(): { found: string; text: string }[] {
     for (const m of text.matchAll(pattern)) leaks.push({ found: m[0], text })
   }
   return leaks
+}
+
+// A figure and its unit on two lines reads as two values. A cell's line
+// boxes tell: one line has one distinct top.
+function findBrokenFigures(): string[] {
+  for (const d of Array.from(document.querySelectorAll('details')))
+    d.open = true
+  const figure = /^[~≈]?\d[\d.,]*\s?(?:B|KiB|MiB|GiB|ms|s|min)(?:\/s)?$/
+  const broken: string[] = []
+  document.querySelectorAll('.markdown-body td').forEach((td) => {
+    const text = (td.textContent ?? '').trim()
+    if (!figure.test(text)) return
+    const range = document.createRange()
+    range.selectNodeContents(td)
+    const tops = new Set(
+      Array.from(range.getClientRects()).map((r) => Math.round(r.top))
+    )
+    if (tops.size > 1) broken.push(text)
+  })
+  return broken
 }
 
 function findWideTables(): {

@@ -89441,6 +89441,13 @@ function cell(s) {
 function inline(s) {
     return s.replace(/\r?\n/g, ' ');
 }
+/**
+ * A figure for a table cell: its number and unit joined by a no-break
+ * space, so that a narrow column never shows "400" over "KiB".
+ */
+function figure(s) {
+    return s.replace(/(\d) (?=[A-Za-z])/g, '$1\u00a0');
+}
 /** Binary units; one decimal below 10 so small sizes keep their precision. */
 function formatBytes(n) {
     if (n < 1024)

@@ -11,6 +11,14 @@ export function inline(s: string): string {
   return s.replace(/\r?\n/g, ' ')
 }
 
+/**
+ * A figure for a table cell: its number and unit joined by a no-break
+ * space, so that a narrow column never shows "400" over "KiB".
+ */
+export function figure(s: string): string {
+  return s.replace(/(\d) (?=[A-Za-z])/g, '$1\u00a0')
+}
+
 /** Binary units; one decimal below 10 so small sizes keep their precision. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`

@@ -1,4 +1,4 @@
-import { cell, formatBytes, inline } from '../base/markdown.js'
+import { cell, figure, formatBytes, inline } from '../base/markdown.js'
 import type { CacheMode, CacheSave } from './options.js'
 
 /**
@@ -68,11 +68,13 @@ export function renderCacheSection(report: { cache?: CacheReport }): string {
   for (const e of c.entries) {
     // Nothing restored has no size: a dash, not "0 B (0 versions)".
     const size = e.sizeBytes
-      ? formatBytes(e.sizeBytes) +
-        (e.versions !== undefined ? ` (${e.versions} versions)` : '')
+      ? figure(
+          formatBytes(e.sizeBytes) +
+            (e.versions !== undefined ? ` (${e.versions} versions)` : '')
+        )
       : '—'
     lines.push(
-      `| ${e.kind} | ${HIT_TEXT[e.hit]}${e.detail ? ': ' + cell(e.detail) : ''} | ${size} | ${(e.durationMs / 1000).toFixed(1)} s | \`${shortKey(e.key)}\` | ${e.matchedKey ? '`' + shortKey(e.matchedKey) + '`' : '—'} |`
+      `| ${e.kind} | ${HIT_TEXT[e.hit]}${e.detail ? ': ' + cell(e.detail) : ''} | ${size} | ${figure(`${(e.durationMs / 1000).toFixed(1)} s`)} | \`${shortKey(e.key)}\` | ${e.matchedKey ? '`' + shortKey(e.matchedKey) + '`' : '—'} |`
     )
   }
   const keys = c.entries.flatMap((e) => [e.key, e.matchedKey ?? ''])

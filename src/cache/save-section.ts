@@ -1,4 +1,4 @@
-import { cell, formatBytes } from '../base/markdown.js'
+import { cell, figure, formatBytes } from '../base/markdown.js'
 import type { SaveResult } from './save.js'
 
 function saveText(r: SaveResult): string {
@@ -45,9 +45,10 @@ export function renderSaveSection(results: readonly SaveResult[]): string {
     '|---|---|---:|---:|'
   ]
   for (const r of results) {
-    const size = r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : ''
+    const size =
+      r.sizeBytes !== undefined ? figure(formatBytes(r.sizeBytes)) : ''
     lines.push(
-      `| ${r.kind} | ${cell(saveText(r))} | ${size} | ${(r.durationMs / 1000).toFixed(1)} s |`
+      `| ${r.kind} | ${cell(saveText(r))} | ${size} | ${figure(`${(r.durationMs / 1000).toFixed(1)} s`)} |`
     )
   }
   return lines.join('\n') + '\n'

@@ -3,7 +3,13 @@
 // warnings, the failures grouped by kind and answers with a hint each, and
 // the details (go output, every module) folded away.
 import { FAILURE_TEXT, groupBy } from '../base/failure-kinds.js'
-import { cell, formatBytes, formatMs, inline } from '../base/markdown.js'
+import {
+  cell,
+  formatBytes,
+  formatMs,
+  inline,
+  figure
+} from '../base/markdown.js'
 import {
   CACHE_SOURCE,
   DIRECT_SOURCE,
@@ -99,7 +105,7 @@ function sourceRole(r: DownloadsSummaryData, source: string): string {
 function firstByte(s: SourceStats): string {
   const answered = s.requests - s.errors
   return answered > 0 && s.seconds > 0
-    ? formatMs((s.seconds * 1000) / s.requests)
+    ? figure(formatMs((s.seconds * 1000) / s.requests))
     : '—'
 }
 
@@ -135,7 +141,7 @@ function renderSourceTable(
         : ''
     ].filter(Boolean)
     lines.push(
-      `| ${cell(source === CACHE_SOURCE ? 'module cache' : sourceLabel(source))} | ${s?.modules ?? 0} | ${s?.requests ?? 0} | ${s && s.bytes > 0 ? formatBytes(s.bytes) : '—'} | ${s ? firstByte(s) : '—'} | ${cell(answers.join(', ')) || '—'} | ${cell(note.join('; '))} |`
+      `| ${cell(source === CACHE_SOURCE ? 'module cache' : sourceLabel(source))} | ${s?.modules ?? 0} | ${s?.requests ?? 0} | ${s && s.bytes > 0 ? figure(formatBytes(s.bytes)) : '—'} | ${s ? firstByte(s) : '—'} | ${cell(answers.join(', ')) || '—'} | ${cell(note.join('; '))} |`
     )
   }
   for (const s of d.sources) {
@@ -247,7 +253,7 @@ function renderModules(d: DownloadsReport): string[] {
       })
       .join(' / ')
     lines.push(
-      `| \`${cell(m.path)}\` | ${m.version}${m.query ? ` (${cell(m.query)})` : ''} | ${m.status} | ${cell(sourceLabel(m.source))} | ${cell(files)} | ${m.fallThroughs} | ${formatBytes(m.bytes)} |`
+      `| \`${cell(m.path)}\` | ${m.version}${m.query ? ` (${cell(m.query)})` : ''} | ${m.status} | ${cell(sourceLabel(m.source))} | ${cell(files)} | ${m.fallThroughs} | ${figure(formatBytes(m.bytes))} |`
     )
   }
   if (shown.length < d.modules.length)

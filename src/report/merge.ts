@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { cell, formatMs } from '../base/markdown.js'
+import { cell, formatMs, figure } from '../base/markdown.js'
 import { searchFiles, searchLimitWarning } from '../gomod/dependency-files.js'
 import { failureGroups } from '../download/annotations.js'
 import { sourceLabel } from '../download/summary.js'
@@ -199,7 +199,7 @@ export function renderCrossLegTable(
     const first = r.chain?.firstMirror ?? '–'
     const hit = r.cache?.entries.find((e) => e.kind === 'modules')?.hit
     lines.push(
-      `| ${cell(short)} | ${cell(`${r.runner.os}/${r.runner.arch}`)} | ${cell(first === 'direct' ? 'direct' : sourceLabel(first))} | ${r.probe ? formatMs(r.probe.durationMs) : '–'} | ${cell(fetchedText(r))} | ${r.downloads ? formatMs(r.downloads.durationMs) : '–'} | ${hit ?? '–'} | ${items.length ? items.map(cell).join('<br>') : status} |`
+      `| ${cell(short)} | ${cell(`${r.runner.os}/${r.runner.arch}`)} | ${cell(first === 'direct' ? 'direct' : sourceLabel(first))} | ${r.probe ? figure(formatMs(r.probe.durationMs)) : '–'} | ${cell(fetchedText(r))} | ${r.downloads ? figure(formatMs(r.downloads.durationMs)) : '–'} | ${hit ?? '–'} | ${items.length ? items.map(cell).join('<br>') : status} |`
     )
   }
   for (const n of missing.names)

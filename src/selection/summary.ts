@@ -3,7 +3,13 @@
 // when there are enough usable mirrors to compare, and the probe's figures
 // folded away. Plain data in, Markdown out.
 import { FAILURE_TEXT, groupBy, kindCount } from '../base/failure-kinds.js'
-import { cell, formatBytes, formatMs, inline } from '../base/markdown.js'
+import {
+  cell,
+  formatBytes,
+  formatMs,
+  inline,
+  figure
+} from '../base/markdown.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import type { MirrorProbe } from '../probe/result.js'
 import type { ChainResult } from './chain.js'
@@ -110,14 +116,14 @@ export function renderWhyChain(d: ChainSummaryData): string {
             ? whyMirror(d, k, probes.get(e.url), undefined)
             : e.reason
     lines.push(
-      `| ${ORDINAL(i + 1)} | ${cell(e.role === 'direct' ? 'direct' : mirrorLabel(e.url))} | ${k?.expectedMs !== undefined ? formatMs(k.expectedMs) : '—'} | ${cell(why)} |`
+      `| ${ORDINAL(i + 1)} | ${cell(e.role === 'direct' ? 'direct' : mirrorLabel(e.url))} | ${k?.expectedMs !== undefined ? figure(formatMs(k.expectedMs)) : '—'} | ${cell(why)} |`
     )
   })
   for (const l of c.leftOut) {
     const k = rank.get(l.url)
     const why = k ? whyMirror(d, k, probes.get(l.url), l.reason) : l.reason
     lines.push(
-      `| left out | ${cell(mirrorLabel(l.url))} | ${k?.expectedMs !== undefined ? formatMs(k.expectedMs) : '—'} | ${cell(why)} |`
+      `| left out | ${cell(mirrorLabel(l.url))} | ${k?.expectedMs !== undefined ? figure(formatMs(k.expectedMs)) : '—'} | ${cell(why)} |`
     )
   }
   const chart = expectedChart(d.ranking ?? [])
@@ -147,7 +153,7 @@ function throughput(p: MirrorProbe): string {
   const b = p.timings.throughputBps
   if (b === undefined) return '—'
   if (b > 1e9) return 'not limiting'
-  return `${formatBytes(b)}/s`
+  return figure(`${formatBytes(b)}/s`)
 }
 
 /** The probe's figures per mirror, folded: for whoever asks how it was judged. */
@@ -169,7 +175,7 @@ export function renderProbeDetails(d: ChainSummaryData): string {
   ]
   for (const p of rows)
     lines.push(
-      `| ${cell(mirrorLabel(p.url))} | ${freshText(p)} | ${p.timings.ttfbMs !== undefined ? formatMs(p.timings.ttfbMs) : '—'} | ${throughput(p)} | ${p.sumdbSupported === undefined ? (p.sumdbError ?? '—') : p.sumdbSupported === 200 ? 'proxied' : `not proxied (${p.sumdbSupported})`} |`
+      `| ${cell(mirrorLabel(p.url))} | ${freshText(p)} | ${p.timings.ttfbMs !== undefined ? figure(formatMs(p.timings.ttfbMs)) : '—'} | ${throughput(p)} | ${p.sumdbSupported === undefined ? (p.sumdbError ?? '—') : p.sumdbSupported === 200 ? 'proxied' : `not proxied (${p.sumdbSupported})`} |`
     )
   const failing = probe.mirrors.filter((p) => p.failures.length > 0)
   if (failing.length > 0) {

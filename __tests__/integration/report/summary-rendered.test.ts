@@ -135,6 +135,7 @@ interface Seen {
   verdict?: string
   leaks: unknown[]
   wide: unknown[]
+  broken: string[]
   height: number
   tables: string[][][]
 }
@@ -146,6 +147,7 @@ async function seen(markdown: string): Promise<Seen> {
       verdict: await page.firstParagraph(),
       leaks: await page.markupLeaks(),
       wide: await page.tablesWiderThanPage(),
+      broken: await page.brokenFigures(),
       height: await page.height(),
       tables: await page.tables()
     }
@@ -158,6 +160,7 @@ async function seen(markdown: string): Promise<Seen> {
 function readable(s: Seen) {
   expect(s.leaks).toEqual([])
   expect(s.wide).toEqual([])
+  expect(s.broken).toEqual([])
 }
 
 describe("main's summary, rendered", () => {

@@ -29,10 +29,10 @@ describe('renderSaveSection', () => {
     ])
     expect(md.startsWith('### Go cache save\n')).toBe(true)
     expect(row(md, 'modules')).toBe(
-      '| modules | 💾 saved as `p-gomod-download-abc` | 3.0 MiB | 1.2 s |'
+      '| modules | 💾 saved as `p-gomod-download-abc` | 3.0\u00a0MiB | 1.2\u00a0s |'
     )
     expect(row(md, 'build')).toBe(
-      '| build | ⏭️ skipped: exact hit, `p-gobuild-linux-amd64-go1.26.0-test-20250101` is already stored |  | 0.0 s |'
+      '| build | ⏭️ skipped: exact hit, `p-gobuild-linux-amd64-go1.26.0-test-20250101` is already stored |  | 0.0\u00a0s |'
     )
     expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBe(3)
   })
@@ -74,10 +74,10 @@ describe('renderSaveSection', () => {
       .split('\n')
       .filter((l) => /^\| (modules|build) \|/.test(l))
     expect(rows).toEqual([
-      '| modules | ⏭️ skipped: unchanged since the restore: same content as k0 | 10 B | 0.0 s |',
-      '| modules | ⏭️ skipped: nothing to save: no module in the cache |  | 0.0 s |',
-      '| modules | ⏭️ skipped: cache-save is never |  | 0.0 s |',
-      '| build | ⚠️ failed: The cache upload did not finish within 60 s \\| retry later |  | 60.0 s |',
+      '| modules | ⏭️ skipped: unchanged since the restore: same content as k0 | 10\u00a0B | 0.0\u00a0s |',
+      '| modules | ⏭️ skipped: nothing to save: no module in the cache |  | 0.0\u00a0s |',
+      '| modules | ⏭️ skipped: cache-save is never |  | 0.0\u00a0s |',
+      '| build | ⚠️ failed: The cache upload did not finish within 60 s \\| retry later |  | 60.0\u00a0s |',
       expect.stringMatching(/^\| build \| ⚠️ not saved: .*refused/)
     ])
   })

@@ -46,10 +46,10 @@ describe('summary', () => {
       md.split('\n').find((l) => l.startsWith(`| ${sourceLabel(src)} |`))
     // Source | Modules | Requests | Bytes | First byte (mean) | Other answers | Note
     expect(row(a)).toMatch(
-      /^\| \S+ \| 2 \| 9 \| [\d.]+ KiB \| [\d.]+ m?s \| 502 ×3 \| {2}\|$/
+      /^\| \S+ \| 2 \| 9 \| [\d.]+\u00a0KiB \| [\d.]+\u00a0m?s \| 502 ×3 \| {2}\|$/
     )
     expect(row(b)).toMatch(
-      /^\| \S+ \| 1 \| 3 \| [\d.]+ KiB \| [\d.]+ m?s \| — \| {2}\|$/
+      /^\| \S+ \| 1 \| 3 \| [\d.]+\u00a0KiB \| [\d.]+\u00a0m?s \| — \| {2}\|$/
     )
     // Two sources are a sentence (the headline), not a chart.
     expect(md).not.toContain('```mermaid')

@@ -42,7 +42,7 @@ describe('cross-leg merge', () => {
     const rows = md.split('\n').filter((l) => /^\| (ubuntu|cn) /.test(l))
     expect(rows).toHaveLength(2)
     expect(rows[0]).toMatch(
-      /^\| ubuntu \| Linux\/X64 \| proxy\.golang\.org \| – \| 3 \(3 from 127\.0\.0\.1:\d+\) \| 2\.3 s \| – \| ✅ \|$/
+      /^\| ubuntu \| Linux\/X64 \| proxy\.golang\.org \| – \| 3 \(3 from 127\.0\.0\.1:\d+\) \| 2\.3\u00a0s \| – \| ✅ \|$/
     )
     expect(rows[1]).toContain('❌ example.test/ghost@v1.0.0 (missing)')
     expect(md).toContain('- cn: `https://goproxy.cn|direct`')

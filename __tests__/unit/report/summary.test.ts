@@ -131,9 +131,11 @@ describe('renderSummary', () => {
     )
     const rows = lines.slice(header + 2, header + 7)
     for (const r of rows) expect(cellPipes(r)).toBe(6)
-    expect(rows[0]).toBe('| fast.test | 3 of 3 | 30 ms | 20 MiB/s | proxied |')
+    expect(rows[0]).toBe(
+      '| fast.test | 3 of 3 | 30\u00a0ms | 20\u00a0MiB/s | proxied |'
+    )
     expect(rows[3]).toBe(
-      '| limited.test | 3 of 3 | 40 ms | not limiting | proxied |'
+      '| limited.test | 3 of 3 | 40\u00a0ms | not limiting | proxied |'
     )
     expect(rows[4]).toBe('| dead.test | 3 of 3 | — | — | refused |')
   })
@@ -224,13 +226,13 @@ describe('renderSummary', () => {
       '| 1st | athens.corp.test | — | private proxy: asked first, and its refusals are final |'
     )
     expect(lines[start + 5]).toMatch(
-      /^\| 2nd \| fast\.test \| \d+ ms \| healthy \|$/
+      /^\| 2nd \| fast\.test \| \d+\u00a0ms \| healthy \|$/
     )
     expect(lines[start + 7]).toBe(
       "| 4th | direct | — | direct: what no mirror has comes from the module's origin |"
     )
     expect(md).toMatch(
-      /\| left out \| flaky\.test \| \d+ ms \| degraded; server-error \(HTTP 502 \\\| bad gateway\); usable, but ranked 3, beyond max-mirrors \(2\) \|/
+      /\| left out \| flaky\.test \| \d+\u00a0ms \| degraded; server-error \(HTTP 502 \\\| bad gateway\); usable, but ranked 3, beyond max-mirrors \(2\) \|/
     )
     expect(md).toContain(
       '| left out | dead.test | — | failed its probe: refused (connect ECONNREFUSED 127.0.0.1:9) |'

@@ -2,7 +2,13 @@
 // every file a mirror served with wrong bits, named with the module and where
 // it came from instead (per mirror figures are in the sources table). Also
 // the per-mirror table the kept proxy's section shows.
-import { cell, formatBytes, formatMs, inline } from '../../base/markdown.js'
+import {
+  cell,
+  formatBytes,
+  formatMs,
+  inline,
+  figure
+} from '../../base/markdown.js'
 import type { DownloadsReport } from '../downloads-report.js'
 import type { MirrorRecord } from './record.js'
 
@@ -58,7 +64,7 @@ export function mirrorTable(mirrors: readonly MirrorRecord[]): string[] {
         const dropped = m.dropped
           ? `at ${formatMs(m.dropped.atMs)}: ${m.dropped.why}`
           : ''
-        return `| ${cell(m.url)} | ${m.files} | ${formatBytes(m.bytes)} | ${m.hedgesWon} | ${cell(failures)} | ${cell(dropped)} |`
+        return `| ${cell(m.url)} | ${m.files} | ${figure(formatBytes(m.bytes))} | ${m.hedgesWon} | ${cell(failures)} | ${cell(dropped)} |`
       })
   ]
 }

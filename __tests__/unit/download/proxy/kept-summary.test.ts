@@ -65,10 +65,10 @@ describe('the kept proxy section of the post summary', () => {
       '4 file(s) asked by later go commands through http://127.0.0.1:4000: 2 served (3.0 KiB), 1 not found, 1 failed, 1 hedged. Stopped: stopped by the post step.'
     )
     expect(md).toContain(
-      `| ${A} | 1 | 1.0 KiB | 0 | timeout ×3, server-error ×1 | at 1.5 s: 3 failures in a row |`
+      `| ${A} | 1 | 1.0\u00a0KiB | 0 | timeout ×3, server-error ×1 | at 1.5 s: 3 failures in a row |`
     )
     expect(md).toContain(
-      '| https://mirror_b.example.test/go\\|proxy | 1 | 2.0 KiB | 1 |  |  |'
+      '| https://mirror_b.example.test/go\\|proxy | 1 | 2.0\u00a0KiB | 1 |  |  |'
     )
     expect(md).toContain(
       'Not served (go fell through to the chain): `example.test/b/@v/v1.0.0.zip`.'
