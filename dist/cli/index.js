@@ -81139,9 +81139,19 @@ function mask(text) {
 function print(text) {
     realStdout(mask(text.endsWith('\n') ? text : text + '\n'));
 }
+// A status line at the foot of a terminal (the download's progress),
+// erased before each diagnostic line and drawn again after it.
+let terminal_log_status = '';
+const ERASE = '\r\x1b[K';
 /** A diagnostic line on stderr. */
 function log(text) {
-    realStderr(mask(text.endsWith('\n') ? text : text + '\n'));
+    const line = mask(text.endsWith('\n') ? text : text + '\n');
+    realStderr(terminal_log_status ? ERASE + line + terminal_log_status : line);
+}
+/** Shows text as the status line on stderr (a terminal), '' to erase it. */
+function setStatus(text) {
+    terminal_log_status = mask(text);
+    realStderr(ERASE + terminal_log_status);
 }
 // toCommandValue's escapes, undone.
 function terminal_log_unescape(s) {
@@ -92790,7 +92800,7 @@ async function runDownloads(opts) {
 }
 async function runOne(root, rel, budgetMs, opts) {
     const goproxy = opts.env.GOPROXY ?? '';
-    const parsers = runParsers(rel, goproxy);
+    const parsers = runParsers(rel, goproxy, opts.onRequest);
     const started = Date.now();
     if (budgetMs <= 0)
         return parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 });
@@ -93221,6 +93231,27 @@ async function singleModuleTargets(main, summarize, load) {
         const version = rootVersion.get(path) ?? graph.selected(path);
         return version === undefined ? [] : [{ path, version }];
     });
+}
+
+;// CONCATENATED MODULE: ./src/download/progress.ts
+/**
+ * Counts go's answered requests by source and reports each new one: the
+ * progress of go alone.
+ */
+function goRequestTally(onProgress) {
+    const bySource = new Map();
+    let files = 0;
+    return (r) => {
+        if (r.status !== 200)
+            return;
+        files++;
+        bySource.set(r.source, (bySource.get(r.source) ?? 0) + 1);
+        onProgress({
+            by: 'go',
+            files,
+            mirrors: [...bySource].map(([url, n]) => ({ url, files: n }))
+        });
+    };
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -94530,6 +94561,25 @@ class PrefetchEngine {
             localFault: this.localFault
         };
     }
+    /**
+     * Files served and bytes received so far, a transfer under way counted
+     * once (its furthest attempt), for a progress line; cheaper than record().
+     */
+    progress() {
+        const mirrors = [...this.mirrorFiles.values()];
+        let bytes = 0;
+        for (const t of this.tasks.values())
+            if (!t.done)
+                bytes += Math.max(0, ...t.live.map((a) => a.bytesDone));
+        for (const m of mirrors)
+            bytes += m.bytes;
+        const files = mirrors.reduce((n, m) => n + m.files, 0);
+        return {
+            files,
+            bytes,
+            mirrors: mirrors.map(({ url, files }) => ({ url, files }))
+        };
+    }
     /** Cancels everything under way and removes the spool. */
     async stop() {
         this.stopped = true;
@@ -95067,6 +95117,10 @@ function server_text(res, status, body) {
 
 
 
+
+// How often the engine's figures are sampled for onProgress: a terminal
+// line needs no more, and a sample walks the open files.
+const PROGRESS_MS = 200;
 // Deadlines of one request; a hang costs a hedge well before these.
 const DEADLINES = {
     connectMs: 10_000,
@@ -95086,7 +95140,8 @@ async function runPrefetch(p) {
         workspace: p.workspace,
         env: p.env,
         timeoutMs,
-        log: p.log
+        log: p.log,
+        onRequest: p.onProgress && goRequestTally(p.onProgress)
     });
     if (p.concurrency <= 0 || mirrors.length === 0)
         return { runs: await goAlone() };
@@ -95119,6 +95174,13 @@ async function runPrefetch(p) {
     const goproxy = localChain(p.report.chain, server.url);
     p.log?.(`Prefetching into the module cache from ${mirrors.length} mirror(s), ${p.concurrency} at once; go runs through ${server.url} meanwhile`);
     const filling = fill(work.roots, filler);
+    const onProgress = p.onProgress;
+    const sampler = onProgress &&
+        setInterval(() => onProgress({
+            by: 'engine',
+            planned: filler.missing.size,
+            ...engine.progress()
+        }), PROGRESS_MS).unref();
     try {
         const runs = await runDownloads({
             roots: p.roots,
@@ -95128,6 +95190,7 @@ async function runPrefetch(p) {
             log: p.log
         });
         // go is done: what the engine still has open, go did not need.
+        clearInterval(sampler);
         filler.close();
         const record = engine.record();
         // go met the fault through the local proxy; on the chain it resumes
@@ -95147,6 +95210,7 @@ async function runPrefetch(p) {
         };
     }
     finally {
+        clearInterval(sampler);
         await server.close();
         await engine.stop();
         await filling;
@@ -95282,6 +95346,7 @@ async function runDownloadPhase(p) {
         concurrency: p.inputs.concurrency,
         gomodcache: p.gomodcache,
         tempDir: p.env.RUNNER_TEMP || p.workspace,
+        onProgress: p.onProgress,
         ...p.proxied
     }));
     const report = analyzeDownloads(runs, {
@@ -95327,6 +95392,67 @@ function finishDownloads(report, inputs, workspace) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cli/progress-line.ts
+// The download's progress on a terminal: one line, redrawn at most five
+// times a second, `files 12/40 · 3.4 MiB · 1.2 MiB/s · goproxy.cn 8, …`.
+// Only on a TTY: a pipe or a log file gets the summary alone.
+
+const REDRAW_MS = 200;
+/** The line for a snapshot, elapsedMs after the prefetch started. */
+function progressText(p, elapsedMs) {
+    const parts = [
+        p.planned === undefined
+            ? `files ${p.files}`
+            : `files ${p.files}/${p.planned}`
+    ];
+    if (p.bytes !== undefined) {
+        parts.push(formatBytes(p.bytes));
+        if (elapsedMs > 0)
+            parts.push(`${formatBytes(Math.round((p.bytes * 1000) / elapsedMs))}/s`);
+    }
+    const mirrors = p.mirrors
+        .filter((m) => m.files > 0)
+        .sort((a, b) => b.files - a.files)
+        .map((m) => `${mirrorName(m.url)} ${m.files}`);
+    if (mirrors.length > 0)
+        parts.push(mirrors.join(', '));
+    return (p.by === 'go' ? 'go alone: ' : '') + parts.join(' · ');
+}
+// The host is what tells mirrors apart; a path (goproxy.io/zh) stays.
+function mirrorName(url) {
+    return url.replace(/^https?:\/\//u, '');
+}
+/**
+ * A progress line drawn with draw (which replaces the line shown), or
+ * undefined when stream is not a terminal. A snapshot that comes sooner
+ * than REDRAW_MS after the last drawn one is skipped: the next is newer.
+ */
+function progressLine(stream, draw, now = () => performance.now()) {
+    if (!stream.isTTY)
+        return undefined;
+    // The rate counts from the first snapshot: before it the graph walk and
+    // the pay-off decision ran, which fetch nothing.
+    let started;
+    let drawnAt;
+    return {
+        update(p) {
+            const t = now();
+            started ??= t;
+            if (drawnAt !== undefined && t - drawnAt < REDRAW_MS)
+                return;
+            drawnAt = t;
+            const text = progressText(p, t - started);
+            // A line wider than the terminal wraps, and \r would redraw only its tail.
+            const width = stream.columns ? stream.columns - 1 : Infinity;
+            draw(text.length > width ? text.slice(0, width - 1) + '…' : text);
+        },
+        clear() {
+            if (drawnAt !== undefined)
+                draw('');
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/download.ts
 // The prefetch as the action runs it, under the chosen variables, with a
 // summary for a terminal and the JSON report on request.
@@ -95338,7 +95464,8 @@ function finishDownloads(report, inputs, workspace) {
 
 
 
-async function runDownload({ inputs, report, keptOff }, reportFile, env) {
+
+async function runDownload({ inputs, report, keptOff }, reportFile, env, stderr = process.stderr) {
     const workspace = process.cwd();
     const dir = inputs.project.workingDirectory;
     const jobEnv = {
@@ -95348,16 +95475,24 @@ async function runDownload({ inputs, report, keptOff }, reportFile, env) {
     const goenv = await go_env_json_goEnvJson(['GOMODCACHE'], { env: jobEnv, cwd: dir });
     const gomodcache = ('values' in goenv && goenv.values.GOMODCACHE) ||
         defaultModCache(jobEnv, (0,external_node_os_namespaceObject.homedir)());
-    Object.assign(report, await runDownloadPhase({
-        inputs: inputs.download,
-        workspace,
-        workingDirectory: dir,
-        dependencyFiles: await findDependencyFiles(workspace, dir, []),
-        env: jobEnv,
-        gomodcache,
-        skip: keptOff ? 'GOPROXY=off in the environment' : undefined,
-        proxied: { report, isPrivate: (p) => isOffMirrors(inputs.privacy, p) }
-    }));
+    const progress = progressLine(stderr, setStatus);
+    try {
+        Object.assign(report, await runDownloadPhase({
+            inputs: inputs.download,
+            workspace,
+            workingDirectory: dir,
+            dependencyFiles: await findDependencyFiles(workspace, dir, []),
+            env: jobEnv,
+            gomodcache,
+            skip: keptOff ? 'GOPROXY=off in the environment' : undefined,
+            proxied: { report, isPrivate: (p) => isOffMirrors(inputs.privacy, p) },
+            onProgress: progress?.update
+        }));
+    }
+    finally {
+        // Whatever follows (the summary, an error) starts on a clean line.
+        progress?.clear();
+    }
     if (reportFile !== undefined)
         (0,external_node_fs_namespaceObject.writeFileSync)(reportFile, JSON.stringify(report, null, 2) + '\n');
     const d = report.downloads;

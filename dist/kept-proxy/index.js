@@ -71089,6 +71089,25 @@ class engine_PrefetchEngine {
             localFault: this.localFault
         };
     }
+    /**
+     * Files served and bytes received so far, a transfer under way counted
+     * once (its furthest attempt), for a progress line; cheaper than record().
+     */
+    progress() {
+        const mirrors = [...this.mirrorFiles.values()];
+        let bytes = 0;
+        for (const t of this.tasks.values())
+            if (!t.done)
+                bytes += Math.max(0, ...t.live.map((a) => a.bytesDone));
+        for (const m of mirrors)
+            bytes += m.bytes;
+        const files = mirrors.reduce((n, m) => n + m.files, 0);
+        return {
+            files,
+            bytes,
+            mirrors: mirrors.map(({ url, files }) => ({ url, files }))
+        };
+    }
     /** Cancels everything under way and removes the spool. */
     async stop() {
         this.stopped = true;
@@ -72301,7 +72320,7 @@ async function run_go_runDownloads(opts) {
 }
 async function runOne(root, rel, budgetMs, opts) {
     const goproxy = opts.env.GOPROXY ?? '';
-    const parsers = runParsers(rel, goproxy);
+    const parsers = runParsers(rel, goproxy, opts.onRequest);
     const started = Date.now();
     if (budgetMs <= 0)
         return parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 });
@@ -76100,6 +76119,10 @@ function server_text(res, status, body) {
 
 
 
+
+// How often the engine's figures are sampled for onProgress: a terminal
+// line needs no more, and a sample walks the open files.
+const PROGRESS_MS = 200;
 // Deadlines of one request; a hang costs a hedge well before these.
 const DEADLINES = {
     connectMs: 10_000,
@@ -76119,7 +76142,8 @@ async function runPrefetch(p) {
         workspace: p.workspace,
         env: p.env,
         timeoutMs,
-        log: p.log
+        log: p.log,
+        onRequest: p.onProgress && goRequestTally(p.onProgress)
     });
     if (p.concurrency <= 0 || mirrors.length === 0)
         return { runs: await goAlone() };
@@ -76152,6 +76176,13 @@ async function runPrefetch(p) {
     const goproxy = localChain(p.report.chain, server.url);
     p.log?.(`Prefetching into the module cache from ${mirrors.length} mirror(s), ${p.concurrency} at once; go runs through ${server.url} meanwhile`);
     const filling = fill(work.roots, filler);
+    const onProgress = p.onProgress;
+    const sampler = onProgress &&
+        setInterval(() => onProgress({
+            by: 'engine',
+            planned: filler.missing.size,
+            ...engine.progress()
+        }), PROGRESS_MS).unref();
     try {
         const runs = await runDownloads({
             roots: p.roots,
@@ -76161,6 +76192,7 @@ async function runPrefetch(p) {
             log: p.log
         });
         // go is done: what the engine still has open, go did not need.
+        clearInterval(sampler);
         filler.close();
         const record = engine.record();
         // go met the fault through the local proxy; on the chain it resumes
@@ -76180,6 +76212,7 @@ async function runPrefetch(p) {
         };
     }
     finally {
+        clearInterval(sampler);
         await server.close();
         await engine.stop();
         await filling;

@@ -8,12 +8,14 @@ import { goEnvJson } from '../gomod/go-env-json.js'
 import { isOffMirrors } from '../privacy/patterns.js'
 import { runDownloadPhase } from '../steps/download-phase.js'
 import type { Decision } from './decide.js'
-import { print } from './terminal-log.js'
+import { progressLine } from './progress-line.js'
+import { print, setStatus } from './terminal-log.js'
 
 export async function runDownload(
   { inputs, report, keptOff }: Decision,
   reportFile: string | undefined,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  stderr: { isTTY?: boolean; columns?: number } = process.stderr
 ): Promise<number> {
   const workspace = process.cwd()
   const dir = inputs.project.workingDirectory
@@ -25,19 +27,26 @@ export async function runDownload(
   const gomodcache =
     ('values' in goenv && goenv.values.GOMODCACHE) ||
     defaultModCache(jobEnv, homedir())
-  Object.assign(
-    report,
-    await runDownloadPhase({
-      inputs: inputs.download,
-      workspace,
-      workingDirectory: dir,
-      dependencyFiles: await findDependencyFiles(workspace, dir, []),
-      env: jobEnv,
-      gomodcache,
-      skip: keptOff ? 'GOPROXY=off in the environment' : undefined,
-      proxied: { report, isPrivate: (p) => isOffMirrors(inputs.privacy, p) }
-    })
-  )
+  const progress = progressLine(stderr, setStatus)
+  try {
+    Object.assign(
+      report,
+      await runDownloadPhase({
+        inputs: inputs.download,
+        workspace,
+        workingDirectory: dir,
+        dependencyFiles: await findDependencyFiles(workspace, dir, []),
+        env: jobEnv,
+        gomodcache,
+        skip: keptOff ? 'GOPROXY=off in the environment' : undefined,
+        proxied: { report, isPrivate: (p) => isOffMirrors(inputs.privacy, p) },
+        onProgress: progress?.update
+      })
+    )
+  } finally {
+    // Whatever follows (the summary, an error) starts on a clean line.
+    progress?.clear()
+  }
   if (reportFile !== undefined)
     writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n')
   const d = report.downloads

@@ -26,9 +26,21 @@ export function print(text: string): void {
   realStdout(mask(text.endsWith('\n') ? text : text + '\n'))
 }
 
+// A status line at the foot of a terminal (the download's progress),
+// erased before each diagnostic line and drawn again after it.
+let status = ''
+const ERASE = '\r\x1b[K'
+
 /** A diagnostic line on stderr. */
 export function log(text: string): void {
-  realStderr(mask(text.endsWith('\n') ? text : text + '\n'))
+  const line = mask(text.endsWith('\n') ? text : text + '\n')
+  realStderr(status ? ERASE + line + status : line)
+}
+
+/** Shows text as the status line on stderr (a terminal), '' to erase it. */
+export function setStatus(text: string): void {
+  status = mask(text)
+  realStderr(ERASE + status)
 }
 
 // toCommandValue's escapes, undone.

@@ -7,7 +7,11 @@ import { constants, statSync } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import * as path from 'node:path'
 import { runWithDeadline } from '../gomod/run-with-deadline.js'
-import { runParsers, type RootRun } from './run-collector.js'
+import {
+  runParsers,
+  type RequestRecord,
+  type RootRun
+} from './run-collector.js'
 
 export interface DownloadRunOptions {
   /** Absolute module root directories. */
@@ -18,6 +22,8 @@ export interface DownloadRunOptions {
   timeoutMs: number
   /** Receives every stderr line, for the step log. */
   log?: (line: string) => void
+  /** Each request go completes, as its output arrives. */
+  onRequest?: (r: RequestRecord) => void
   goCommand?: string
 }
 
@@ -40,7 +46,7 @@ async function runOne(
   opts: DownloadRunOptions
 ): Promise<RootRun> {
   const goproxy = opts.env.GOPROXY ?? ''
-  const parsers = runParsers(rel, goproxy)
+  const parsers = runParsers(rel, goproxy, opts.onRequest)
   const started = Date.now()
   if (budgetMs <= 0)
     return parsers.finish({ exitCode: null, timedOut: true, durationMs: 0 })

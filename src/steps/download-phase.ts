@@ -10,6 +10,7 @@ import {
   workspaceReader
 } from '../download/annotations.js'
 import type { DownloadOptions } from '../download/options.js'
+import type { PrefetchProgress } from '../download/progress.js'
 import { findModuleRoots } from '../download/roots.js'
 import { cacheFileSize, goOnPath } from '../download/run-go.js'
 import type { RunReport } from '../report/report.js'
@@ -32,6 +33,8 @@ export interface DownloadPhaseParams {
     report: RunReport
     isPrivate: (path: string) => boolean
   }
+  /** The figures so far while the prefetch runs; the action has none. */
+  onProgress?: (p: PrefetchProgress) => void
 }
 
 /**
@@ -74,6 +77,7 @@ export async function runDownloadPhase(
         concurrency: p.inputs.concurrency,
         gomodcache: p.gomodcache,
         tempDir: p.env.RUNNER_TEMP || p.workspace,
+        onProgress: p.onProgress,
         ...p.proxied
       })
   )

@@ -28,6 +28,7 @@ import {
 } from './scheduler.js'
 import { verifyFile } from './verify.js'
 import type { PlannedFile } from './work-plan.js'
+import type { PrefetchProgress } from '../progress.js'
 import type { FileRecord, MirrorRecord, ProxyRecord } from './record.js'
 
 export interface EngineOptions {
@@ -222,6 +223,24 @@ export class PrefetchEngine {
         dropped: m.dropped
       })),
       localFault: this.localFault
+    }
+  }
+
+  /**
+   * Files served and bytes received so far, a transfer under way counted
+   * once (its furthest attempt), for a progress line; cheaper than record().
+   */
+  progress(): Pick<PrefetchProgress, 'files' | 'bytes' | 'mirrors'> {
+    const mirrors = [...this.mirrorFiles.values()]
+    let bytes = 0
+    for (const t of this.tasks.values())
+      if (!t.done) bytes += Math.max(0, ...t.live.map((a) => a.bytesDone))
+    for (const m of mirrors) bytes += m.bytes
+    const files = mirrors.reduce((n, m) => n + m.files, 0)
+    return {
+      files,
+      bytes,
+      mirrors: mirrors.map(({ url, files }) => ({ url, files }))
     }
   }
 

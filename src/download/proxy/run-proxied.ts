@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { planModDownload } from '../../gomod/download-plan.js'
 import { parseGoproxy } from '../../gomod/goproxy.js'
+import { goRequestTally, type PrefetchProgress } from '../progress.js'
 import type { RootRun } from '../run-collector.js'
 import { runDownloads } from '../run-go.js'
 import { median } from '../../probe/cost-model.js'
@@ -47,7 +48,13 @@ export interface ProxiedDownloadParams {
   gomodcache: string
   /** Parent of the spool (RUNNER_TEMP). */
   tempDir: string
+  /** Receives the figures so far while it runs (the command's progress line). */
+  onProgress?: (p: PrefetchProgress) => void
 }
+
+// How often the engine's figures are sampled for onProgress: a terminal
+// line needs no more, and a sample walks the open files.
+const PROGRESS_MS = 200
 
 // Deadlines of one request; a hang costs a hedge well before these.
 export const DEADLINES = {
@@ -83,7 +90,8 @@ export async function runPrefetch(
       workspace: p.workspace,
       env: p.env,
       timeoutMs,
-      log: p.log
+      log: p.log,
+      onRequest: p.onProgress && goRequestTally(p.onProgress)
     })
   if (p.concurrency <= 0 || mirrors.length === 0)
     return { runs: await goAlone() }
@@ -121,6 +129,18 @@ export async function runPrefetch(
     `Prefetching into the module cache from ${mirrors.length} mirror(s), ${p.concurrency} at once; go runs through ${server.url} meanwhile`
   )
   const filling = fill(work.roots, filler)
+  const onProgress = p.onProgress
+  const sampler =
+    onProgress &&
+    setInterval(
+      () =>
+        onProgress({
+          by: 'engine',
+          planned: filler.missing.size,
+          ...engine.progress()
+        }),
+      PROGRESS_MS
+    ).unref()
   try {
     const runs = await runDownloads({
       roots: p.roots,
@@ -130,6 +150,7 @@ export async function runPrefetch(
       log: p.log
     })
     // go is done: what the engine still has open, go did not need.
+    clearInterval(sampler)
     filler.close()
     const record = engine.record()
     // go met the fault through the local proxy; on the chain it resumes
@@ -152,6 +173,7 @@ export async function runPrefetch(
       installFailures: filler.installFailures
     }
   } finally {
+    clearInterval(sampler)
     await server.close()
     await engine.stop()
     await filling
