@@ -120,7 +120,7 @@ describe('local proxy', () => {
   it('serves every planned file, verified, spread over the mirrors', async () => {
     const a = await mirror()
     const b = await mirror()
-    const { go, record } = await download([a, b])
+    const { go, record, engine } = await download([a, b])
     expect(go.stderr).not.toMatch(/SECURITY|error/i)
     expect(go.code).toBe(0)
     const zips = served(record).filter((f) => f.kind === 'zip')
@@ -129,6 +129,12 @@ describe('local proxy', () => {
     expect(record.files.every((f) => f.planned)).toBe(true)
     // Eight files at once over two mirrors: both carry some.
     expect(record.mirrors.every((m) => m.files > 0)).toBe(true)
+    // The progress line's figures are the record's, once nothing is open.
+    expect(engine.progress()).toEqual({
+      files: served(record).length,
+      bytes: served(record).reduce((n, f) => n + (f.bytes ?? 0), 0),
+      mirrors: record.mirrors.map((m) => ({ url: m.url, files: m.files }))
+    })
   })
 
   it('moves a tampered zip and a tampered .mod to another mirror and blames the first', async () => {
