@@ -88,7 +88,7 @@ export interface ParsedArgs {
 }
 
 /** The input flags: every input of action.yml that makes sense off a runner. */
-export function inputFlags(): [string, string][] {
+function inputFlags(): [string, string][] {
   return Object.entries(readActionYml().inputs)
     .filter(([name]) => !NOT_FLAGS.has(name))
     .map(([name, input]) => [name, input.description ?? ''])

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { InputError } from '../base/values.js'
 import type { EnvEntry } from '../env/env-plan.js'
 
-export const FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'github'] as const
+const FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'github'] as const
 type Format = (typeof FORMATS)[number]
 
 const BARE = /^[A-Za-z0-9_./:,|@%+=-]*$/u

@@ -83,7 +83,7 @@ export async function runServe(
 }
 
 /** What it served, for a terminal: totals, then one line per mirror. */
-export function servedText({ url, record, why }: ServeResult): string {
+function servedText({ url, record, why }: ServeResult): string {
   const files = record.files
   const count = (s: string) => files.filter((f) => f.status === s).length
   const bytes = files.reduce(

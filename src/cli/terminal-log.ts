@@ -54,7 +54,7 @@ function unescape(s: string): string {
 }
 
 /** What a line core wrote becomes on a terminal, or undefined to drop it. */
-export function terminalLine(line: string): string | undefined {
+function terminalLine(line: string): string | undefined {
   const m = /^::([a-z-]+)(?: [^:]*)?::(.*)$/su.exec(line)
   if (!m) return line
   const [, command, data] = m

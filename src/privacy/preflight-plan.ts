@@ -14,7 +14,7 @@ export type PreflightFailure =
 export type PreflightOutcome = 'ok' | 'skipped' | PreflightFailure
 
 /** Each failure in the run's vocabulary, as the report names it. */
-export const PREFLIGHT_KIND: Record<PreflightFailure, FailureKind> = {
+const PREFLIGHT_KIND: Record<PreflightFailure, FailureKind> = {
   unauthorized: 'auth',
   forbidden: 'auth',
   'not-found': 'missing',

@@ -3,7 +3,7 @@
 // the table shows what differs.
 
 /** The artifact name docs/report.md uses, stripped when a leg stands alone. */
-export const DOCUMENTED_PREFIX = 'goproxy-report-'
+const DOCUMENTED_PREFIX = 'goproxy-report-'
 
 const SEPARATOR = /[-_.]/
 

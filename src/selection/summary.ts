@@ -42,7 +42,7 @@ function checkedCount(p: MirrorProbe): number {
 }
 
 /** Found versions, saying which were never checked on a mirror cut short. */
-export function freshText(p: MirrorProbe): string {
+function freshText(p: MirrorProbe): string {
   const checked = checkedCount(p)
   if (p.sampled === 0) return '—'
   return checked < p.sampled
