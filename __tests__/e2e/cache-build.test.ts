@@ -17,6 +17,7 @@ import {
   type FakeCacheService,
   type StoredEntry
 } from '../support/fake-cache-service.js'
+import { shortKey } from '../../src/cache/key.js'
 import { runGo } from '../support/go.js'
 import type { JobStepState, RunnerContext } from '../support/run-action.js'
 import { tempDir } from '../support/temp.js'
@@ -142,13 +143,16 @@ describe('cache-build: true', () => {
     const post1 = j1.post?.summary ?? ''
     expect(post1).toContain('### Go cache save')
     expect(rowOf(post1, 'modules')).toEqual([
-      expect.stringContaining(`saved as \`${modEntry.key}\``)
+      expect.stringContaining(`| \`${shortKey(modEntry.key)}\` |`)
     ])
     expect(rowOf(post1, 'build')).toEqual([
-      expect.stringMatching(
-        new RegExp(`saved as \`${buildEntry.key}\` \\| \\d[^|]*B \\|`)
-      )
+      expect.stringMatching(/^\| build \| 💾 saved \| \d[^|]*B \|/)
     ])
+    expect(rowOf(post1, 'build')[0]).toContain(
+      `| \`${shortKey(buildEntry.key)}\` |`
+    )
+    expect(post1).toContain(`- \`${modEntry.key}\``)
+    expect(post1).toContain(`- \`${buildEntry.key}\``)
 
     // Job 2, a fresh machine, offline: both caches exact, and go compiles nothing.
     const p2 = probeAfterMain()

@@ -11,6 +11,7 @@ import {
   versionsIn,
   modCacheOf
 } from '../support/cache-job.js'
+import { shortKey } from '../../src/cache/key.js'
 import { runGo } from '../support/go.js'
 import { startMirror } from '../support/mirror-server.js'
 import {
@@ -106,7 +107,12 @@ describe('an exact hit that proves incomplete', () => {
     const saved = svc.committed().map((e) => e.key)
     expect(saved).toHaveLength(2)
     expect(saved[1]).toMatch(new RegExp(`^${key}-[0-9a-z]+$`))
-    expect(j2.post?.summary).toContain(`💾 saved as \`${saved[1]}\``)
+    const row = j2.post?.summary
+      .split('\n')
+      .find((l) => l.startsWith('| modules |'))
+    expect(row).toContain('| 💾 saved: the restored entry (')
+    expect(row).toContain(`| \`${shortKey(saved[1])}\` |`)
+    expect(j2.post?.summary).toContain(`- \`${saved[1]}\``)
 
     const j3 = await cacheJob({ service, steps: 'build-offline' })
     expect(j3.main.outputs['cache-hit']).toBe('true')

@@ -11,6 +11,7 @@ import {
   modCacheOf,
   versionsIn
 } from '../support/cache-job.js'
+import { shortKey } from '../../src/cache/key.js'
 import { tempDir } from '../support/temp.js'
 import {
   startFakeCacheService,
@@ -45,7 +46,12 @@ describe.each(['v2', 'v1'] as const)(
       expect(cacheWarnings(j1)).toEqual([])
       expect(j1.main.summary).toContain('### Module cache')
       expect(j1.main.summary).toContain('miss')
-      expect(j1.post?.summary).toContain(`| modules | 💾 saved as \`${key1}\``)
+      const saveRow = j1.post?.summary
+        .split('\n')
+        .find((l) => l.startsWith('| modules |'))
+      expect(saveRow).toContain('| 💾 saved |')
+      expect(saveRow).toContain(`| \`${shortKey(key1)}\` |`)
+      expect(j1.post?.summary).toContain(`- \`${key1}\``)
 
       // Job 2, a fresh machine: exact hit, then a build with GOPROXY=off.
       const j2 = await cacheJob({ service, steps: 'build-offline' })

@@ -161,7 +161,7 @@ describe('downloads end to end', () => {
     )
     expect(res.summary).toMatch(/429 ×\d/)
     // Two sources are said in the headline; no chart.
-    expect(res.summary).not.toContain('pie showData')
+    expect(res.summary).not.toContain('```mermaid')
     expect(JSON.parse(res.outputs['failed-modules'])).toEqual([])
   })
 

@@ -39,3 +39,19 @@ export function formatMs(ms: number): string {
       ? `${(ms / 1000).toFixed(1)} s`
       : `${Math.round(ms)} ms`
 }
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉']
+
+/**
+ * `value` drawn to scale as a bar of block characters, `width` cells for
+ * `max`, in eighths of a cell: a chart that renders at once wherever text
+ * does (job summary, log, terminal). A positive value never draws empty.
+ */
+export function scaleBar(value: number, max: number, width = 12): string {
+  if (!(value > 0) || !(max > 0)) return ''
+  const eighths = Math.max(
+    1,
+    Math.round((Math.min(value, max) / max) * width * 8)
+  )
+  return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8]
+}

@@ -117,3 +117,21 @@ export function cachePathSpec(
   }
   return { pattern: abs.split(p.sep).join('/'), root: p.parse(abs).root }
 }
+
+// A key readable in a narrow column: each long hash cut to a few digits
+// (a repaired key keeps its suffix after the hash); the whole key goes in
+// fullKeysDetails.
+export function shortKey(key: string): string {
+  return key.replace(/[0-9a-f]{16,}/g, (hash) => `${hash.slice(0, 12)}…`)
+}
+
+/** The whole keys a table showed short, folded, each once. */
+export function fullKeysDetails(keys: readonly string[]): string[] {
+  return [
+    '<details><summary>Full cache keys</summary>',
+    '',
+    ...[...new Set(keys.filter(Boolean))].map((k) => `- \`${k}\``),
+    '',
+    '</details>'
+  ]
+}

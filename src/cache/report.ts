@@ -1,5 +1,6 @@
 import { cell, figure, formatBytes, inline } from '../base/markdown.js'
 import type { CacheMode, CacheSave } from './options.js'
+import { fullKeysDetails, shortKey } from './key.js'
 
 /**
  * exact: the primary key; partial: a restore key; miss: nothing stored yet;
@@ -43,13 +44,6 @@ const HIT_TEXT: Record<CacheHit, string> = {
   skipped: '⚪ skipped'
 }
 
-// The readable head of a key: the prefix and a few hash digits.
-function shortKey(key: string): string {
-  const i = key.lastIndexOf('-')
-  const hash = key.slice(i + 1)
-  return hash.length > 12 ? `${key.slice(0, i + 1)}${hash.slice(0, 12)}…` : key
-}
-
 /** The job summary's cache section (markdown); empty when there is no cache data. */
 export function renderCacheSection(report: { cache?: CacheReport }): string {
   const c = report.cache
@@ -77,14 +71,9 @@ export function renderCacheSection(report: { cache?: CacheReport }): string {
       `| ${e.kind} | ${HIT_TEXT[e.hit]}${e.detail ? ': ' + cell(e.detail) : ''} | ${size} | ${figure(`${(e.durationMs / 1000).toFixed(1)} s`)} | \`${shortKey(e.key)}\` | ${e.matchedKey ? '`' + shortKey(e.matchedKey) + '`' : '—'} |`
     )
   }
-  const keys = c.entries.flatMap((e) => [e.key, e.matchedKey ?? ''])
   lines.push(
     '',
-    '<details><summary>Full cache keys</summary>',
-    '',
-    ...[...new Set(keys.filter(Boolean))].map((k) => `- \`${k}\``),
-    '',
-    '</details>'
+    ...fullKeysDetails(c.entries.flatMap((e) => [e.key, e.matchedKey ?? '']))
   )
   for (const w of c.warnings) lines.push('', `> [!WARNING]\n> ${inline(w)}`)
   return lines.join('\n') + '\n'

@@ -1,13 +1,14 @@
 import { cell, figure, formatBytes } from '../base/markdown.js'
+import { fullKeysDetails, shortKey } from './key.js'
 import type { SaveResult } from './save.js'
 
 function saveText(r: SaveResult): string {
   const why = r.detail ? `: ${r.detail}` : ''
   switch (r.outcome) {
     case 'saved':
-      return `💾 saved as \`${r.key}\`${why}`
+      return `💾 saved${why}`
     case 'exact-hit':
-      return `⏭️ skipped: exact hit, \`${r.key}\` is already stored`
+      return '⏭️ skipped: exact hit, the key is already stored'
     case 'unchanged':
       return `⏭️ skipped: unchanged since the restore${why}`
     case 'empty':
@@ -41,15 +42,16 @@ export function renderSaveSection(results: readonly SaveResult[]): string {
   const lines = [
     '### Go cache save',
     '',
-    '| Cache | Result | Size | Time |',
-    '|---|---|---:|---:|'
+    '| Cache | Result | Size | Time | Key |',
+    '|---|---|---:|---:|---|'
   ]
   for (const r of results) {
     const size =
       r.sizeBytes !== undefined ? figure(formatBytes(r.sizeBytes)) : ''
     lines.push(
-      `| ${r.kind} | ${cell(saveText(r))} | ${size} | ${figure(`${(r.durationMs / 1000).toFixed(1)} s`)} |`
+      `| ${r.kind} | ${cell(saveText(r))} | ${size} | ${figure(`${(r.durationMs / 1000).toFixed(1)} s`)} | \`${shortKey(r.key)}\` |`
     )
   }
+  lines.push('', ...fullKeysDetails(results.map((r) => r.key)))
   return lines.join('\n') + '\n'
 }

@@ -25,6 +25,7 @@ import {
 } from './module-cache-files.js'
 import { formatBytes } from '../base/markdown.js'
 import { repairKey } from './repair-key.js'
+import { shortKey } from './key.js'
 
 export type SaveOutcome =
   | 'saved'
@@ -182,7 +183,7 @@ async function saveOne(
     // needs, and cannot be replaced.
     key = repairKey(e.key)
     r.key = key
-    r.detail = `${e.matchedKey ?? e.key} lacked modules go needed; the completed cache goes under a new key, found first from now on`
+    r.detail = `the restored entry (${shortKey(e.matchedKey ?? e.key)}) lacked modules go needed; the completed cache goes under a new key, found first from now on`
   } else if (
     state.save === 'auto' &&
     e.digest === stats.digest &&

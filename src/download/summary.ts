@@ -22,6 +22,7 @@ import {
 import { failureGroups, moduleLabel, triedText } from './annotations.js'
 import type { CacheReport } from '../cache/report.js'
 import type { ChainResult } from '../selection/chain.js'
+import { mirrorLabel } from '../selection/summary.js'
 import { renderProxySection } from './proxy/summary.js'
 
 /** What the downloads sections read of the run. */
@@ -31,12 +32,12 @@ export interface DownloadsSummaryData {
   cache?: CacheReport
 }
 
-/** A mirror URL without its scheme, for prose and chart labels. */
+/** A source as the tables name it: a mirror without its scheme, or its kind. */
 export function sourceLabel(source: string): string {
   if (source === CACHE_SOURCE) return 'module cache'
   if (source === DIRECT_SOURCE) return 'direct (origin)'
   if (source === NO_SOURCE) return '–'
-  return source.replace(/^https?:\/\//, '')
+  return mirrorLabel(source)
 }
 
 function fetchedBySource(d: DownloadsReport): Map<string, number> {
@@ -262,7 +263,7 @@ function renderModules(d: DownloadsReport): string[] {
   return lines
 }
 
-/** The downloads section: per-source table, chart, warnings, failures, details. */
+/** The downloads section: per-source table, warnings, failures, details. */
 export function renderDownloadSection(r: DownloadsSummaryData): string {
   const d = r.downloads
   if (!d) return ''

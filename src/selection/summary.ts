@@ -1,6 +1,6 @@
 // The summary's answer to "why this chain": every candidate mirror with its
-// place in GOPROXY and the reason in words, a chart of the expected times
-// when there are enough usable mirrors to compare, and the probe's figures
+// place in GOPROXY and the reason in words, the expected times drawn to
+// scale when there are enough mirrors to compare, and the probe's figures
 // folded away. Plain data in, Markdown out.
 import { FAILURE_TEXT, groupBy, kindCount } from '../base/failure-kinds.js'
 import {
@@ -8,7 +8,8 @@ import {
   formatBytes,
   formatMs,
   inline,
-  figure
+  figure,
+  scaleBar
 } from '../base/markdown.js'
 import type { ModuleVersion } from '../gomod/module-path.js'
 import type { MirrorProbe } from '../probe/result.js'
@@ -29,7 +30,7 @@ export interface ChainSummaryData {
   dropped?: { url: string; atMs: number; why: string }[]
 }
 
-/** A mirror URL without its scheme, for prose and chart labels. */
+/** A mirror URL without its scheme, for prose and table cells. */
 export function mirrorLabel(url: string): string {
   return url.replace(/^https?:\/\//, '')
 }
@@ -99,54 +100,52 @@ export function renderWhyChain(d: ChainSummaryData): string {
   if (!c) return ''
   const rank = new Map((d.ranking ?? []).map((x) => [x.url, x]))
   const probes = new Map((d.probe?.mirrors ?? []).map((x) => [x.url, x]))
-  const lines = [
-    '### Why this chain',
-    '',
-    '| In GOPROXY | Mirror | Expected time | Why |',
-    '|---|---|---:|---|'
-  ]
+  const rows: { place: string; mirror: string; ms?: number; why: string }[] = []
   c.entries.forEach((e, i) => {
     const k = rank.get(e.url)
-    const why =
-      e.role === 'private'
-        ? 'private proxy: asked first, and its refusals are final'
-        : e.role === 'direct'
-          ? "direct: what no mirror has comes from the module's origin"
-          : k
-            ? whyMirror(d, k, probes.get(e.url), undefined)
-            : e.reason
-    lines.push(
-      `| ${ORDINAL(i + 1)} | ${cell(e.role === 'direct' ? 'direct' : mirrorLabel(e.url))} | ${k?.expectedMs !== undefined ? figure(formatMs(k.expectedMs)) : '—'} | ${cell(why)} |`
-    )
+    rows.push({
+      place: ORDINAL(i + 1),
+      mirror: e.role === 'direct' ? 'direct' : mirrorLabel(e.url),
+      ms: k?.expectedMs,
+      why:
+        e.role === 'private'
+          ? 'private proxy: asked first, and its refusals are final'
+          : e.role === 'direct'
+            ? "direct: what no mirror has comes from the module's origin"
+            : k
+              ? whyMirror(d, k, probes.get(e.url), undefined)
+              : e.reason
+    })
   })
   for (const l of c.leftOut) {
     const k = rank.get(l.url)
-    const why = k ? whyMirror(d, k, probes.get(l.url), l.reason) : l.reason
+    rows.push({
+      place: 'left out',
+      mirror: mirrorLabel(l.url),
+      ms: k?.expectedMs,
+      why: k ? whyMirror(d, k, probes.get(l.url), l.reason) : l.reason
+    })
+  }
+  // Three or more times are where bars compare faster than the figures;
+  // fewer read at a glance.
+  const timed = rows.flatMap((r) => (r.ms === undefined ? [] : [r.ms]))
+  const max = timed.length >= 3 ? Math.max(...timed) : undefined
+  const lines = [
+    '### Why this chain',
+    '',
+    max === undefined
+      ? '| In GOPROXY | Mirror | Expected time | Why |'
+      : '| In GOPROXY | Mirror | Expected time | To scale | Why |',
+    max === undefined ? '|---|---|---:|---|' : '|---|---|---:|---|---|'
+  ]
+  for (const r of rows) {
+    const time = r.ms === undefined ? '—' : figure(formatMs(r.ms))
+    const bar = max === undefined ? [] : [scaleBar(r.ms ?? 0, max)]
     lines.push(
-      `| left out | ${cell(mirrorLabel(l.url))} | ${k?.expectedMs !== undefined ? figure(formatMs(k.expectedMs)) : '—'} | ${cell(why)} |`
+      `| ${[r.place, cell(r.mirror), time, ...bar, cell(r.why)].join(' | ')} |`
     )
   }
-  const chart = expectedChart(d.ranking ?? [])
-  if (chart.length > 0) lines.push('', ...chart)
   return lines.join('\n')
-}
-
-// Three or more usable mirrors are where a picture compares faster than
-// the table's column; fewer say it in a sentence.
-function expectedChart(ranking: readonly MirrorRanking[]): string[] {
-  const usable = ranking
-    .filter((r) => r.position !== undefined && r.expectedMs !== undefined)
-    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
-  if (usable.length < 3) return []
-  return [
-    '```mermaid',
-    'xychart-beta',
-    '    title "Expected download time per usable mirror, in rank order (ms)"',
-    `    x-axis [${usable.map((r) => JSON.stringify(mirrorLabel(r.url))).join(', ')}]`,
-    '    y-axis "ms"',
-    `    bar [${usable.map((r) => Math.round(r.expectedMs!)).join(', ')}]`,
-    '```'
-  ]
 }
 
 function throughput(p: MirrorProbe): string {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { cell, formatBytes, formatMs } from '../../../src/base/markdown.js'
+import {
+  cell,
+  formatBytes,
+  formatMs,
+  scaleBar
+} from '../../../src/base/markdown.js'
 
 const MiB = 1024 * 1024
 
@@ -28,5 +33,29 @@ describe('formatMs', () => {
     expect(formatMs(9_949)).toBe('9.9 s')
     expect(formatMs(10_000)).toBe('10 s')
     expect(formatMs(123_456)).toBe('123 s')
+  })
+})
+
+describe('scaleBar', () => {
+  it('draws the largest value across the whole width', () => {
+    expect(scaleBar(5000, 5000)).toBe('█'.repeat(12))
+    expect(scaleBar(100, 100, 3)).toBe('███')
+  })
+
+  it('draws eighths of a cell', () => {
+    expect(scaleBar(50, 100, 1)).toBe('▌')
+    expect(scaleBar(875, 1_000, 1)).toBe('▉')
+    expect(scaleBar(1_500, 8_000, 8)).toBe('█▌')
+  })
+
+  it('never draws a positive value empty, nor an unknown one at all', () => {
+    expect(scaleBar(1, 1_000_000)).toBe('▏')
+    expect(scaleBar(0, 100)).toBe('')
+    expect(scaleBar(Number.NaN, 100)).toBe('')
+    expect(scaleBar(10, 0)).toBe('')
+  })
+
+  it('caps a value above the maximum at the full width', () => {
+    expect(scaleBar(300, 100, 4)).toBe('████')
   })
 })

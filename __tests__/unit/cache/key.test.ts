@@ -6,7 +6,8 @@ import {
   cachePathSpec,
   goSumDigest,
   moduleCacheKeys,
-  withModCacheRw
+  withModCacheRw,
+  shortKey
 } from '../../../src/cache/key.js'
 import { globRe } from '../../../src/gomod/dependency-files.js'
 import { InputError } from '../../../src/base/values.js'
@@ -219,5 +220,25 @@ describe('cache-dependency-path globs', () => {
     ['a.b/go.sum', 'axb/go.sum', false]
   ])('%s matches %s: %s', (glob, rel, expected) => {
     expect(globRe(glob).test(rel)).toBe(expected)
+  })
+})
+
+describe('shortKey', () => {
+  const hash =
+    '17dded0a5a5f25b1dcfaa0731177b1ab8c9e23e956896494247e8c9e135b703a'
+
+  it('cuts the hash to twelve digits and keeps what follows it', () => {
+    expect(shortKey(`setup-goproxy-gomod-download-${hash}`)).toBe(
+      'setup-goproxy-gomod-download-17dded0a5a5f…'
+    )
+    expect(shortKey(`setup-goproxy-gomod-download-${hash}-mxd8mjco`)).toBe(
+      'setup-goproxy-gomod-download-17dded0a5a5f…-mxd8mjco'
+    )
+  })
+
+  it('leaves a key without a long hash as it is', () => {
+    expect(shortKey('p-gobuild-linux-amd64-go1.26.0-test-20250101')).toBe(
+      'p-gobuild-linux-amd64-go1.26.0-test-20250101'
+    )
   })
 })

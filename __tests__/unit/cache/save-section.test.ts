@@ -29,12 +29,25 @@ describe('renderSaveSection', () => {
     ])
     expect(md.startsWith('### Go cache save\n')).toBe(true)
     expect(row(md, 'modules')).toBe(
-      '| modules | 💾 saved as `p-gomod-download-abc` | 3.0\u00a0MiB | 1.2\u00a0s |'
+      '| modules | 💾 saved | 3.0\u00a0MiB | 1.2\u00a0s | `p-gomod-download-abc` |'
     )
     expect(row(md, 'build')).toBe(
-      '| build | ⏭️ skipped: exact hit, `p-gobuild-linux-amd64-go1.26.0-test-20250101` is already stored |  | 0.0\u00a0s |'
+      '| build | ⏭️ skipped: exact hit, the key is already stored |  | 0.0\u00a0s | `p-gobuild-linux-amd64-go1.26.0-test-20250101` |'
     )
     expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBe(3)
+  })
+
+  it('shows a long key short in the table and whole, folded, below it', () => {
+    const key = `setup-goproxy-gomod-download-${'0123456789abcdef'.repeat(4)}`
+    const md = renderSaveSection([
+      { kind: 'modules', outcome: 'saved', key, durationMs: 100 }
+    ])
+    expect(row(md, 'modules')).toBe(
+      '| modules | 💾 saved |  | 0.1\u00a0s | `setup-goproxy-gomod-download-0123456789ab…` |'
+    )
+    const details = md.slice(md.indexOf('<details>'))
+    expect(details).toContain('<summary>Full cache keys</summary>')
+    expect(details).toContain(`- \`${key}\``)
   })
 
   it('says why a save was skipped or failed, and keeps the table intact', () => {
@@ -74,10 +87,10 @@ describe('renderSaveSection', () => {
       .split('\n')
       .filter((l) => /^\| (modules|build) \|/.test(l))
     expect(rows).toEqual([
-      '| modules | ⏭️ skipped: unchanged since the restore: same content as k0 | 10\u00a0B | 0.0\u00a0s |',
-      '| modules | ⏭️ skipped: nothing to save: no module in the cache |  | 0.0\u00a0s |',
-      '| modules | ⏭️ skipped: cache-save is never |  | 0.0\u00a0s |',
-      '| build | ⚠️ failed: The cache upload did not finish within 60 s \\| retry later |  | 60.0\u00a0s |',
+      '| modules | ⏭️ skipped: unchanged since the restore: same content as k0 | 10\u00a0B | 0.0\u00a0s | `k1` |',
+      '| modules | ⏭️ skipped: nothing to save: no module in the cache |  | 0.0\u00a0s | `k2` |',
+      '| modules | ⏭️ skipped: cache-save is never |  | 0.0\u00a0s | `k3` |',
+      '| build | ⚠️ failed: The cache upload did not finish within 60 s \\| retry later |  | 60.0\u00a0s | `k4` |',
       expect.stringMatching(/^\| build \| ⚠️ not saved: .*refused/)
     ])
   })

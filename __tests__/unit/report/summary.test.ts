@@ -220,32 +220,38 @@ describe('renderSummary', () => {
     const start = lines.indexOf('### Why this chain')
     expect(start).toBeGreaterThan(4)
     expect(lines[start + 2]).toBe(
-      '| In GOPROXY | Mirror | Expected time | Why |'
+      '| In GOPROXY | Mirror | Expected time | To scale | Why |'
     )
     expect(lines[start + 4]).toBe(
-      '| 1st | athens.corp.test | — | private proxy: asked first, and its refusals are final |'
+      '| 1st | athens.corp.test | — |  | private proxy: asked first, and its refusals are final |'
     )
     expect(lines[start + 5]).toMatch(
-      /^\| 2nd \| fast\.test \| \d+\u00a0ms \| healthy \|$/
+      /^\| 2nd \| fast\.test \| \d+\u00a0ms \| [█▏▎▍▌▋▊▉]+ \| healthy \|$/
     )
     expect(lines[start + 7]).toBe(
-      "| 4th | direct | — | direct: what no mirror has comes from the module's origin |"
+      "| 4th | direct | — |  | direct: what no mirror has comes from the module's origin |"
     )
     expect(md).toMatch(
-      /\| left out \| flaky\.test \| \d+\u00a0ms \| degraded; server-error \(HTTP 502 \\\| bad gateway\); usable, but ranked 3, beyond max-mirrors \(2\) \|/
+      /\| left out \| flaky\.test \| \d+\u00a0ms \| [█▏▎▍▌▋▊▉]+ \| degraded; server-error \(HTTP 502 \\\| bad gateway\); usable, but ranked 3, beyond max-mirrors \(2\) \|/
     )
     expect(md).toContain(
-      '| left out | dead.test | — | failed its probe: refused (connect ECONNREFUSED 127.0.0.1:9) |'
+      '| left out | dead.test | — |  | failed its probe: refused (connect ECONNREFUSED 127.0.0.1:9) |'
     )
   })
 
-  it('charts the expected times of three or more usable mirrors', () => {
-    expect(md).toContain(
-      'x-axis ["fast.test", "second.test/base", "flaky.test", "limited.test"]'
-    )
+  it('draws the expected times to scale when three or more are known', () => {
+    const bars = lines
+      .filter((l) => /^\| (\d+(st|nd|rd|th)|left out) \|/.test(l))
+      .map((l) => l.split(' | ')[3])
+    // The slowest known time fills the column; a missing time draws nothing.
+    expect(bars.filter((b) => b !== '')).toContain('█'.repeat(12))
+    expect(bars.filter((b) => b === '')).toHaveLength(3)
     const two = buildReport()
     two.ranking = two.ranking!.slice(0, 2)
-    expect(renderSummary(two)).not.toContain('```mermaid')
+    const header = renderSummary(two)
+      .split('\n')
+      .find((l) => l.startsWith('| In GOPROXY'))
+    expect(header).toBe('| In GOPROXY | Mirror | Expected time | Why |')
   })
 
   it('escapes pipes in the environment table and the findings', () => {
