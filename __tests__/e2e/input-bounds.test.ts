@@ -282,7 +282,7 @@ describe('numbers', () => {
       const res = await step(ctx, { 'max-mirrors': v })
       expect(res.code).toBe(1)
       expect(messages(res, 'error')).toEqual([
-        `Input "max-mirrors": expected a decimal number such as 3 or 2.5, got "${v}"`
+        `Input "max-mirrors": expected a whole number such as 3, got "${v}"`
       ])
       expect(res.env).toEqual({})
     }

@@ -80963,7 +80963,9 @@ function parseAutoBool(input, value) {
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 function parseNumber(input, value, opts = {}) {
     if (!DECIMAL.test(value)) {
-        throw new InputError(input, `expected a decimal number such as 3 or 2.5, got "${value}"`);
+        throw new InputError(input, opts.integer
+            ? `expected a whole number such as 3, got "${value}"`
+            : `expected a decimal number such as 3 or 2.5, got "${value}"`);
     }
     const n = Number(value);
     if (opts.integer && !Number.isInteger(n)) {
@@ -87823,7 +87825,7 @@ function parseSumdb(raw) {
 
 function readDownloadInputs(input) {
     const get = withActionDefaults(input);
-    const concurrency = parseNumber('download-concurrency', get('download-concurrency'), { min: 0, max: 256 });
+    const concurrency = parseNumber('download-concurrency', get('download-concurrency'), { min: 0, max: 256, integer: true });
     const keepProxy = parseBool('keep-proxy', get('keep-proxy'));
     if (keepProxy && concurrency === 0)
         throw new InputError('keep-proxy', 'got "true" with download-concurrency "0" (go alone, no local proxy to keep)');

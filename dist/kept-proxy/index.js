@@ -69144,7 +69144,9 @@ function parseAutoBool(input, value) {
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 function parseNumber(input, value, opts = {}) {
     if (!DECIMAL.test(value)) {
-        throw new values_InputError(input, `expected a decimal number such as 3 or 2.5, got "${value}"`);
+        throw new values_InputError(input, opts.integer
+            ? `expected a whole number such as 3, got "${value}"`
+            : `expected a decimal number such as 3 or 2.5, got "${value}"`);
     }
     const n = Number(value);
     if (opts.integer && !Number.isInteger(n)) {

@@ -60,7 +60,9 @@ export function parseNumber(
   if (!DECIMAL.test(value)) {
     throw new InputError(
       input,
-      `expected a decimal number such as 3 or 2.5, got "${value}"`
+      opts.integer
+        ? `expected a whole number such as 3, got "${value}"`
+        : `expected a decimal number such as 3 or 2.5, got "${value}"`
     )
   }
   const n = Number(value)

@@ -14,7 +14,7 @@ export function readDownloadInputs(input: InputGetter): DownloadOptions {
   const concurrency = parseNumber(
     'download-concurrency',
     get('download-concurrency'),
-    { min: 0, max: 256 }
+    { min: 0, max: 256, integer: true }
   )
   const keepProxy = parseBool('keep-proxy', get('keep-proxy'))
   if (keepProxy && concurrency === 0)

@@ -70,6 +70,17 @@ describe('parseNumber', () => {
     ).toBe(3)
   })
 
+  it('asks a whole-number input for a whole number, whatever is wrong', () => {
+    expect(() =>
+      parseNumber('max-mirrors', 'zero', { min: 1, integer: true })
+    ).toThrow(
+      'Input "max-mirrors": expected a whole number such as 3, got "zero"'
+    )
+    expect(() =>
+      parseNumber('max-mirrors', '2.5', { min: 1, integer: true })
+    ).toThrow('Input "max-mirrors": expected a whole number, got "2.5"')
+  })
+
   it.each([
     ['', /expected a decimal number such as 3 or 2.5, got ""/],
     ['abc', /got "abc"/],

@@ -30,7 +30,7 @@ describe('download inputs', () => {
     expect(
       readDownloadInputs(get({ 'download-concurrency': '0' })).concurrency
     ).toBe(0)
-    for (const bad of ['-1', 'many', '1000'])
+    for (const bad of ['-1', 'many', '1000', '2.5'])
       expect(() =>
         readDownloadInputs(get({ 'download-concurrency': bad }))
       ).toThrow(new RegExp(`download-concurrency.*"${bad}"`))
