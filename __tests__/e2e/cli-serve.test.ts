@@ -180,7 +180,7 @@ describe('setup-goproxy serve', () => {
         env: { HOME: ctx.home, ...loopbackGoEnv(ctx) }
       })
       expect(res.code).toBe(2)
-      expect(res.stderr).toContain('"port"')
+      expect(res.stderr).toMatch(/^setup-goproxy: --port: .*\n$/)
       expect(res.stdout).toBe('')
     }
   )

@@ -104,8 +104,33 @@ describe('setup-goproxy bad input', () => {
       env
     })
     expect(res.code).toBe(2)
-    expect(res.stderr).toMatch(/max-mirrors.*"0"/)
+    expect(res.stderr).toBe(
+      'setup-goproxy: --max-mirrors: must be at least 1, got "0"\n'
+    )
     expect(res.stdout).toBe('')
+  })
+
+  it.each([
+    [
+      ['env', '--tokn=s3cr3t'],
+      'setup-goproxy: --tokn: not a flag of env; setup-goproxy env --help lists them\n'
+    ],
+    [
+      ['probe', '--max-mirrors'],
+      'setup-goproxy: --max-mirrors: needs a value\n'
+    ],
+    [['env', '--json'], 'setup-goproxy: --json: not a flag of env\n'],
+    [
+      ['env', 'no-such-dir'],
+      /^setup-goproxy: dir: "no-such-dir" does not exist/
+    ]
+  ])('names the flag of %p, never its value, exit 2', async (argv, line) => {
+    const { ctx, env } = await project()
+    const res = await runCli(argv, { cwd: ctx.workspace, env })
+    expect(res.code).toBe(2)
+    if (typeof line === 'string') expect(res.stderr).toBe(line)
+    else expect(res.stderr).toMatch(line)
+    expect(res.stdout + res.stderr).not.toContain('s3cr3t')
   })
 
   it('refuses a directory without go.mod or go.work, exit 2', async () => {

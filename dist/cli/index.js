@@ -80924,9 +80924,13 @@ var __webpack_exports__ = {};
 // secrets pass `secret: true` and the value is never echoed.
 class InputError extends Error {
     input;
-    constructor(input, message) {
-        super(`Input "${input}": ${message}`);
+    detail;
+    constructor(input, 
+    /** What is wrong with the value, without the input's name. */
+    detail) {
+        super(`Input "${input}": ${detail}`);
         this.input = input;
+        this.detail = detail;
         this.name = 'InputError';
     }
 }
@@ -81375,6 +81379,31 @@ const OWN_FLAGS = {
         text: 'Read credentials (HOST[/PATH]=TOKEN lines) from FILE; or set SETUP_GOPROXY_CREDENTIALS.'
     }
 };
+// parseArgs's own words suggest `--` and quoting; a script's author needs
+// the flag and where the flags are listed. It never echoes a value.
+function argumentError(e, command) {
+    const flag = /'(-[^' ,]+)/.exec(e.message)?.[1];
+    if (flag === undefined)
+        return new InputError('arguments', e.message);
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+        return new InputError(flag, `not a flag of ${command}; setup-goproxy ${command} --help lists them`);
+    const long = /'(?:-\w, )?(--[^' ]+)/.exec(e.message)?.[1] ?? flag;
+    return new InputError(long, /argument missing/.test(e.message) ? 'needs a value' : 'takes no value');
+}
+/**
+ * How a message names a bad input on the command line: as the flag that
+ * carries it (`--max-mirrors`), the directory as `dir` when it was given as
+ * one, or as it is when no flag carries it (the command, credentials from
+ * the environment or a file).
+ */
+function inputLabel(input, args) {
+    if (input.startsWith('-'))
+        return input;
+    if (input === 'working-directory' && args?.dir !== undefined)
+        return 'dir';
+    const flag = input in OWN_FLAGS || inputFlags().some(([name]) => name === input);
+    return flag ? `--${input}` : input;
+}
 /** The input flags: every input of action.yml that makes sense off a runner. */
 function inputFlags() {
     return Object.entries(readActionYml().inputs)
@@ -81402,13 +81431,13 @@ function parseCommandLine(argv, env) {
         parsed = (0,external_node_util_.parseArgs)({ args: rest, options, allowPositionals: true });
     }
     catch (e) {
-        throw new InputError('arguments', e.message);
+        throw argumentError(e, command);
     }
     const values = parsed.values;
     for (const [name, f] of Object.entries(OWN_FLAGS)) {
         if (values[name] !== undefined &&
             !f.for.includes(command))
-            throw new InputError(name, `--${name} is not a flag of ${command}`);
+            throw new InputError(name, `not a flag of ${command}`);
     }
     if (parsed.positionals.length > 1)
         throw new InputError('dir', `one directory at most, got ${parsed.positionals.join(' ')}`);
@@ -95831,7 +95860,7 @@ async function runCli(argv, env = process.env) {
     catch (e) {
         const err = e;
         if (err instanceof InputError) {
-            log(`setup-goproxy: ${err.message}`);
+            log(`setup-goproxy: ${inputLabel(err.input, args)}: ${err.detail}`);
             return 2;
         }
         // The ranking explains a chain that could not be built.

@@ -69105,9 +69105,13 @@ var promises_ = __nccwpck_require__(1455);
 // secrets pass `secret: true` and the value is never echoed.
 class values_InputError extends Error {
     input;
-    constructor(input, message) {
-        super(`Input "${input}": ${message}`);
+    detail;
+    constructor(input, 
+    /** What is wrong with the value, without the input's name. */
+    detail) {
+        super(`Input "${input}": ${detail}`);
         this.input = input;
+        this.detail = detail;
         this.name = 'InputError';
     }
 }

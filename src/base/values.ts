@@ -8,9 +8,10 @@ export type InputGetter = (name: string) => string
 export class InputError extends Error {
   constructor(
     readonly input: string,
-    message: string
+    /** What is wrong with the value, without the input's name. */
+    readonly detail: string
   ) {
-    super(`Input "${input}": ${message}`)
+    super(`Input "${input}": ${detail}`)
     this.name = 'InputError'
   }
 }

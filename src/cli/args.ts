@@ -87,6 +87,37 @@ export interface ParsedArgs {
   get: InputGetter
 }
 
+// parseArgs's own words suggest `--` and quoting; a script's author needs
+// the flag and where the flags are listed. It never echoes a value.
+function argumentError(e: NodeJS.ErrnoException, command: string): Error {
+  const flag = /'(-[^' ,]+)/.exec(e.message)?.[1]
+  if (flag === undefined) return new InputError('arguments', e.message)
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return new InputError(
+      flag,
+      `not a flag of ${command}; setup-goproxy ${command} --help lists them`
+    )
+  const long = /'(?:-\w, )?(--[^' ]+)/.exec(e.message)?.[1] ?? flag
+  return new InputError(
+    long,
+    /argument missing/.test(e.message) ? 'needs a value' : 'takes no value'
+  )
+}
+
+/**
+ * How a message names a bad input on the command line: as the flag that
+ * carries it (`--max-mirrors`), the directory as `dir` when it was given as
+ * one, or as it is when no flag carries it (the command, credentials from
+ * the environment or a file).
+ */
+export function inputLabel(input: string, args?: ParsedArgs): string {
+  if (input.startsWith('-')) return input
+  if (input === 'working-directory' && args?.dir !== undefined) return 'dir'
+  const flag =
+    input in OWN_FLAGS || inputFlags().some(([name]) => name === input)
+  return flag ? `--${input}` : input
+}
+
 /** The input flags: every input of action.yml that makes sense off a runner. */
 function inputFlags(): [string, string][] {
   return Object.entries(readActionYml().inputs)
@@ -123,7 +154,7 @@ export function parseCommandLine(
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true })
   } catch (e) {
-    throw new InputError('arguments', (e as Error).message)
+    throw argumentError(e as NodeJS.ErrnoException, command)
   }
   const values = parsed.values as Record<string, string | boolean | undefined>
   for (const [name, f] of Object.entries(OWN_FLAGS)) {
@@ -131,7 +162,7 @@ export function parseCommandLine(
       values[name] !== undefined &&
       !(f.for as readonly string[]).includes(command)
     )
-      throw new InputError(name, `--${name} is not a flag of ${command}`)
+      throw new InputError(name, `not a flag of ${command}`)
   }
   if (parsed.positionals.length > 1)
     throw new InputError(

@@ -8,6 +8,7 @@ import { applyDecision } from './apply.js'
 import {
   COMMANDS,
   helpText,
+  inputLabel,
   parseCommandLine,
   type ParsedArgs
 } from './args.js'
@@ -53,7 +54,7 @@ export async function runCli(
   } catch (e) {
     const err = e as Error
     if (err instanceof InputError) {
-      log(`setup-goproxy: ${err.message}`)
+      log(`setup-goproxy: ${inputLabel(err.input, args)}: ${err.detail}`)
       return 2
     }
     // The ranking explains a chain that could not be built.
