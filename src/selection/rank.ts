@@ -100,7 +100,9 @@ export function rankMirrors(
     const expected =
       tier === 'failed' ? undefined : expectedMs(p, workload, fallbackBps)
     if (tier !== 'failed' && p.timings.throughputBps === undefined) {
-      reasons.push('throughput not measured; assumed the slowest seen')
+      reasons.push(
+        'throughput not measured, so timed at the slowest throughput seen'
+      )
     }
     if (p.missing.length > 0 && tier !== 'failed') {
       reasons.push(
@@ -153,7 +155,7 @@ function breakNearTies(
       group.sort((a, b) => tieKey(seed, a.url) - tieKey(seed, b.url))
       for (const r of group)
         r.reasons.push(
-          `near-tie with ${group.length - 1} other(s), ordered by run/job hash`
+          `within ${Math.round(margin * 100)}% of ${group.length - 1} other(s); the order is drawn per job, so a matrix spreads over them`
         )
     }
     out.push(...group)

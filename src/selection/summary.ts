@@ -58,6 +58,8 @@ function reasonWords(reason: string): string {
   return `${m[1]}${m[2] ?? ''} (${m[3]})`
 }
 
+const ORDERING_ONLY = /^(throughput not measured|within \d+% of)/
+
 /** Why a mirror sits where it does, in words. */
 function whyMirror(
   d: ChainSummaryData,
@@ -73,8 +75,11 @@ function whyMirror(
     for (const r of k.reasons)
       if (r.startsWith('stale'))
         words.push(`${r}, so it ranks after the fresh mirrors`)
-      else if (r !== 'probe stopped before it finished')
-        words.push(reasonWords(r))
+      else if (r === 'probe stopped before it finished') continue
+      // How its time was estimated or a tie broken matters only to a
+      // mirror in the chain; the probe details keep them for the others.
+      else if (leftOutReason && ORDERING_ONLY.test(r)) continue
+      else words.push(reasonWords(r))
     if (p?.cutShort && checkedCount(p) < p.sampled)
       words.push(
         `cut short: the probe stopped once it could no longer come first, ${p.sampled - checkedCount(p)} versions not checked`

@@ -239,6 +239,24 @@ describe('renderSummary', () => {
     )
   })
 
+  it('gives how a time was estimated or a tie broken only for mirrors in the chain', () => {
+    const r = buildReport()
+    const tie =
+      'within 5% of 1 other(s); the order is drawn per job, so a matrix spreads over them'
+    const estimate =
+      'throughput not measured, so timed at the slowest throughput seen'
+    for (const k of r.ranking!)
+      if (k.url === 'https://fast.test' || k.url === 'https://flaky.test')
+        k.reasons.push(estimate, tie)
+    const rows = renderSummary(r).split('\n')
+    const fast = rows.find((l) => /^\| \d\w\w \| fast\.test \|/.test(l))
+    const flaky = rows.find((l) => l.startsWith('| left out | flaky.test |'))
+    expect(fast).toContain(`healthy; ${estimate}; ${tie} |`)
+    expect(flaky).toBeDefined()
+    expect(flaky).not.toContain('throughput not measured')
+    expect(flaky).not.toContain('within 5%')
+  })
+
   it('draws the expected times to scale when three or more are known', () => {
     const bars = lines
       .filter((l) => /^\| (\d+(st|nd|rd|th)|left out) \|/.test(l))

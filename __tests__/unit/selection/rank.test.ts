@@ -332,7 +332,7 @@ describe('rankMirrors', () => {
     const un = r.find((x) => x.url === 'https://unmeasured.test')!
     expect(un.expectedMs).toBeCloseTo((60 * 20 + 5000) / 4)
     expect(un.reasons).toContain(
-      'throughput not measured; assumed the slowest seen'
+      'throughput not measured, so timed at the slowest throughput seen'
     )
     expect(r[0].url).toBe('https://quick.test')
   })
@@ -385,8 +385,8 @@ describe('rankMirrors', () => {
 
     it('say so in the reasons', () => {
       const r = rankMirrors([a, b, c], w, 'seed')
-      expect(r[0].reasons.join(' ')).toMatch(/near-tie with 1 other/)
-      expect(r[2].reasons.join(' ')).not.toMatch(/near-tie/)
+      expect(r[0].reasons.join(' ')).toMatch(/within 5% of 1 other\(s\)/)
+      expect(r[2].reasons.join(' ')).not.toMatch(/within 5%/)
     })
 
     it('respect the margin', () => {
