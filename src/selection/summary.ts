@@ -77,7 +77,7 @@ function whyMirror(
         words.push(`${r}, so it ranks after the fresh mirrors`)
       else if (r === 'probe stopped before it finished') continue
       // How its time was estimated or a tie broken matters only to a
-      // mirror in the chain; the probe details keep them for the others.
+      // mirror in the chain; the JSON report keeps them for the others.
       else if (leftOutReason && ORDERING_ONLY.test(r)) continue
       else words.push(reasonWords(r))
     if (p?.cutShort && checkedCount(p) < p.sampled)
