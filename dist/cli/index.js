@@ -91187,6 +91187,12 @@ function tierOf(p) {
     return { tier, reasons };
 }
 const TIER_ORDER = { healthy: 0, degraded: 1, failed: 2 };
+const UNMEASURED_REASON = 'throughput not measured, so timed at the slowest throughput seen';
+const TIE_REASON_END = '; the order is drawn per job, so a matrix spreads over them';
+/** A reason that says how a mirror's time was estimated or a tie broken. */
+function isOrderingReason(reason) {
+    return reason === UNMEASURED_REASON || reason.endsWith(TIE_REASON_END);
+}
 /**
  * Orders mirrors: healthy before degraded, fresh before stale, then by the
  * expected time of this project's downloads. Mirrors within `tieMargin` of
@@ -91205,7 +91211,7 @@ function rankMirrors(probes, workload, tieSeed, tieMargin = TIE_MARGIN) {
         const { tier, reasons } = tierOf(p);
         const expected = tier === 'failed' ? undefined : expectedMs(p, workload, fallbackBps);
         if (tier !== 'failed' && p.timings.throughputBps === undefined) {
-            reasons.push('throughput not measured, so timed at the slowest throughput seen');
+            reasons.push(UNMEASURED_REASON);
         }
         if (p.missing.length > 0 && tier !== 'failed') {
             reasons.push(`stale: lacks ${p.missing.length} of ${p.sampled} sampled versions`);
@@ -91245,7 +91251,7 @@ function breakNearTies(rows, seed, margin) {
         if (group.length > 1) {
             group.sort((a, b) => tieKey(seed, a.url) - tieKey(seed, b.url));
             for (const r of group)
-                r.reasons.push(`within ${Math.round(margin * 100)}% of ${group.length - 1} other(s); the order is drawn per job, so a matrix spreads over them`);
+                r.reasons.push(`within ${Math.round(margin * 100)}% of ${group.length - 1} other(s)${TIE_REASON_END}`);
         }
         out.push(...group);
         i = j;

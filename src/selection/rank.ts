@@ -75,6 +75,16 @@ export function tierOf(p: MirrorProbe): { tier: Tier; reasons: string[] } {
 
 const TIER_ORDER: Record<Tier, number> = { healthy: 0, degraded: 1, failed: 2 }
 
+const UNMEASURED_REASON =
+  'throughput not measured, so timed at the slowest throughput seen'
+const TIE_REASON_END =
+  '; the order is drawn per job, so a matrix spreads over them'
+
+/** A reason that says how a mirror's time was estimated or a tie broken. */
+export function isOrderingReason(reason: string): boolean {
+  return reason === UNMEASURED_REASON || reason.endsWith(TIE_REASON_END)
+}
+
 /**
  * Orders mirrors: healthy before degraded, fresh before stale, then by the
  * expected time of this project's downloads. Mirrors within `tieMargin` of
@@ -100,9 +110,7 @@ export function rankMirrors(
     const expected =
       tier === 'failed' ? undefined : expectedMs(p, workload, fallbackBps)
     if (tier !== 'failed' && p.timings.throughputBps === undefined) {
-      reasons.push(
-        'throughput not measured, so timed at the slowest throughput seen'
-      )
+      reasons.push(UNMEASURED_REASON)
     }
     if (p.missing.length > 0 && tier !== 'failed') {
       reasons.push(
@@ -155,7 +163,7 @@ function breakNearTies(
       group.sort((a, b) => tieKey(seed, a.url) - tieKey(seed, b.url))
       for (const r of group)
         r.reasons.push(
-          `within ${Math.round(margin * 100)}% of ${group.length - 1} other(s); the order is drawn per job, so a matrix spreads over them`
+          `within ${Math.round(margin * 100)}% of ${group.length - 1} other(s)${TIE_REASON_END}`
         )
     }
     out.push(...group)

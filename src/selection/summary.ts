@@ -14,7 +14,7 @@ import {
 import type { ModuleVersion } from '../gomod/module-path.js'
 import type { MirrorProbe } from '../probe/result.js'
 import type { ChainResult } from './chain.js'
-import type { MirrorRanking } from './rank.js'
+import { isOrderingReason, type MirrorRanking } from './rank.js'
 
 export interface ChainSummaryData {
   probe?: {
@@ -58,8 +58,6 @@ function reasonWords(reason: string): string {
   return `${m[1]}${m[2] ?? ''} (${m[3]})`
 }
 
-const ORDERING_ONLY = /^(throughput not measured|within \d+% of)/
-
 /** Why a mirror sits where it does, in words. */
 function whyMirror(
   d: ChainSummaryData,
@@ -78,7 +76,7 @@ function whyMirror(
       else if (r === 'probe stopped before it finished') continue
       // How its time was estimated or a tie broken matters only to a
       // mirror in the chain; the JSON report keeps them for the others.
-      else if (leftOutReason && ORDERING_ONLY.test(r)) continue
+      else if (leftOutReason && isOrderingReason(r)) continue
       else words.push(reasonWords(r))
     if (p?.cutShort && checkedCount(p) < p.sampled)
       words.push(

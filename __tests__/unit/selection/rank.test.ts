@@ -1,6 +1,10 @@
 // Long: the ranking maths (median, expected time, lower bound, tiers, near-ties) with worked numbers per case.
 import { describe, expect, it } from '@jest/globals'
-import { rankMirrors, tierOf } from '../../../src/selection/rank.js'
+import {
+  isOrderingReason,
+  rankMirrors,
+  tierOf
+} from '../../../src/selection/rank.js'
 import {
   expectedMs,
   median,
@@ -334,6 +338,7 @@ describe('rankMirrors', () => {
     expect(un.reasons).toContain(
       'throughput not measured, so timed at the slowest throughput seen'
     )
+    expect(un.reasons.filter(isOrderingReason)).toHaveLength(1)
     expect(r[0].url).toBe('https://quick.test')
   })
 
@@ -386,6 +391,7 @@ describe('rankMirrors', () => {
     it('say so in the reasons', () => {
       const r = rankMirrors([a, b, c], w, 'seed')
       expect(r[0].reasons.join(' ')).toMatch(/within 5% of 1 other\(s\)/)
+      expect(r[0].reasons.filter(isOrderingReason)).toHaveLength(1)
       expect(r[2].reasons.join(' ')).not.toMatch(/within 5%/)
     })
 
