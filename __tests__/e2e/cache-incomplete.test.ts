@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import {
   cacheJobsForFile,
   versionsIn,
-  modCacheOf
+  modCacheOf,
+  cacheRow
 } from '../support/cache-job.js'
 import { shortKey } from '../../src/cache/key.js'
 import { runGo } from '../support/go.js'
@@ -107,9 +108,7 @@ describe('an exact hit that proves incomplete', () => {
     const saved = svc.committed().map((e) => e.key)
     expect(saved).toHaveLength(2)
     expect(saved[1]).toMatch(new RegExp(`^${key}-[0-9a-z]+$`))
-    const row = j2.post?.summary
-      .split('\n')
-      .find((l) => l.startsWith('| modules |'))
+    const row = cacheRow(j2.post?.summary, 'modules')
     expect(row).toContain('| 💾 saved: the restored entry (')
     expect(row).toContain(`| \`${shortKey(saved[1])}\` |`)
     expect(j2.post?.summary).toContain(`- \`${saved[1]}\``)

@@ -9,7 +9,8 @@ import {
   cacheJobsForFile,
   cacheWarnings,
   modCacheOf,
-  versionsIn
+  versionsIn,
+  cacheRow
 } from '../support/cache-job.js'
 import { shortKey } from '../../src/cache/key.js'
 import { tempDir } from '../support/temp.js'
@@ -46,9 +47,7 @@ describe.each(['v2', 'v1'] as const)(
       expect(cacheWarnings(j1)).toEqual([])
       expect(j1.main.summary).toContain('### Module cache')
       expect(j1.main.summary).toContain('miss')
-      const saveRow = j1.post?.summary
-        .split('\n')
-        .find((l) => l.startsWith('| modules |'))
+      const saveRow = cacheRow(j1.post?.summary, 'modules')
       expect(saveRow).toContain('| 💾 saved |')
       expect(saveRow).toContain(`| \`${shortKey(key1)}\` |`)
       expect(j1.post?.summary).toContain(`- \`${key1}\``)

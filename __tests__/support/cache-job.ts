@@ -186,6 +186,14 @@ export function cacheWarnings(job: JobResult): string[] {
     .map((c) => c.message)
 }
 
+/** The row of a summary's cache table for one cache ('modules', 'build'). */
+export function cacheRow(
+  summary: string | undefined,
+  kind: string
+): string | undefined {
+  return summary?.split('\n').find((l) => l.startsWith(`| ${kind} |`))
+}
+
 export function versionsIn(modcache: string, modulePath: string): string[] {
   const dir = join(
     modcache,
