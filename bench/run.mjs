@@ -8,7 +8,6 @@
 // `--only <name>`.
 import { spawnSync } from 'node:child_process'
 import {
-  copyFileSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -40,8 +39,6 @@ function run(cmd, argv, env = {}) {
 
 let failed = 0
 try {
-  // The action as a checkout holds it: the bundles under dist/ and, beside
-  // them, action.yml, whose input defaults they read.
   console.log(
     `bench: building the main and kept-proxy entries into ${work}/dist`
   )
@@ -55,7 +52,6 @@ try {
     ])
     if (built !== 0) throw new Error(`ncc build of src/${entry}.ts failed`)
   }
-  copyFileSync(join(repo, 'action.yml'), join(work, 'action.yml'))
   // Compiled benches resolve packages through this link to the repo's.
   const out = join(work, 'build')
   console.log('bench: compiling bench/*.ts')

@@ -168,8 +168,7 @@ export function fakeRootDist(realDist: string, keep: string[]): string {
   const launcher = join(dir, 'launcher.cjs')
   writeFileSync(launcher, FAKE_ROOT_LAUNCHER)
   const out = join(dir, 'dist')
-  // The action as the runner checks it out: the bundles beside action.yml,
-  // whose defaults they read.
+  // The action as the runner checks it out: the bundles beside action.yml.
   const action = join(dir, 'action')
   cpSync(realDist, join(action, 'dist'), { recursive: true })
   cpSync(join(realDist, '..', 'action.yml'), join(action, 'action.yml'))

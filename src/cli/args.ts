@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { InputError, type InputGetter } from '../base/values.js'
-import { readActionYml } from '../inputs/action-defaults.js'
+import { actionInputs } from '../inputs/action-defaults.js'
+import type { ActionInput } from '../inputs/action-inputs.js'
 
 export const COMMANDS = ['probe', 'env', 'apply', 'download', 'serve'] as const
 export type Command = (typeof COMMANDS)[number]
@@ -119,10 +120,8 @@ export function inputLabel(input: string, args?: ParsedArgs): string {
 }
 
 /** The input flags: every input of action.yml that makes sense off a runner. */
-function inputFlags(): [string, string][] {
-  return Object.entries(readActionYml().inputs)
-    .filter(([name]) => !NOT_FLAGS.has(name))
-    .map(([name, input]) => [name, input.description ?? ''])
+function inputFlags(): [string, ActionInput][] {
+  return Object.entries(actionInputs()).filter(([name]) => !NOT_FLAGS.has(name))
 }
 
 export function parseCommandLine(
@@ -239,14 +238,11 @@ export function helpText(
       `      ${f.text}`
     )
   lines.push('', 'Inputs of the action, with its defaults (see action.yml):')
-  const defaults = readActionYml().inputs
-  for (const [name, text] of inputFlags()) {
-    const d = defaults[name].default
+  for (const [name, input] of inputFlags()) {
+    const d = input.default
     const shown =
-      d === undefined || d === ''
-        ? ''
-        : ` (default: ${String(d).trim().split('\n').join(', ')})`
-    lines.push(`  --${name} VALUE${shown}`, `      ${text}`)
+      d === '' ? '' : ` (default: ${d.trim().split('\n').join(', ')})`
+    lines.push(`  --${name} VALUE${shown}`, `      ${input.description}`)
   }
   return lines.join('\n')
 }

@@ -2,8 +2,11 @@
 // input action.yml declares and none it does not (a misspelt name would
 // silently read '').
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import {
   actionDefaults,
+  actionInputs,
   withActionDefaults
 } from '../../../src/inputs/action-defaults.js'
 import { readInputs } from '../../../src/inputs/read-inputs.js'
@@ -14,6 +17,25 @@ import { cleanupTempDirs, tempDir } from '../../support/temp.js'
 afterAll(() => cleanupTempDirs())
 
 const workspace = tempDir('workspace-')
+
+describe("action.yml's inputs, as built into the bundles", () => {
+  it('are action.yml’s own: names, descriptions and defaults (npm run build regenerates them)', () => {
+    const yml = parse(
+      readFileSync(new URL('../../../action.yml', import.meta.url), 'utf8')
+    ) as { inputs: Record<string, { description?: string; default?: unknown }> }
+    expect(actionInputs()).toEqual(
+      Object.fromEntries(
+        Object.entries(yml.inputs).map(([name, i]) => [
+          name,
+          {
+            description: i.description ?? '',
+            default: i.default === undefined ? '' : String(i.default)
+          }
+        ])
+      )
+    )
+  })
+})
 
 describe("action.yml's defaults", () => {
   it('are read as the runner passes them, input by input', () => {
