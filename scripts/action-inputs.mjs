@@ -3,6 +3,7 @@
 // carry them without parsing YAML at every step's start. `npm run build`
 // runs it first; a unit test checks the file against action.yml.
 import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
 
@@ -29,7 +30,7 @@ export interface ActionInput {
 
 export const ACTION_INPUTS: Record<string, ActionInput> = ${JSON.stringify(table, null, 2)}
 `
-const path = out.pathname
+const path = fileURLToPath(out)
 writeFileSync(
   path,
   await format(source, { ...(await resolveConfig(path)), filepath: path })
